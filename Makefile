@@ -1,0 +1,56 @@
+# Tillit: `make demo` to try it, `make test` to check it. `make help` lists the rest.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tillit
+DEMO_ADDRESS ?= 127.0.0.1:8000
+
+.PHONY: help demo serve test test-sqlite test-postgres lint format messages bench prerequisites
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
+
+$(VENV)/.base: requirements/base.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements/base.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.base requirements/dev.txt
+	$(PIP) install --quiet --disable-pip-version-check -r requirements/dev.txt
+	touch $@
+
+demo: $(VENV)/.base ## Set up the demo organisation and serve it on http://127.0.0.1:8000
+	mkdir -p var
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py runserver --noreload $(DEMO_ADDRESS)
+
+prerequisites: $(VENV)/.dev ## Install Chromium and start PostgreSQL where missing
+	scripts/ensure-chromium
+	scripts/ensure-postgres
+
+lint: $(VENV)/.dev ## Ruff, migrations and translations up to date
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings_test
+
+test: prerequisites lint test-sqlite test-postgres ## Everything CI runs: lint, then the suite on SQLite and on PostgreSQL
+
+test-sqlite: $(VENV)/.dev ## The suite on SQLite
+	$(VENV)/bin/pytest
+
+test-postgres: $(VENV)/.dev ## The suite on PostgreSQL (TEST_DATABASE_URL)
+	DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest
+
+format: $(VENV)/.dev ## Format and fix what ruff can
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+messages: $(VENV)/.dev ## Update and compile the Swedish catalogue
+	$(PY) manage.py makemessages -l sv --no-obsolete --add-location file --ignore '.venv/*' --ignore 'bench/*' --ignore 'tests/*'
+	$(PY) manage.py compilemessages -l sv --ignore '.venv/*'
+
+bench: prerequisites ## Run the benchmarks and print their figures
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/run.py

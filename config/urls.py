@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from tillit.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("health/", core_views.health, name="health"),
+    path("accessibility/", core_views.accessibility, name="accessibility"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("tillit.accounts.urls")),
+    path("o/", include("tillit.organisations.urls")),
+]
+
+handler403 = "tillit.core.views.permission_denied"
+handler404 = "tillit.core.views.page_not_found"
+handler500 = "tillit.core.views.server_error"

@@ -1,0 +1,38 @@
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from tillit.accounts.models import User
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    error_messages = {
+        "invalid_login": _("The e-mail address or password is wrong. Check both and try again."),
+        "inactive": _("This account is not active."),
+    }
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name"]
+        widgets = {"full_name": forms.TextInput(attrs={"autocomplete": "name"})}
+
+    def clean_full_name(self) -> str:
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if not name:
+            raise forms.ValidationError(_("Enter your name."))
+        return name
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Also reaches invited people who never chose a password."""
+
+    def get_users(self, email: str):  # type: ignore[no-untyped-def]
+        return User.objects.filter(email__iexact=email, is_active=True)

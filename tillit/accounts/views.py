@@ -1,0 +1,54 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tillit.accounts.forms import EmailAuthenticationForm, PasswordResetForm, ProfileForm
+
+login = auth_views.LoginView.as_view(
+    template_name="accounts/login.html",
+    authentication_form=EmailAuthenticationForm,
+    redirect_authenticated_user=True,
+)
+logout = auth_views.LogoutView.as_view()
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="accounts/password_reset.html",
+    form_class=PasswordResetForm,
+    email_template_name="accounts/email/password_reset.txt",
+    subject_template_name="accounts/email/password_reset_subject.txt",
+    success_url=reverse_lazy("accounts:password_reset_done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_set.html",
+    success_url=reverse_lazy("accounts:password_reset_complete"),
+    extra_context={"title": gettext_lazy("Choose a new password")},
+)
+# An invitation is a first password reset: the same signed, single-use token.
+accept_invitation = auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_set.html",
+    success_url=reverse_lazy("accounts:password_reset_complete"),
+    reset_url_token="set-password",  # noqa: S106 - a URL segment, not a secret
+    extra_context={"title": gettext_lazy("Welcome to Tillit: choose your password")},
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"
+)
+password_change = auth_views.PasswordChangeView.as_view(
+    template_name="accounts/password_change.html",
+    success_url=reverse_lazy("accounts:profile"),
+)
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your name is saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})

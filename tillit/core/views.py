@@ -1,0 +1,58 @@
+"""Pages that belong to no domain: the front door, health, accessibility, errors."""
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from tillit.core.http import AuthenticatedHttpRequest
+
+
+@login_required
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Send the person to the organisation they last acted in, or let them choose."""
+    memberships = list(request.user.memberships.select_related("organisation"))
+    slugs = [membership.organisation.slug for membership in memberships]
+    last = request.session.get("organisation")
+    if last in slugs:
+        return redirect("organisations:start", organisation=last)
+    if len(slugs) == 1:
+        return redirect("organisations:start", organisation=slugs[0])
+    return redirect("organisations:choose")
+
+
+@never_cache
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers: 200 when the app can reach its database, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any database failure means unhealthy
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)
+
+
+def bare(request: HttpRequest) -> HttpResponse:
+    """A view that does nothing, for the benchmark's baseline (bench/)."""
+    return HttpResponse("ok", content_type="text/plain")

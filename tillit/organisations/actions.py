@@ -1,0 +1,296 @@
+"""Changes of state in an organisation. Each runs in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from tillit.accounts.models import User
+from tillit.organisations.models import (
+    ActorGroup,
+    Level,
+    Membership,
+    Organisation,
+    Unit,
+    UnitEvent,
+)
+
+DEFAULT_ACTOR_GROUPS = [
+    ActorGroup.Key.POLITICIAN,
+    ActorGroup.Key.TOP_MANAGEMENT,
+    ActorGroup.Key.MIDDLE_MANAGEMENT,
+    ActorGroup.Key.FIRST_LINE_MANAGER,
+    ActorGroup.Key.EMPLOYEE,
+    ActorGroup.Key.SUPPORT_FUNCTION,
+    ActorGroup.Key.SERVICE_USER,
+    ActorGroup.Key.SUPERVISORY_BODY,
+    ActorGroup.Key.PARTNER,
+]
+
+
+def default_levels() -> list[tuple[str, str]]:
+    return [
+        (_("Political level"), _("Council, boards and committees")),
+        (_("Top management"), _("Chief executive and heads of administrations")),
+        (_("Middle management"), _("Heads of departments")),
+        (_("First-line management"), _("Managers of units and teams")),
+        (_("Front line"), _("Staff who meet the service users")),
+    ]
+
+
+class TreeError(ValidationError):
+    """A change that would break the unit tree (cycle, other organisation, closed parent)."""
+
+
+@transaction.atomic
+def create_organisation(*, name: str, slug: str) -> Organisation:
+    """Create an organisation with the default levels and actor groups (in Swedish)."""
+    organisation = Organisation.objects.create(name=name, slug=slug)
+    with translation.override("sv"):
+        for rank, (level_name, description) in enumerate(default_levels(), start=1):
+            Level.objects.create(organisation=organisation, name=level_name, rank=rank, description=description)
+        for position, key in enumerate(DEFAULT_ACTOR_GROUPS):
+            ActorGroup.objects.create(organisation=organisation, key=key, name=str(key.label), position=position)
+    return organisation
+
+
+def _check_parent(*, organisation: Organisation, unit: Unit | None, parent: Unit | None) -> None:
+    if parent is None:
+        return
+    if parent.organisation_id != organisation.pk:
+        raise TreeError(_("The chosen parent unit belongs to another organisation."))
+    if not parent.is_open:
+        raise TreeError(_("A unit cannot be placed under a closed unit."))
+    if unit is not None and unit.pk is not None:
+        ancestor: Unit | None = parent
+        while ancestor is not None:
+            if ancestor.pk == unit.pk:
+                raise TreeError(_("A unit cannot be placed under itself or under one of its own sub-units."))
+            ancestor = ancestor.parent
+
+
+@transaction.atomic
+def create_unit(*, organisation: Organisation, name: str, kind: str, parent: Unit | None, actor: User | None) -> Unit:
+    """Create a unit under `parent` (or at the top); raises TreeError or IntegrityError."""
+    _check_parent(organisation=organisation, unit=None, parent=parent)
+    unit = Unit.objects.create(organisation=organisation, name=name, kind=kind, parent=parent)
+    UnitEvent.objects.create(organisation=organisation, unit=unit, kind=UnitEvent.Kind.CREATED, actor=actor)
+    return unit
+
+
+@transaction.atomic
+def update_unit(*, unit: Unit, name: str, kind: str, actor: User | None) -> Unit:
+    """Rename a unit or change its kind, keeping the old name in its history."""
+    old_name = unit.name
+    unit.name = name
+    unit.kind = kind
+    unit.save(update_fields=["name", "kind"])
+    if old_name != name:
+        UnitEvent.objects.create(
+            organisation=unit.organisation,
+            unit=unit,
+            kind=UnitEvent.Kind.RENAMED,
+            detail=f"{old_name} → {name}",
+            actor=actor,
+        )
+    return unit
+
+
+@transaction.atomic
+def move_unit(*, unit: Unit, new_parent: Unit | None, actor: User | None) -> Unit:
+    """Move a unit (with its sub-units and members) under another unit or to the top."""
+    # Lock the organisation's tree so two concurrent moves cannot form a cycle.
+    Organisation.objects.select_for_update().get(pk=unit.organisation_id)
+    if new_parent is not None:
+        new_parent = Unit.objects.select_related("parent").get(pk=new_parent.pk)
+    _check_parent(organisation=unit.organisation, unit=unit, parent=new_parent)
+    old_path = unit_path(unit)
+    unit.parent = new_parent
+    unit.save(update_fields=["parent"])
+    UnitEvent.objects.create(
+        organisation=unit.organisation,
+        unit=unit,
+        kind=UnitEvent.Kind.MOVED,
+        detail=f"{old_path} → {unit_path(unit)}",
+        actor=actor,
+    )
+    return unit
+
+
+@transaction.atomic
+def close_unit(*, unit: Unit, actor: User | None) -> Unit:
+    """Close a unit and every open unit under it; members and history are kept."""
+    now = timezone.now()
+    for closing in [unit, *descendants(unit)]:
+        if closing.closed_at is None:
+            closing.closed_at = now
+            closing.save(update_fields=["closed_at"])
+            UnitEvent.objects.create(
+                organisation=unit.organisation, unit=closing, kind=UnitEvent.Kind.CLOSED, actor=actor
+            )
+    return unit
+
+
+@transaction.atomic
+def reopen_unit(*, unit: Unit, actor: User | None) -> Unit:
+    """Reopen a closed unit; its parent must be open."""
+    if unit.parent is not None and not unit.parent.is_open:
+        raise TreeError(_("Reopen the unit above first: %(parent)s is closed.") % {"parent": unit.parent.name})
+    unit.closed_at = None
+    try:
+        with transaction.atomic():
+            unit.save(update_fields=["closed_at"])
+    except IntegrityError:
+        raise TreeError(
+            _("Another open unit at the same place is already called %(name)s. Rename one of them first.")
+            % {"name": unit.name}
+        ) from None
+    UnitEvent.objects.create(organisation=unit.organisation, unit=unit, kind=UnitEvent.Kind.REOPENED, actor=actor)
+    return unit
+
+
+def descendants(unit: Unit) -> list[Unit]:
+    """Every unit below `unit`, at any depth (one query for the whole organisation)."""
+    by_parent: dict[int | None, list[Unit]] = {}
+    for candidate in Unit.objects.filter(organisation_id=unit.organisation_id):
+        by_parent.setdefault(candidate.parent_id, []).append(candidate)
+    found: list[Unit] = []
+    stack = list(by_parent.get(unit.pk, []))
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(by_parent.get(current.pk, []))
+    return found
+
+
+def unit_path(unit: Unit) -> str:
+    names = []
+    current: Unit | None = unit
+    while current is not None:
+        names.append(current.name)
+        current = current.parent
+    return " / ".join(reversed(names))
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    full_name: str
+    email: str
+    unit: Unit | None
+    actor_group: ActorGroup
+    level: Level | None
+    role: str
+
+
+class AlreadyMember(ValidationError):
+    pass
+
+
+def _check_belongs(organisation: Organisation, details: PersonDetails) -> None:
+    for item in (details.unit, details.actor_group, details.level):
+        if item is not None and item.organisation_id != organisation.pk:
+            raise ValidationError(_("The chosen unit, level or actor group belongs to another organisation."))
+    if details.unit is not None and not details.unit.is_open:
+        raise ValidationError(_("People cannot be added to a closed unit."))
+
+
+@transaction.atomic
+def add_person(*, organisation: Organisation, details: PersonDetails) -> Membership:
+    """Add a person to the organisation, creating their account if the e-mail address is new.
+
+    Raises AlreadyMember if they already belong to this organisation.
+    """
+    _check_belongs(organisation, details)
+    email = details.email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=None, full_name=details.full_name)
+    elif Membership.objects.filter(organisation=organisation, user=user).exists():
+        raise AlreadyMember(_("%(email)s already belongs to this organisation.") % {"email": email})
+    return Membership.objects.create(
+        organisation=organisation,
+        user=user,
+        unit=details.unit,
+        actor_group=details.actor_group,
+        level=details.level,
+        role=details.role,
+    )
+
+
+@transaction.atomic
+def add_people(*, organisation: Organisation, people: Iterable[PersonDetails]) -> list[Membership]:
+    """Add several people, all or none."""
+    return [add_person(organisation=organisation, details=details) for details in people]
+
+
+@transaction.atomic
+def update_membership(
+    *, membership: Membership, unit: Unit | None, actor_group: ActorGroup, level: Level | None, role: str
+) -> Membership:
+    """Change a person's unit, actor group, level or role in this organisation."""
+    details = PersonDetails(
+        full_name=membership.user.full_name,
+        email=membership.user.email,
+        unit=unit,
+        actor_group=actor_group,
+        level=level,
+        role=role,
+    )
+    _check_belongs(membership.organisation, details)
+    if membership.is_admin and role != Membership.Role.ADMIN:
+        _check_not_last_admin(membership)
+    membership.unit, membership.actor_group, membership.level, membership.role = unit, actor_group, level, role
+    membership.save(update_fields=["unit", "actor_group", "level", "role"])
+    return membership
+
+
+def _check_not_last_admin(membership: Membership) -> None:
+    admins = Membership.objects.select_for_update().filter(
+        organisation=membership.organisation, role=Membership.Role.ADMIN
+    )
+    if not admins.exclude(pk=membership.pk).exists():
+        raise ValidationError(_("An organisation needs at least one administrator. Appoint another one first."))
+
+
+@transaction.atomic
+def remove_membership(*, membership: Membership) -> None:
+    """Remove a person from the organisation; their account and other memberships stay."""
+    if membership.is_admin:
+        _check_not_last_admin(membership)
+    membership.delete()
+
+
+def send_invitation(*, membership: Membership, invited_by: User, site_url: str) -> None:
+    """E-mail the person a link into the organisation; records when it was sent."""
+    user = membership.user
+    context = {
+        "organisation": membership.organisation,
+        "invited_by": invited_by,
+        "user": user,
+        "site_url": site_url,
+        "needs_password": not user.has_usable_password(),
+        "login_url": site_url + reverse("accounts:login"),
+    }
+    if not user.has_usable_password():
+        context["invitation_url"] = site_url + reverse(
+            "accounts:accept_invitation",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+    subject = _("Invitation to %(organisation)s in Tillit") % {"organisation": membership.organisation.name}
+    body = render_to_string("organisations/email/invitation.txt", context)
+    send_mail(subject, body, None, [user.email])
+    Membership.objects.filter(pk=membership.pk).update(invited_at=timezone.now())

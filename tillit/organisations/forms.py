@@ -1,0 +1,201 @@
+"""Input validation for the organisation screens, with messages in Swedish (via i18n)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tillit.organisations.actions import PersonDetails
+from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
+from tillit.organisations.queries import unit_tree
+
+TEXT_LIMIT_MESSAGE = _("At most %(limit_value)d characters (now %(show_value)d).")
+
+
+def normalise_text(value: str) -> str:
+    """Collapse whitespace and drop control characters."""
+    cleaned = "".join(ch for ch in value if ch.isprintable() or ch == " ")
+    return " ".join(cleaned.split())
+
+
+class CleanTextMixin:
+    text_fields: tuple[str, ...] = ("name",)
+
+    def _clean_text(self, field: str) -> str:
+        value = normalise_text(self.cleaned_data.get(field) or "")  # type: ignore[attr-defined]
+        if not value and self.fields[field].required:  # type: ignore[attr-defined]
+            raise forms.ValidationError(_("This field cannot be empty."))
+        return value
+
+    def clean_name(self) -> str:
+        return self._clean_text("name")
+
+
+def label_units_by_path(field: forms.ModelChoiceField, organisation: Organisation) -> None:
+    """Offer the organisation's open units in tree order, each labelled with its full path."""
+    field.queryset = Unit.objects.in_organisation(organisation).open()
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.choices = empty + [(node.unit.pk, node.path) for node in unit_tree(organisation)]
+
+
+class UnitForm(CleanTextMixin, forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["name", "kind"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].error_messages["max_length"] = TEXT_LIMIT_MESSAGE
+
+
+class UnitCreateForm(UnitForm):
+    parent = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), required=False, label=_("Part of"), empty_label=_("(top of the organisation)")
+    )
+
+    class Meta(UnitForm.Meta):
+        fields = ["name", "kind", "parent"]
+
+    def __init__(self, *args: object, organisation: Organisation, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        label_units_by_path(self.fields["parent"], organisation)
+
+
+class UnitMoveForm(forms.Form):
+    parent = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), required=False, label=_("New place"), empty_label=_("(top of the organisation)")
+    )
+
+    def __init__(self, *args: object, organisation: Organisation, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        label_units_by_path(self.fields["parent"], organisation)
+
+
+class LevelForm(CleanTextMixin, forms.ModelForm):
+    class Meta:
+        model = Level
+        fields = ["name", "rank", "description"]
+
+    def __init__(self, *args: object, organisation: Organisation, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["rank"].widget.attrs.update({"min": 1, "max": 99})
+        self.fields["rank"].max_value = 99
+
+    def clean_description(self) -> str:
+        return normalise_text(self.cleaned_data.get("description") or "")
+
+    def clean_name(self) -> str:
+        name = self._clean_text("name")
+        clash = Level.objects.in_organisation(self.organisation).filter(name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("There is already a level called %(name)s.") % {"name": name})
+        return name
+
+
+class ActorGroupForm(CleanTextMixin, forms.ModelForm):
+    class Meta:
+        model = ActorGroup
+        fields = ["name", "key", "description", "position"]
+
+    def __init__(self, *args: object, organisation: Organisation, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["position"].widget.attrs.update({"min": 0, "max": 99})
+        self.fields["position"].max_value = 99
+        self.fields["key"].choices = [("", _("(another kind)")), *ActorGroup.Key.choices]
+
+    def clean_description(self) -> str:
+        return normalise_text(self.cleaned_data.get("description") or "")
+
+    def clean_name(self) -> str:
+        name = self._clean_text("name")
+        clash = ActorGroup.objects.in_organisation(self.organisation).filter(name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("There is already an actor group called %(name)s.") % {"name": name})
+        return name
+
+    def clean_key(self) -> str:
+        key = self.cleaned_data.get("key") or ""
+        if key:
+            clash = ActorGroup.objects.in_organisation(self.organisation).filter(key=key)
+            if self.instance.pk:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                raise forms.ValidationError(_("Another actor group is already of this kind."))
+        return key
+
+
+class MembershipForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), required=False, label=_("Unit"), empty_label=_("(no unit)")
+    )
+    actor_group = forms.ModelChoiceField(queryset=ActorGroup.objects.none(), label=_("Actor group"), empty_label=None)
+    level = forms.ModelChoiceField(
+        queryset=Level.objects.none(), required=False, label=_("Level"), empty_label=_("(no level)")
+    )
+    role = forms.ChoiceField(choices=Membership.Role.choices, label=_("Role"), initial=Membership.Role.PARTICIPANT)
+
+    def __init__(self, *args: object, organisation: Organisation, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        label_units_by_path(self.fields["unit"], organisation)
+        self.fields["actor_group"].queryset = ActorGroup.objects.in_organisation(organisation)
+        self.fields["level"].queryset = Level.objects.in_organisation(organisation)
+
+
+class PersonForm(MembershipForm):
+    full_name = forms.CharField(label=_("Name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    send_invitation = forms.BooleanField(label=_("Send an invitation by e-mail now"), required=False, initial=True)
+
+    field_order = ["full_name", "email", "unit", "actor_group", "level", "role", "send_invitation"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].error_messages["max_length"] = TEXT_LIMIT_MESSAGE
+
+    def clean_full_name(self) -> str:
+        name = normalise_text(self.cleaned_data.get("full_name") or "")
+        if not name:
+            raise forms.ValidationError(_("Enter the person's name."))
+        return name
+
+    def clean_email(self) -> str:
+        return (self.cleaned_data.get("email") or "").strip().lower()
+
+    def person_details(self) -> PersonDetails:
+        data = self.cleaned_data
+        return PersonDetails(
+            full_name=data["full_name"],
+            email=data["email"],
+            unit=data["unit"],
+            actor_group=data["actor_group"],
+            level=data["level"],
+            role=data["role"],
+        )
+
+
+class PeopleImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: name, email, unit, actor_group (a header row first). "
+            "Units are written as a path from the top: Socialförvaltningen / Hemtjänst Norr."
+        ),
+    )
+
+
+class OrganisationSettingsForm(CleanTextMixin, forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "anonymity_threshold"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["anonymity_threshold"].widget.attrs.update({"min": 3, "max": 100})
+        self.fields["anonymity_threshold"].max_value = 100
+        self.fields["anonymity_threshold"].error_messages["min_value"] = _("The threshold can never be below 3.")

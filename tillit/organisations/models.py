@@ -1,0 +1,255 @@
+"""Organisation and steering chain: the tenant (organisation), its unit tree
+(förvaltning → avdelning → enhet → arbetsgrupp), the levels of the steering
+chain (nivåer), actor groups (aktörsgrupper) and memberships with a role.
+
+Every row of domain data belongs to exactly one organisation.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tillit.accounts.models import User
+
+MIN_ANONYMITY_THRESHOLD = 3
+
+
+class Organisation(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("short name in addresses"), max_length=60, unique=True)
+    anonymity_threshold = models.PositiveSmallIntegerField(
+        _("anonymity threshold"),
+        default=5,
+        validators=[MinValueValidator(MIN_ANONYMITY_THRESHOLD)],
+        help_text=_("The smallest group whose answers are ever shown. Never below 3."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(anonymity_threshold__gte=MIN_ANONYMITY_THRESHOLD),
+                name="anonymity_threshold_at_least_three",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationScopedQuerySet(models.QuerySet):
+    def in_organisation(self, organisation: Organisation) -> OrganisationScopedQuerySet:
+        return self.filter(organisation=organisation)
+
+    def annotate_usage(self) -> OrganisationScopedQuerySet:
+        return self.annotate(member_count=models.Count("memberships"))
+
+
+class Level(models.Model):
+    """A level of the steering chain, ranked from the top (1) down."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="levels")
+    name = models.CharField(_("name"), max_length=100)
+    rank = models.PositiveSmallIntegerField(
+        _("order"), help_text=_("1 is the top of the steering chain; higher numbers are closer to the service user.")
+    )
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("level")
+        verbose_name_plural = _("levels")
+        ordering = ["rank", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="one_level_name_per_organisation"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActorGroup(models.Model):
+    """A kind of actor in the steering chain: politicians, staff, service users…"""
+
+    class Key(models.TextChoices):
+        POLITICIAN = "politician", _("Politicians")
+        TOP_MANAGEMENT = "top_management", _("Top management")
+        MIDDLE_MANAGEMENT = "middle_management", _("Middle management")
+        FIRST_LINE_MANAGER = "first_line_manager", _("First-line managers")
+        EMPLOYEE = "employee", _("Employees")
+        SUPPORT_FUNCTION = "support_function", _("Support functions")
+        SERVICE_USER = "service_user", _("Service users")
+        SUPERVISORY_BODY = "supervisory_body", _("Supervisory bodies")
+        PARTNER = "partner", _("Partner organisations")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="actor_groups")
+    name = models.CharField(_("name"), max_length=100)
+    key = models.CharField(
+        _("kind"),
+        max_length=30,
+        choices=Key,
+        blank=True,
+        help_text=_("Which of the standard actor groups this is, so results can be compared across organisations."),
+    )
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("actor group")
+        verbose_name_plural = _("actor groups")
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="one_actor_group_name_per_organisation"),
+            models.UniqueConstraint(
+                fields=["organisation", "key"],
+                condition=~Q(key=""),
+                name="one_actor_group_per_kind_and_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitQuerySet(OrganisationScopedQuerySet):
+    def open(self) -> UnitQuerySet:
+        return self.filter(closed_at__isnull=True)
+
+
+class Unit(models.Model):
+    """A node of the organisation tree. Closed units stay, with their history."""
+
+    class Kind(models.TextChoices):
+        POLITICAL_BODY = "political_body", _("Political body")
+        ADMINISTRATION = "administration", _("Administration")
+        DEPARTMENT = "department", _("Department")
+        SECTION = "section", _("Unit")
+        TEAM = "team", _("Team")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="units")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("part of")
+    )
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.SECTION)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="unit_is_not_its_own_parent"),
+            models.UniqueConstraint(
+                fields=["organisation", "parent", "name"],
+                condition=Q(closed_at__isnull=True, parent__isnull=False),
+                name="open_sibling_units_have_distinct_names",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                condition=Q(closed_at__isnull=True, parent__isnull=True),
+                name="open_top_units_have_distinct_names",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class UnitEvent(models.Model):
+    """History of a unit: what changed, when, and by whom."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        RENAMED = "renamed", _("Renamed")
+        MOVED = "moved", _("Moved")
+        CLOSED = "closed", _("Closed")
+        REOPENED = "reopened", _("Reopened")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind)
+    detail = models.CharField(max_length=400, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.kind}"
+
+
+class MembershipQuerySet(OrganisationScopedQuerySet):
+    def for_user(self, user: User) -> MembershipQuerySet:
+        return self.filter(user=user, user__is_active=True).select_related("organisation")
+
+
+class Membership(models.Model):
+    """A person's place in one organisation: unit, actor group, level and role."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Organisation administrator")
+        FACILITATOR = "facilitator", _("Process leader")
+        PARTICIPANT = "participant", _("Participant")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships", verbose_name=_("unit")
+    )
+    actor_group = models.ForeignKey(
+        ActorGroup, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("actor group")
+    )
+    level = models.ForeignKey(
+        Level, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships", verbose_name=_("level")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.PARTICIPANT)
+    invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="one_membership_per_person_and_organisation"),
+            models.CheckConstraint(
+                condition=Q(role__in=["admin", "facilitator", "participant"]), name="membership_role_is_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation}"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role in {self.Role.ADMIN, self.Role.FACILITATOR}

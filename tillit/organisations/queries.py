@@ -1,0 +1,81 @@
+"""Reads that span the unit tree or aggregate over an organisation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+
+from tillit.core.collation import swedish_sort_key
+from tillit.organisations.models import Membership, Organisation, Unit
+
+PATH_SEPARATOR = " / "
+
+
+@dataclass
+class TreeNode:
+    unit: Unit
+    depth: int
+    path: str
+    member_count: int = 0
+    children: list[TreeNode] = field(default_factory=list)
+
+
+def unit_tree(organisation: Organisation, *, include_closed: bool = False) -> list[TreeNode]:
+    """The organisation's units in tree order (depth-first, siblings in Swedish order), in two queries."""
+    units = Unit.objects.in_organisation(organisation).annotate(member_count=Count("memberships"))
+    if not include_closed:
+        units = units.filter(closed_at__isnull=True)
+    by_parent: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        by_parent.setdefault(unit.parent_id, []).append(unit)
+    ordered: list[TreeNode] = []
+
+    def visit(parent_id: int | None, depth: int, prefix: str) -> list[TreeNode]:
+        nodes = []
+        for unit in sorted(by_parent.get(parent_id, []), key=lambda u: swedish_sort_key(u.name)):
+            node = TreeNode(unit=unit, depth=depth, path=prefix + unit.name, member_count=unit.member_count)
+            ordered.append(node)
+            node.children = visit(unit.pk, depth + 1, node.path + PATH_SEPARATOR)
+            nodes.append(node)
+        return nodes
+
+    visit(None, 0, "")
+    return ordered
+
+
+def unit_paths(organisation: Organisation) -> dict[int, str]:
+    """Map of unit id to its full path ("Socialförvaltningen / Hemtjänst Norr"), open units only."""
+    return {node.unit.pk: node.path for node in unit_tree(organisation)}
+
+
+def ancestors(unit: Unit) -> list[Unit]:
+    """The units above `unit`, from the top down."""
+    chain: list[Unit] = []
+    current = unit.parent
+    while current is not None:
+        chain.append(current)
+        current = current.parent
+    return list(reversed(chain))
+
+
+def people_in(organisation: Organisation, *, search: str = "", unit: Unit | None = None) -> QuerySet[Membership]:
+    """The organisation's memberships, filtered by a free-text search and a unit."""
+    memberships = Membership.objects.in_organisation(organisation).select_related(
+        "user", "unit", "actor_group", "level"
+    )
+    if search:
+        memberships = memberships.filter(Q(user__full_name__icontains=search) | Q(user__email__icontains=search))
+    if unit is not None:
+        memberships = memberships.filter(unit=unit)
+    return memberships.order_by("user__full_name", "user__email")
+
+
+def organisation_overview(organisation: Organisation) -> dict[str, int]:
+    """Counts for the start page."""
+    return {
+        "units": Unit.objects.in_organisation(organisation).open().count(),
+        "people": Membership.objects.in_organisation(organisation).count(),
+        "levels": organisation.levels.count(),
+        "actor_groups": organisation.actor_groups.count(),
+    }

@@ -1,0 +1,491 @@
+"""Organisation screens: start page, unit tree, levels, actor groups, people, import, settings."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tillit.core.http import AuthenticatedHttpRequest
+from tillit.organisations import actions, importing, queries
+from tillit.organisations.forms import (
+    ActorGroupForm,
+    LevelForm,
+    MembershipForm,
+    OrganisationSettingsForm,
+    PeopleImportForm,
+    PersonForm,
+    UnitCreateForm,
+    UnitForm,
+    UnitMoveForm,
+)
+from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
+from tillit.organisations.permissions import get_organisation_for
+
+VIEW = "organisations.view_organisation"
+VIEW_PEOPLE = "organisations.view_people"
+ADMINISTER = "organisations.administer_organisation"
+PEOPLE_PER_PAGE = 25
+IMPORT_SESSION_KEY = "people_import"
+
+
+def _get_in(model: type[Model], organisation: Organisation, public_id: UUID) -> Model:
+    """One door for rows of an organisation: another organisation's id is simply not found."""
+    return get_object_or_404(model, organisation=organisation, public_id=public_id)
+
+
+@login_required
+def choose(request: AuthenticatedHttpRequest) -> HttpResponse:
+    memberships = Membership.objects.for_user(request.user).order_by("organisation__name")
+    return render(request, "organisations/organisation_choose.html", {"memberships": memberships})
+
+
+@login_required
+def start(request: AuthenticatedHttpRequest, organisation: str) -> HttpResponse:
+    org = get_organisation_for(request, organisation, perm=VIEW)
+    return render(
+        request,
+        "organisations/organisation_start.html",
+        {
+            "organisation": org,
+            "overview": queries.organisation_overview(org),
+        },
+    )
+
+
+# Units ---------------------------------------------------------------------------------------
+
+
+@login_required
+def unit_list(request: AuthenticatedHttpRequest, organisation: str) -> HttpResponse:
+    org = get_organisation_for(request, organisation, perm=VIEW)
+    show_closed = request.GET.get("closed") == "1"
+    context = {
+        "organisation": org,
+        "tree": queries.unit_tree(org, include_closed=show_closed),
+        "show_closed": show_closed,
+    }
+    template = "organisations/unit_list.html"
+    if request.htmx:
+        template += "#unit-tree"
+    return render(request, template, context)
+
+
+@login_required
+def unit_create(request: AuthenticatedHttpRequest, organisation: str) -> HttpResponse:
+    org = get_organisation_for(request, organisation, perm=ADMINISTER)
+    initial = {}
+    if parent_id := request.GET.get("parent"):
+        initial["parent"] = Unit.objects.in_organisation(org).filter(public_id=_uuid_or_none(parent_id)).first()
+    form = UnitCreateForm(request.POST or None, organisation=org, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = actions.create_unit(
+                organisation=org,
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+                parent=form.cleaned_data["parent"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        except IntegrityError:
+            form.add_error("name", _("There is already an open unit with this name at that place."))
+        else:
+            messages.success(request, _("The unit %(name)s was created.") % {"name": unit.name})
+            return redirect("organisations:unit_detail", organisation=org.slug, unit=unit.public_id)
+    return render(request, "organisations/unit_form.html", {"organisation": org, "form": form, "unit": None})
+
+
+@login_required
+def unit_detail(request: AuthenticatedHttpRequest, organisation: str, unit: UUID) -> HttpResponse:
+    org = get_organisation_for(request, organisation, perm=VIEW)
+    found = _get_in(Unit, org, unit)
+    may_see_people = request.user.has_perm(VIEW_PEOPLE, org)
+    return render(
+        request,
+        "organisations/unit_detail.html",
+        {
+            "organisation": org,
+            "unit": found,
+            "ancestors": queries.ancestors(found),
+            "children": sorted(found.children.all(), key=lambda u: (u.closed_at is not None, u.name)),
+            "members": queries.people_in(org, unit=found) if may_see_people else None,
+            "events": found.events.select_related("actor")[:50],
+        },
+    )
+
+
+@login_required
+def unit_edit(request: AuthenticatedHttpRequest, organisation: str, unit: UUID) -> HttpResponse:
+    org = get_organisation_for(request, organisation, perm=ADMINISTER)
+    found = _get_in(Unit, org, unit)
+    form = UnitForm(request.POST or None, instance=Unit.objects.get(pk=found.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                actions.update_unit(
+                    unit=found, name=form.cleaned_data["name"], kind=form.cleaned_data["kind"], actor=request.user
+                )
+        except IntegrityError:
+            form.add_error("name", _("There is already an open unit with this name at that place."))
+        else:
+            messages.success(request, _("The unit is saved."))
+            return redirect("organisations:unit_detail", organisation=org.slug, unit=found.public_id)
+    return render(request, "organisations/unit_form.html", {"organisation": org, "form": form, "unit": found})
+
+
+@login_required
+def unit_move(request: AuthenticatedHttpRequest, organisation: str, unit: UUID) -> HttpResponse:
+    org = get_organisation_for(request, organisation, perm=ADMINISTER)
+    found = _get_in(Unit, org, unit)
+    form = UnitMoveForm(request.POST or None, organisation=org, initial={"parent": found.parent})
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                actions.move_unit(unit=found, new_parent=form.cleaned_data["parent"], actor=request.user)
+        except ValidationError as error:
+            form.add_error("parent", error)
+        except IntegrityError:
+            form.add_error("parent", _("There is already an open unit with this name at that place."))
+        else:
+            messages.success(request, _("The unit was moved."))
+            return redirect("organisations:unit_detail", organisation=org.slug, unit=found.public_id)
+    return render(request, "organisations/unit_move.html", {"organisation": org, "form": form, "unit": found})
+
+
+@login_required
+def unit_close(request: AuthenticatedHttpRequest, organisation: str, unit: UUID) -> HttpResponse:
+    org = get_organisation_for(request, organisation, perm=ADMINISTER)
+    found = _get_in(Unit, org, unit)
+    if request.method == "POST":
+        actions.close_unit(unit=found, actor=request.user)
+        messages.success(request, _("The unit %(name)s is closed. Its history is kept.") % {"name": found.name})
+        return redirect("organisations:unit_detail", organisation=org.slug, unit=found.public_id)
+    return render(
+        request,
+        "organisations/unit_confirm_close.html",
+        {
+            "organisation": org,
+            "unit": found,
+            "closing": [found, *[u for u in actions.descendants(found) if u.is_open]],
+        },
+    )
+
+
+@login_required
+@require_POST
+def unit_reopen(request: AuthenticatedHttpRequest, organisation: str, unit: UUID) -> HttpResponse:
+    org = get_organisation_for(request, organisation, perm=ADMINISTER)
+    found = _get_in(Unit, org, unit)
+    try:
+        actions.reopen_unit(unit=found, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The unit is open again."))
+    return redirect("organisations:unit_detail", organisation=org.slug, unit=found.public_id)
+
+
+# Levels and actor groups ---------------------------------------------------------------------
+
+
+def _simple_list(
+    request: AuthenticatedHttpRequest, organisation: str, *, model: type[Model], form_class: type, template: str
+) -> HttpResponse:
+    org = get_organisation_for(request, organisation, perm=ADMINISTER)
+    form = form_class(request.POST or None, organisation=org)
+    if request.method == "POST" and form.is_valid():
+        form.instance.organisation = org
+        form.save()
+        messages.success(request, _("%(name)s was added.") % {"name": form.instance.name})
+        return redirect(request.path)
+    items = model.objects.in_organisation(org).annotate_usage()  # type: ignore[attr-defined]
+    return render(request, template, {"organisation": org, "form": form, "items": items})
+
+
+def _simple_edit(
+    request: AuthenticatedHttpRequest,
+    organisation: str,
+    public_id: UUID,
+    *,
+    model: type[Model],
+    form_class: type,
+    list_url: str,
+) -> HttpResponse:
+    org = get_organisation_for(request, organisation, perm=ADMINISTER)
+    item = _get_in(model, org, public_id)
+    form = form_class(request.POST or None, instance=item, organisation=org)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("%(name)s is saved.") % {"name": item.name})
+        return redirect(list_url, organisation=org.slug)
+    return render(
+        request,
+        "organisations/item_form.html",
+        {
+            "organisation": org,
+            "form": form,
+            "item": item,
+            "list_url": list_url,
+            "title": model._meta.verbose_name,
+        },
+    )
+
+
+def _simple_delete(
+    request: AuthenticatedHttpRequest, organisation: str, public_id: UUID, *, model: type[Model], list_url: str
+) -> HttpResponse:
+    org = get_organisation_for(request, organisation, perm=ADMINISTER)
+    item = _get_in(model, org, public_id)
+    in_use = item.memberships.count()
+    if request.method == "POST" and not in_use:
+        item.delete()
+        messages.success(request, _("%(name)s was removed.") % {"name": item.name})
+        return redirect(list_url, organisation=org.slug)
+    return render(
+        request,
+        "organisations/item_confirm_delete.html",
+        {
+            "organisation": org,
+            "item": item,
+            "in_use": in_use,
+            "list_url": list_url,
+        },
+        status=409 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def level_list(request: AuthenticatedHttpRequest, organisation: str) -> HttpResponse:
+    return _simple_list(
+        request, organisation, model=Level, form_class=LevelForm, template="organisations/level_list.html"
+    )
+
+
+@login_required
+def level_edit(request: AuthenticatedHttpRequest, organisation: str, level: UUID) -> HttpResponse:
+    return _simple_edit(
+        request, organisation, level, model=Level, form_class=LevelForm, list_url="organisations:level_list"
+    )
+
+
+@login_required
+def level_delete(request: AuthenticatedHttpRequest, organisation: str, level: UUID) -> HttpResponse:
+    return _simple_delete(request, organisation, level, model=Level, list_url="organisations:level_list")
+
+
+@login_required
+def actor_group_list(request: AuthenticatedHttpRequest, organisation: str) -> HttpResponse:
+    return _simple_list(
+        request,
+        organisation,
+        model=ActorGroup,
+        form_class=ActorGroupForm,
+        template="organisations/actorgroup_list.html",
+    )
+
+
+@login_required
+def actor_group_edit(request: AuthenticatedHttpRequest, organisation: str, actor_group: UUID) -> HttpResponse:
+    return _simple_edit(
+        request,
+        organisation,
+        actor_group,
+        model=ActorGroup,
+        form_class=ActorGroupForm,
+        list_url="organisations:actor_group_list",
+    )
+
+
+@login_required
+def actor_group_delete(request: AuthenticatedHttpRequest, organisation: str, actor_group: UUID) -> HttpResponse:
+    return _simple_delete(
+        request, organisation, actor_group, model=ActorGroup, list_url="organisations:actor_group_list"
+    )
+
+
+# People --------------------------------------------------------------------------------------
+
+
+@login_required
+def people_list(request: AuthenticatedHttpRequest, organisation: str) -> HttpResponse:
+    org = get_organisation_for(request, organisation, perm=VIEW_PEOPLE)
+    search = request.GET.get("q", "").strip()[:100]
+    people = queries.people_in(org, search=search)
+    page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    template = "organisations/membership_list.html"
+    if request.htmx and request.htmx.target == "people-results":
+        template += "#people-results"
+    return render(request, template, {"organisation": org, "page": page, "search": search})
+
+
+@login_required
+def person_create(request: AuthenticatedHttpRequest, organisation: str) -> HttpResponse:
+    org = get_organisation_for(request, organisation, perm=ADMINISTER)
+    form = PersonForm(request.POST or None, organisation=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = actions.add_person(organisation=org, details=form.person_details())
+        except ValidationError as error:
+            form.add_error("email" if isinstance(error, actions.AlreadyMember) else None, error)
+        else:
+            if form.cleaned_data["send_invitation"]:
+                actions.send_invitation(membership=membership, invited_by=request.user, site_url=settings.SITE_URL)
+                messages.success(
+                    request, _("%(name)s was added and invited by e-mail.") % {"name": membership.user.full_name}
+                )
+            else:
+                messages.success(request, _("%(name)s was added.") % {"name": membership.user.full_name})
+            return redirect("organisations:people_list", organisation=org.slug)
+    return render(
+        request, "organisations/membership_form.html", {"organisation": org, "form": form, "membership": None}
+    )
+
+
+@login_required
+def person_edit(request: AuthenticatedHttpRequest, organisation: str, membership: UUID) -> HttpResponse:
+    org = get_organisation_for(request, organisation, perm=ADMINISTER)
+    found = _get_in(Membership, org, membership)
+    form = MembershipForm(
+        request.POST or None,
+        organisation=org,
+        initial={
+            "unit": found.unit,
+            "actor_group": found.actor_group,
+            "level": found.level,
+            "role": found.role,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_membership(membership=found, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(name)s is saved.") % {"name": found.user.full_name})
+            return redirect("organisations:people_list", organisation=org.slug)
+    return render(
+        request, "organisations/membership_form.html", {"organisation": org, "form": form, "membership": found}
+    )
+
+
+@login_required
+def person_remove(request: AuthenticatedHttpRequest, organisation: str, membership: UUID) -> HttpResponse:
+    org = get_organisation_for(request, organisation, perm=ADMINISTER)
+    found = _get_in(Membership, org, membership)
+    error = None
+    if request.method == "POST":
+        try:
+            actions.remove_membership(membership=found)
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            messages.success(
+                request,
+                _("%(name)s no longer belongs to %(organisation)s.")
+                % {"name": found.user.full_name, "organisation": org.name},
+            )
+            return redirect("organisations:people_list", organisation=org.slug)
+    return render(
+        request,
+        "organisations/membership_confirm_delete.html",
+        {"organisation": org, "membership": found, "error": error},
+    )
+
+
+@login_required
+@require_POST
+def person_invite(request: AuthenticatedHttpRequest, organisation: str, membership: UUID) -> HttpResponse:
+    org = get_organisation_for(request, organisation, perm=ADMINISTER)
+    found = _get_in(Membership, org, membership)
+    actions.send_invitation(membership=found, invited_by=request.user, site_url=settings.SITE_URL)
+    messages.success(request, _("An invitation was sent to %(email)s.") % {"email": found.user.email})
+    return redirect("organisations:people_list", organisation=org.slug)
+
+
+@login_required
+def people_import(request: AuthenticatedHttpRequest, organisation: str) -> HttpResponse:
+    org = get_organisation_for(request, organisation, perm=ADMINISTER)
+    form = PeopleImportForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > settings.PEOPLE_IMPORT_MAX_BYTES:
+                data = upload.read(settings.PEOPLE_IMPORT_MAX_BYTES + 1)
+            else:
+                data = upload.read()
+            preview = importing.read_people_csv(
+                data,
+                organisation=org,
+                max_bytes=settings.PEOPLE_IMPORT_MAX_BYTES,
+                max_rows=settings.PEOPLE_IMPORT_MAX_ROWS,
+            )
+        except importing.ImportFileError as error:
+            form.add_error("file", error)
+        else:
+            request.session[IMPORT_SESSION_KEY] = {
+                "organisation": org.pk,
+                "rows": importing.rows_to_session(preview.rows),
+            }
+    return render(request, "organisations/people_import.html", {"organisation": org, "form": form, "preview": preview})
+
+
+@login_required
+@require_POST
+def people_import_commit(request: AuthenticatedHttpRequest, organisation: str) -> HttpResponse:
+    org = get_organisation_for(request, organisation, perm=ADMINISTER)
+    stored = request.session.get(IMPORT_SESSION_KEY)
+    if not stored or stored.get("organisation") != org.pk:
+        messages.error(request, _("There is no checked file to import. Upload the file again."))
+        return redirect("organisations:people_import", organisation=org.slug)
+    preview = importing.rows_from_session(stored["rows"], organisation=org)
+    if not preview.can_commit:
+        messages.error(request, _("Something changed since the preview; nothing was imported. Check the rows below."))
+        form = PeopleImportForm()
+        return render(
+            request,
+            "organisations/people_import.html",
+            {"organisation": org, "form": form, "preview": preview},
+            status=409,
+        )
+    try:
+        memberships = actions.add_people(organisation=org, people=preview.people())
+    except (ValidationError, IntegrityError):
+        messages.error(request, _("Something changed since the preview; nothing was imported. Upload the file again."))
+        return redirect("organisations:people_import", organisation=org.slug)
+    del request.session[IMPORT_SESSION_KEY]
+    if request.POST.get("send_invitations"):
+        for membership in memberships:
+            actions.send_invitation(membership=membership, invited_by=request.user, site_url=settings.SITE_URL)
+    messages.success(request, _("%(count)s people were imported.") % {"count": len(memberships)})
+    return redirect("organisations:people_list", organisation=org.slug)
+
+
+@login_required
+def organisation_settings(request: AuthenticatedHttpRequest, organisation: str) -> HttpResponse:
+    org = get_organisation_for(request, organisation, perm=ADMINISTER)
+    form = OrganisationSettingsForm(request.POST or None, instance=Organisation.objects.get(pk=org.pk))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The settings are saved."))
+        return redirect("organisations:settings", organisation=org.slug)
+    return render(request, "organisations/organisation_settings.html", {"organisation": org, "form": form})
+
+
+def _uuid_or_none(value: str) -> UUID | None:
+    try:
+        return UUID(value)
+    except ValueError:
+        return None
