@@ -5,6 +5,7 @@ from tillit.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("health/", core_views.health, name="health"),
+    path("bare/", core_views.bare, name="bare"),
     path("accessibility/", core_views.accessibility, name="accessibility"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("tillit.accounts.urls")),

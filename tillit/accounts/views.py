@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -33,7 +34,7 @@ accept_invitation = auth_views.PasswordResetConfirmView.as_view(
     template_name="accounts/password_set.html",
     success_url=reverse_lazy("accounts:password_reset_complete"),
     reset_url_token="set-password",  # noqa: S106 - a URL segment, not a secret
-    extra_context={"title": gettext_lazy("Welcome to Tillit: choose your password")},
+    extra_context={"title": gettext_lazy("Welcome to Tillit! Choose your password")},
 )
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"
@@ -42,6 +43,14 @@ password_change = auth_views.PasswordChangeView.as_view(
     template_name="accounts/password_change.html",
     success_url=reverse_lazy("accounts:profile"),
 )
+
+
+def locked_out(
+    request: HttpRequest, response: HttpResponse | None = None, credentials: dict | None = None
+) -> HttpResponse:
+    """What django-axes shows after too many failed sign-ins (status 429)."""
+    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    return render(request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=429)
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tillit.accounts.models import User
 from tillit.organisations.models import (
@@ -41,11 +42,11 @@ DEFAULT_ACTOR_GROUPS = [
 
 def default_levels() -> list[tuple[str, str]]:
     return [
-        (_("Political level"), _("Council, boards and committees")),
-        (_("Top management"), _("Chief executive and heads of administrations")),
-        (_("Middle management"), _("Heads of departments")),
-        (_("First-line management"), _("Managers of units and teams")),
-        (_("Front line"), _("Staff who meet the service users")),
+        (pgettext("steering chain level", "Political level"), _("Council, boards and committees")),
+        (pgettext("steering chain level", "Top management"), _("Chief executive and heads of administrations")),
+        (pgettext("steering chain level", "Middle management"), _("Heads of departments")),
+        (pgettext("steering chain level", "First-line management"), _("Managers of units and teams")),
+        (pgettext("steering chain level", "Front line"), _("Staff who meet the service users")),
     ]
 
 

@@ -124,8 +124,10 @@ def read_people_csv(data: bytes, *, organisation: Organisation, max_bytes: int, 
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     try:
         records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    except csv.Error as error:
-        raise ImportFileError(_("The file is not valid CSV: %(error)s") % {"error": error}) from None
+    except csv.Error:
+        raise ImportFileError(
+            _("The file is not valid CSV. Save it again as CSV from your spreadsheet program and upload it again.")
+        ) from None
     columns = _header_map(records[0])
     body = [(line, record) for line, record in enumerate(records[1:], start=2) if any(cell.strip() for cell in record)]
     if not body:

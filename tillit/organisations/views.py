@@ -14,6 +14,7 @@ from django.db.models import Model
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tillit.core.http import AuthenticatedHttpRequest
@@ -70,9 +71,11 @@ def start(request: AuthenticatedHttpRequest, organisation: str) -> HttpResponse:
 def unit_list(request: AuthenticatedHttpRequest, organisation: str) -> HttpResponse:
     org = get_organisation_for(request, organisation, perm=VIEW)
     show_closed = request.GET.get("closed") == "1"
+    tree = queries.unit_tree(org, include_closed=show_closed)
     context = {
         "organisation": org,
-        "tree": queries.unit_tree(org, include_closed=show_closed),
+        "tree": tree,
+        "roots": [node for node in tree if node.depth == 0],
         "show_closed": show_closed,
     }
     template = "organisations/unit_list.html"
@@ -469,7 +472,11 @@ def people_import_commit(request: AuthenticatedHttpRequest, organisation: str) -
     if request.POST.get("send_invitations"):
         for membership in memberships:
             actions.send_invitation(membership=membership, invited_by=request.user, site_url=settings.SITE_URL)
-    messages.success(request, _("%(count)s people were imported.") % {"count": len(memberships)})
+    messages.success(
+        request,
+        ngettext("%(count)s person was imported.", "%(count)s people were imported.", len(memberships))
+        % {"count": len(memberships)},
+    )
     return redirect("organisations:people_list", organisation=org.slug)
 
 

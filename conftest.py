@@ -1,0 +1,184 @@
+"""The cast shared by every test: two organisations and people in each role.
+
+Everything is set up through the same actions the product uses, so the tests
+exercise the real rules (defaults, tree checks, memberships).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import pytest
+from django.conf import settings
+
+from tillit.accounts.models import User
+from tillit.organisations import actions
+from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
+
+PASSWORD = "korrekt-häst-batteri-häftklammer"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Fail at once, and say why, when the PostgreSQL run cannot reach its server."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return
+    import psycopg
+    from psycopg.conninfo import make_conninfo
+
+    try:
+        # The test database does not exist yet; the server's maintenance database always does.
+        psycopg.connect(make_conninfo(url, dbname="postgres"), connect_timeout=5).close()
+    except psycopg.OperationalError as error:
+        pytest.exit(
+            f"PostgreSQL is not reachable at {url}: {error}\n"
+            "The PostgreSQL half of the suite cannot run. Start the server "
+            "(scripts/ensure-postgres does it where one is installed) or point TEST_DATABASE_URL at one.",
+            returncode=3,
+        )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"database: {settings.DATABASES['default']['ENGINE']} ({os.environ.get('DATABASE_URL', 'SQLite default')})"
+
+
+def level(organisation: Organisation, rank: int) -> Level:
+    return Level.objects.get(organisation=organisation, rank=rank)
+
+
+def actor_group(organisation: Organisation, key: str) -> ActorGroup:
+    return ActorGroup.objects.get(organisation=organisation, key=key)
+
+
+MakeMember = Callable[..., Membership]
+
+
+@pytest.fixture
+def make_member(db: None) -> MakeMember:
+    """Add a person with a password to an organisation, in the given role and actor group."""
+    counter = iter(range(1, 10_000))
+
+    def make(
+        organisation: Organisation,
+        *,
+        role: str = Membership.Role.PARTICIPANT,
+        group: str = ActorGroup.Key.EMPLOYEE,
+        unit: Unit | None = None,
+        rank: int | None = 5,
+        name: str | None = None,
+        email: str | None = None,
+    ) -> Membership:
+        number = next(counter)
+        membership = actions.add_person(
+            organisation=organisation,
+            details=actions.PersonDetails(
+                full_name=name or f"Person {number} {organisation.slug}",
+                email=email or f"person{number}@{organisation.slug}.example",
+                unit=unit,
+                actor_group=actor_group(organisation, group),
+                level=level(organisation, rank) if rank else None,
+                role=role,
+            ),
+        )
+        membership.user.set_password(PASSWORD)
+        membership.user.save(update_fields=["password"])
+        return membership
+
+    return make
+
+
+@pytest.fixture
+def organisation(db: None) -> Organisation:
+    org = actions.create_organisation(name="Norrby kommun", slug="norrby")
+    social = actions.create_unit(
+        organisation=org, name="Socialförvaltningen", kind=Unit.Kind.ADMINISTRATION, parent=None, actor=None
+    )
+    actions.create_unit(organisation=org, name="Hemtjänst Norr", kind=Unit.Kind.SECTION, parent=social, actor=None)
+    return org
+
+
+@pytest.fixture
+def other_organisation(db: None) -> Organisation:
+    org = actions.create_organisation(name="Söderby kommun", slug="soderby")
+    actions.create_unit(
+        organisation=org,
+        name="Barn- och utbildningsförvaltningen",
+        kind=Unit.Kind.ADMINISTRATION,
+        parent=None,
+        actor=None,
+    )
+    return org
+
+
+@pytest.fixture
+def home_unit(organisation: Organisation) -> Unit:
+    return Unit.objects.get(organisation=organisation, name="Hemtjänst Norr")
+
+
+@pytest.fixture
+def org_admin(organisation: Organisation, make_member: MakeMember) -> User:
+    return make_member(
+        organisation,
+        role=Membership.Role.ADMIN,
+        group=ActorGroup.Key.SUPPORT_FUNCTION,
+        rank=2,
+        name="Alva Administratör",
+        email="alva@norrby.example",
+    ).user
+
+
+@pytest.fixture
+def facilitator(organisation: Organisation, make_member: MakeMember) -> User:
+    return make_member(
+        organisation,
+        role=Membership.Role.FACILITATOR,
+        group=ActorGroup.Key.SUPPORT_FUNCTION,
+        rank=3,
+        name="Frida Processledare",
+        email="frida@norrby.example",
+    ).user
+
+
+@pytest.fixture
+def manager(organisation: Organisation, make_member: MakeMember, home_unit: Unit) -> User:
+    return make_member(
+        organisation,
+        group=ActorGroup.Key.FIRST_LINE_MANAGER,
+        rank=4,
+        unit=home_unit,
+        name="Maja Enhetschef",
+        email="maja@norrby.example",
+    ).user
+
+
+@pytest.fixture
+def employee(organisation: Organisation, make_member: MakeMember, home_unit: Unit) -> User:
+    return make_member(
+        organisation,
+        group=ActorGroup.Key.EMPLOYEE,
+        rank=5,
+        unit=home_unit,
+        name="Erik Undersköterska",
+        email="erik@norrby.example",
+    ).user
+
+
+@pytest.fixture
+def politician(organisation: Organisation, make_member: MakeMember) -> User:
+    return make_member(
+        organisation, group=ActorGroup.Key.POLITICIAN, rank=1, name="Per Politiker", email="per@norrby.example"
+    ).user
+
+
+@pytest.fixture
+def outsider(other_organisation: Organisation, make_member: MakeMember) -> User:
+    """The administrator of another organisation: the strongest role there, none here."""
+    return make_member(
+        other_organisation,
+        role=Membership.Role.ADMIN,
+        group=ActorGroup.Key.TOP_MANAGEMENT,
+        rank=2,
+        name="Olle Utomstående",
+        email="olle@soderby.example",
+    ).user

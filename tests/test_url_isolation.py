@@ -1,0 +1,243 @@
+"""Every URL, walked from the outside: other organisations' ids and too weak roles get 403/404, never data.
+
+Each named URL pattern needs an entry in ACCESS. A new URL without one fails
+`test_every_url_pattern_has_an_access_rule`, so new views are covered the day
+they are added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tillit.accounts.models import User
+from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit, UnitEvent
+
+PUBLIC = "public"
+SIGNED_IN = "signed in"
+MEMBER = "member"
+FACILITATOR = "facilitator"
+ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Access:
+    needs: str
+    methods: tuple[str, ...] = ("GET", "POST")
+
+
+ACCESS: dict[str, Access] = {
+    "home": Access(SIGNED_IN, ("GET",)),
+    "health": Access(PUBLIC, ("GET",)),
+    "bare": Access(PUBLIC, ("GET",)),
+    "accessibility": Access(PUBLIC, ("GET",)),
+    "set_language": Access(PUBLIC, ("POST",)),
+    "accounts:login": Access(PUBLIC),
+    "accounts:logout": Access(PUBLIC, ("POST",)),
+    "accounts:profile": Access(SIGNED_IN),
+    "accounts:password_change": Access(SIGNED_IN),
+    "accounts:password_reset": Access(PUBLIC),
+    "accounts:password_reset_done": Access(PUBLIC, ("GET",)),
+    "accounts:password_reset_confirm": Access(PUBLIC, ("GET",)),
+    "accounts:accept_invitation": Access(PUBLIC, ("GET",)),
+    "accounts:password_reset_complete": Access(PUBLIC, ("GET",)),
+    "organisations:choose": Access(SIGNED_IN, ("GET",)),
+    "organisations:start": Access(MEMBER, ("GET",)),
+    "organisations:settings": Access(ADMIN),
+    "organisations:unit_list": Access(MEMBER, ("GET",)),
+    "organisations:unit_create": Access(ADMIN),
+    "organisations:unit_detail": Access(MEMBER, ("GET",)),
+    "organisations:unit_edit": Access(ADMIN),
+    "organisations:unit_move": Access(ADMIN),
+    "organisations:unit_close": Access(ADMIN),
+    "organisations:unit_reopen": Access(ADMIN, ("POST",)),
+    "organisations:level_list": Access(ADMIN),
+    "organisations:level_edit": Access(ADMIN),
+    "organisations:level_delete": Access(ADMIN),
+    "organisations:actor_group_list": Access(ADMIN),
+    "organisations:actor_group_edit": Access(ADMIN),
+    "organisations:actor_group_delete": Access(ADMIN),
+    "organisations:people_list": Access(FACILITATOR, ("GET",)),
+    "organisations:person_create": Access(ADMIN),
+    "organisations:people_import": Access(ADMIN),
+    "organisations:people_import_commit": Access(ADMIN, ("POST",)),
+    "organisations:person_edit": Access(ADMIN),
+    "organisations:person_remove": Access(ADMIN),
+    "organisations:person_invite": Access(ADMIN, ("POST",)),
+}
+
+ORGANISATION_SCOPED = {MEMBER, FACILITATOR, ADMIN}
+TOO_WEAK = {MEMBER: [], FACILITATOR: ["employee"], ADMIN: ["employee", "facilitator"]}
+
+
+def named_patterns(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from named_patterns(entry, inner)
+        elif entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+def test_every_url_pattern_has_an_access_rule():
+    names = {name for name, _pattern in named_patterns()}
+
+    assert names - ACCESS.keys() == set(), "add these URLs to ACCESS in tests/test_url_isolation.py"
+    assert ACCESS.keys() - names == set(), "ACCESS names URLs that no longer exist"
+
+
+def scoped_names() -> list[str]:
+    return sorted(name for name, access in ACCESS.items() if access.needs in ORGANISATION_SCOPED)
+
+
+def kwargs_for(name: str, organisation: Organisation) -> dict[str, object]:
+    """The URL's arguments, filled with rows of `organisation`."""
+    pattern = dict(named_patterns())[name]
+    kwargs: dict[str, object] = {}
+    for argument in pattern.pattern.regex.groupindex:
+        kwargs[argument] = OBJECT_IN[argument](organisation)
+    return kwargs
+
+
+OBJECT_IN: dict[str, Callable[[Organisation], object]] = {
+    "organisation": lambda org: org.slug,
+    "unit": lambda org: Unit.objects.filter(organisation=org).order_by("pk").first().public_id,
+    "level": lambda org: Level.objects.filter(organisation=org).order_by("pk").first().public_id,
+    "actor_group": lambda org: ActorGroup.objects.filter(organisation=org).order_by("pk").first().public_id,
+    "membership": lambda org: Membership.objects.filter(organisation=org).order_by("pk").first().public_id,
+}
+
+
+def snapshot() -> tuple[int, ...]:
+    """Row counts and change markers, to prove a refused request changed nothing."""
+    return (
+        Unit.objects.count(),
+        Unit.objects.filter(closed_at__isnull=False).count(),
+        UnitEvent.objects.count(),
+        Level.objects.count(),
+        ActorGroup.objects.count(),
+        Membership.objects.count(),
+        Membership.objects.filter(invited_at__isnull=False).count(),
+        User.objects.count(),
+    )
+
+
+def request(client: Client, method: str, url: str, *, htmx: bool = False) -> int:
+    headers = {"HX-Request": "true"} if htmx else {}
+    if method == "GET":
+        return client.get(url, headers=headers).status_code
+    return client.post(url, {"name": "Intrång", "parent": ""}, headers=headers).status_code
+
+
+def mixed_kwargs(name: str, own: Organisation, foreign: Organisation) -> Iterator[dict[str, object]]:
+    """Own organisation's slug with each id swapped for one of the foreign organisation's."""
+    base = kwargs_for(name, own)
+    foreign_kwargs = kwargs_for(name, foreign)
+    for argument in base:
+        if argument != "organisation":
+            yield {**base, argument: foreign_kwargs[argument]}
+
+
+@pytest.fixture
+def everyone(organisation, other_organisation, org_admin, facilitator, employee, outsider, make_member):
+    # A second member in the other organisation, so every kind of id exists there.
+    make_member(other_organisation)
+    return {"org_admin": org_admin, "facilitator": facilitator, "employee": employee, "outsider": outsider}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "fragment"])
+@pytest.mark.parametrize("name", scoped_names())
+def test_outsider_gets_not_found_for_another_organisations_urls(client, everyone, organisation, name, htmx):
+    client.force_login(everyone["outsider"])
+    url = reverse(name, kwargs=kwargs_for(name, organisation))
+    before = snapshot()
+
+    statuses = {method: request(client, method, url, htmx=htmx) for method in ACCESS[name].methods}
+
+    assert set(statuses.values()) == {404}, statuses
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", scoped_names())
+def test_outsider_cannot_reach_another_organisations_rows_through_their_own_organisation(
+    client, everyone, organisation, other_organisation, name
+):
+    client.force_login(everyone["outsider"])
+    before = snapshot()
+
+    statuses = [
+        request(client, method, reverse(name, kwargs=kwargs))
+        for kwargs in mixed_kwargs(name, other_organisation, organisation)
+        for method in ACCESS[name].methods
+    ]
+
+    assert set(statuses) <= {404, 403}, statuses
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", scoped_names())
+def test_admin_cannot_reach_another_organisations_rows_through_their_own_organisation(
+    client, everyone, organisation, other_organisation, name
+):
+    client.force_login(everyone["org_admin"])
+    before = snapshot()
+
+    statuses = [
+        request(client, method, reverse(name, kwargs=kwargs))
+        for kwargs in mixed_kwargs(name, organisation, other_organisation)
+        for method in ACCESS[name].methods
+    ]
+
+    assert set(statuses) <= {404}, statuses
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "fragment"])
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [(name, role) for name in scoped_names() for role in TOO_WEAK[ACCESS[name].needs]],
+)
+def test_too_weak_a_role_is_forbidden(client, everyone, organisation, name, role, htmx):
+    client.force_login(everyone[role])
+    url = reverse(name, kwargs=kwargs_for(name, organisation))
+    before = snapshot()
+
+    statuses = {method: request(client, method, url, htmx=htmx) for method in ACCESS[name].methods}
+
+    assert set(statuses.values()) == {403}, statuses
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", scoped_names() + [n for n, a in ACCESS.items() if a.needs == SIGNED_IN])
+def test_anonymous_visitor_is_sent_to_sign_in(client, everyone, organisation, name):
+    kwargs = kwargs_for(name, organisation) if ACCESS[name].needs in ORGANISATION_SCOPED else {}
+    url = reverse(name, kwargs=kwargs)
+    before = snapshot()
+
+    for method in ACCESS[name].methods:
+        response = client.get(url) if method == "GET" else client.post(url, {"name": "Intrång"})
+        assert response.status_code == 302, (method, response.status_code)
+        assert response["Location"].startswith(reverse("accounts:login"))
+    assert snapshot() == before
+
+
+ALLOWED_ROLE = {MEMBER: "employee", FACILITATOR: "facilitator", ADMIN: "org_admin"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", [n for n in scoped_names() if "GET" in ACCESS[n].methods])
+def test_the_right_role_reaches_the_page(client, everyone, organisation, name):
+    client.force_login(everyone[ALLOWED_ROLE[ACCESS[name].needs]])
+
+    response = client.get(reverse(name, kwargs=kwargs_for(name, organisation)))
+
+    assert response.status_code == 200

@@ -1,0 +1,28 @@
+// Tillit's only script: announce HTMX updates to screen readers and keep focus sensible.
+// Everything works without it; htmx attributes only improve pages that already work.
+(function () {
+  "use strict";
+
+  function announce(text) {
+    var region = document.getElementById("live-region");
+    if (!region || !text) { return; }
+    region.textContent = "";
+    window.setTimeout(function () { region.textContent = text; }, 50);
+  }
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    var source = target.querySelector("[data-announce]") || (target.hasAttribute("data-announce") ? target : null);
+    announce(source ? source.getAttribute("data-announce") : document.documentElement.getAttribute("data-updated-text"));
+  });
+
+  document.addEventListener("htmx:responseError", function () {
+    announce(document.documentElement.getAttribute("data-error-text"));
+  });
+
+  // Move focus to an error summary when a page loads with one, so keyboard users land on it.
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector(".error-summary");
+    if (summary) { summary.focus(); }
+  });
+})();
