@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -56,7 +57,8 @@ class TreeError(ValidationError):
 
 @transaction.atomic
 def create_organisation(*, name: str, slug: str) -> Organisation:
-    """Create an organisation with the default levels and actor groups (in Swedish)."""
+    """Create an organisation with the default levels and actor groups (in Swedish); raises ValidationError."""
+    validate_slug(slug)
     organisation = Organisation.objects.create(name=name, slug=slug)
     with translation.override("sv"):
         for rank, (level_name, description) in enumerate(default_levels(), start=1):
@@ -272,8 +274,22 @@ def remove_membership(*, membership: Membership) -> None:
     membership.delete()
 
 
-def send_invitation(*, membership: Membership, invited_by: User, site_url: str) -> None:
-    """E-mail the person a link into the organisation; records when it was sent."""
+def invitation_url(user: User, *, site_url: str) -> str:
+    """A one-time link to choose a password: the same signed token as a password reset."""
+    return site_url + reverse(
+        "accounts:accept_invitation",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+
+
+def send_invitation(*, membership: Membership, invited_by: User | None, site_url: str) -> None:
+    """E-mail the person a link into the organisation and record when it was sent.
+
+    `invited_by` is None for an organisation's first administrator, whom nobody invited.
+    """
     user = membership.user
     context = {
         "organisation": membership.organisation,
@@ -284,13 +300,7 @@ def send_invitation(*, membership: Membership, invited_by: User, site_url: str) 
         "login_url": site_url + reverse("accounts:login"),
     }
     if not user.has_usable_password():
-        context["invitation_url"] = site_url + reverse(
-            "accounts:accept_invitation",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
-            },
-        )
+        context["invitation_url"] = invitation_url(user, site_url=site_url)
     subject = _("Invitation to %(organisation)s in Tillit") % {"organisation": membership.organisation.name}
     body = render_to_string("organisations/email/invitation.txt", context)
     send_mail(subject, body, None, [user.email])
