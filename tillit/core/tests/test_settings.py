@@ -1,0 +1,67 @@
+"""Production settings come from the environment, and Django's deployment check is clean with them."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-production-secret-key-of-plenty-length-and-variety-0123456789-abcdefghij",
+    "ALLOWED_HOSTS": "tillit.example.se",
+    "DATABASE_URL": "postgres://tillit@db.example.se:5432/tillit",
+}
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_COOKIES", "SECURE_SSL_REDIRECT"}
+    }
+    clean.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_deployment_check_is_clean_with_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_manage("check", env={**PRODUCTION, "SECRET_KEY": ""})
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = run_manage("check", env={**PRODUCTION, "ALLOWED_HOSTS": ""})
+
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_collectstatic_gathers_the_layout_files_production_pages_need(tmp_path):
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.contrib.staticfiles import finders; "
+        "print(all(finders.find(p) for p in ['css/tillit.css', 'js/tillit.js', 'vendor/htmx-2.0.11.min.js']))",
+        env=PRODUCTION,
+    )
+
+    assert result.stdout.strip().splitlines()[-1] == "True", result.stderr
