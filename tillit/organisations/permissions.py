@@ -18,7 +18,12 @@ def acting_membership(user: object, organisation: Organisation) -> Membership | 
     """The user's membership in `organisation`, or None; cached per request on the user."""
     if not getattr(user, "is_authenticated", False):
         return None
-    cache: dict[int, Membership | None] = user.__dict__.setdefault("_memberships_by_organisation", {})
+    # getattr/setattr reach through request.user's SimpleLazyObject, so the page and
+    # user.has_perm() share one cache.
+    cache: dict[int, Membership | None] | None = getattr(user, "_memberships_by_organisation", None)
+    if cache is None:
+        cache = {}
+        user._memberships_by_organisation = cache  # type: ignore[attr-defined]
     if organisation.pk not in cache:
         cache[organisation.pk] = (
             Membership.objects.select_related("unit", "actor_group", "level")

@@ -11,8 +11,11 @@
   }
 
   document.addEventListener("htmx:afterSwap", function (event) {
-    var target = event.detail.target;
-    var source = target.querySelector("[data-announce]") || (target.hasAttribute("data-announce") ? target : null);
+    // The event fires on the new content. detail.target is the element that was replaced when
+    // hx-swap="outerHTML", so it would announce the old state.
+    var target = event.target;
+    if (!(target instanceof Element)) { return; }
+    var source = target.hasAttribute("data-announce") ? target : target.querySelector("[data-announce]");
     announce(source ? source.getAttribute("data-announce") : document.documentElement.getAttribute("data-updated-text"));
   });
 
