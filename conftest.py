@@ -81,8 +81,9 @@ def make_member(db: None) -> MakeMember:
                 role=role,
             ),
         )
-        membership.user.set_password(PASSWORD)
-        membership.user.save(update_fields=["password"])
+        if not membership.user.has_usable_password():  # a person already known keeps their password
+            membership.user.set_password(PASSWORD)
+            membership.user.save(update_fields=["password"])
         return membership
 
     return make

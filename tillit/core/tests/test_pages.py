@@ -110,3 +110,9 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path):
 
 def test_connections_are_health_checked():
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+
+
+def test_an_english_browser_still_gets_swedish_until_the_person_chooses(client):
+    body = client.get(reverse("accounts:login"), headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+
+    assert '<html lang="sv"' in body

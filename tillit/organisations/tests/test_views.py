@@ -301,3 +301,12 @@ def test_the_anonymity_threshold_cannot_be_set_below_three(admin_client, organis
 
     assert "Gränsen kan aldrig vara lägre än 3." in response.content.decode()
     assert Organisation.objects.get(pk=organisation.pk).anonymity_threshold == 5
+
+
+def test_start_page_reads_the_membership_once(client, employee, organisation, django_assert_max_num_queries):
+    client.force_login(employee)
+    client.get(url("start", organisation))
+
+    # session, user, organisation, membership, overview counts, the switcher's memberships
+    with django_assert_max_num_queries(6):
+        client.get(url("start", organisation))
