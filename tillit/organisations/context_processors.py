@@ -4,16 +4,23 @@ from tillit.organisations.models import Membership
 
 
 def acting_organisation(request: HttpRequest) -> dict[str, object]:
-    """The organisation the page acts in, and the others the person can switch to."""
+    """The organisation the page acts in, and the others the person can switch to.
+
+    Pages outside an organisation (profile, errors) show the one the person last acted in,
+    found in the membership list the header's switcher needs anyway.
+    """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-
-    def memberships() -> list[Membership]:
-        return list(Membership.objects.for_user(user).order_by("organisation__name"))
-
+    memberships = list(Membership.objects.for_user(user).order_by("organisation__name"))
+    organisation = getattr(request, "organisation", None)
+    current = getattr(request, "membership", None)
+    if organisation is None:
+        remembered = request.session.get("organisation")
+        current = next((m for m in memberships if m.organisation.slug == remembered), None)
+        organisation = current.organisation if current else None
     return {
-        "current_organisation": getattr(request, "organisation", None),
-        "current_membership": getattr(request, "membership", None),
+        "current_organisation": organisation,
+        "current_membership": current,
         "my_memberships": memberships,
     }

@@ -171,3 +171,14 @@ def test_a_deactivated_person_cannot_sign_in(client, employee):
     employee.save()
 
     assert sign_in(client, employee.email).status_code == 200
+
+
+def test_pages_outside_the_organisation_still_show_where_you_act(client, employee, organisation):
+    client.force_login(employee)
+    client.get(reverse("organisations:start", kwargs={"organisation": "norrby"}))
+
+    profile = client.get(reverse("accounts:profile")).content.decode()
+    not_found = client.get("/finns-inte/").content.decode()
+
+    assert "Norrby kommun" in profile.split("</header>")[0]
+    assert "Norrby kommun" in not_found.split("</header>")[0]
