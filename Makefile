@@ -31,7 +31,8 @@ prerequisites: $(VENV)/.dev ## Install Chromium and start PostgreSQL where missi
 	scripts/ensure-chromium
 	scripts/ensure-postgres
 
-lint: $(VENV)/.dev ## Ruff, migrations and translations up to date
+lint: $(VENV)/.dev ## Ruff, and no model change without a migration
+	mkdir -p var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings_test
