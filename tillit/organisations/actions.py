@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth.tokens import default_token_generator
@@ -55,6 +56,19 @@ class TreeError(ValidationError):
     """A change that would break the unit tree (cycle, other organisation, closed parent)."""
 
 
+class NameTaken(TreeError):
+    """Another open unit at the same place has the name (the database's sibling-name constraint)."""
+
+
+@contextmanager
+def _name_free_at_place(message: str | None = None) -> Iterator[None]:
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        raise NameTaken(message or _("There is already an open unit with this name at that place.")) from None
+
+
 @transaction.atomic
 def create_organisation(*, name: str, slug: str) -> Organisation:
     """Create an organisation with the default levels and actor groups (in Swedish); raises ValidationError."""
@@ -85,20 +99,22 @@ def _check_parent(*, organisation: Organisation, unit: Unit | None, parent: Unit
 
 @transaction.atomic
 def create_unit(*, organisation: Organisation, name: str, kind: str, parent: Unit | None, actor: User | None) -> Unit:
-    """Create a unit under `parent` (or at the top); raises TreeError or IntegrityError."""
+    """Create a unit under `parent` (or at the top); raises TreeError, or NameTaken."""
     _check_parent(organisation=organisation, unit=None, parent=parent)
-    unit = Unit.objects.create(organisation=organisation, name=name, kind=kind, parent=parent)
+    with _name_free_at_place():
+        unit = Unit.objects.create(organisation=organisation, name=name, kind=kind, parent=parent)
     UnitEvent.objects.create(organisation=organisation, unit=unit, kind=UnitEvent.Kind.CREATED, actor=actor)
     return unit
 
 
 @transaction.atomic
 def update_unit(*, unit: Unit, name: str, kind: str, actor: User | None) -> Unit:
-    """Rename a unit or change its kind, keeping the old name in its history."""
+    """Rename a unit or change its kind, keeping the old name in its history; raises NameTaken."""
     old_name = unit.name
     unit.name = name
     unit.kind = kind
-    unit.save(update_fields=["name", "kind"])
+    with _name_free_at_place():
+        unit.save(update_fields=["name", "kind"])
     if old_name != name:
         UnitEvent.objects.create(
             organisation=unit.organisation,
@@ -112,7 +128,7 @@ def update_unit(*, unit: Unit, name: str, kind: str, actor: User | None) -> Unit
 
 @transaction.atomic
 def move_unit(*, unit: Unit, new_parent: Unit | None, actor: User | None) -> Unit:
-    """Move a unit (with its sub-units and members) under another unit or to the top."""
+    """Move a unit (with its sub-units and members) under another unit or to the top; raises TreeError."""
     # Lock the organisation's tree so two concurrent moves cannot form a cycle.
     Organisation.objects.select_for_update().get(pk=unit.organisation_id)
     if new_parent is not None:
@@ -120,7 +136,8 @@ def move_unit(*, unit: Unit, new_parent: Unit | None, actor: User | None) -> Uni
     _check_parent(organisation=unit.organisation, unit=unit, parent=new_parent)
     old_path = unit_path(unit)
     unit.parent = new_parent
-    unit.save(update_fields=["parent"])
+    with _name_free_at_place():
+        unit.save(update_fields=["parent"])
     UnitEvent.objects.create(
         organisation=unit.organisation,
         unit=unit,
@@ -151,14 +168,9 @@ def reopen_unit(*, unit: Unit, actor: User | None) -> Unit:
     if unit.parent is not None and not unit.parent.is_open:
         raise TreeError(_("Reopen the unit above first: %(parent)s is closed.") % {"parent": unit.parent.name})
     unit.closed_at = None
-    try:
-        with transaction.atomic():
-            unit.save(update_fields=["closed_at"])
-    except IntegrityError:
-        raise TreeError(
-            _("Another open unit at the same place is already called %(name)s. Rename one of them first.")
-            % {"name": unit.name}
-        ) from None
+    message = _("Another open unit at the same place is already called %(name)s. Rename one of them first.")
+    with _name_free_at_place(message % {"name": unit.name}):
+        unit.save(update_fields=["closed_at"])
     UnitEvent.objects.create(organisation=unit.organisation, unit=unit, kind=UnitEvent.Kind.REOPENED, actor=actor)
     return unit
 

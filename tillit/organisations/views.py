@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Model
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -100,10 +100,10 @@ def unit_create(request: AuthenticatedHttpRequest, organisation: str) -> HttpRes
                 parent=form.cleaned_data["parent"],
                 actor=request.user,
             )
+        except actions.NameTaken as error:
+            form.add_error("name", error)
         except ValidationError as error:
-            form.add_error(None, error)
-        except IntegrityError:
-            form.add_error("name", _("There is already an open unit with this name at that place."))
+            form.add_error("parent", error)
         else:
             messages.success(request, _("The unit %(name)s was created.") % {"name": unit.name})
             return redirect("organisations:unit_detail", organisation=org.slug, unit=unit.public_id)
@@ -136,12 +136,11 @@ def unit_edit(request: AuthenticatedHttpRequest, organisation: str, unit: UUID) 
     form = UnitForm(request.POST or None, instance=Unit.objects.get(pk=found.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                actions.update_unit(
-                    unit=found, name=form.cleaned_data["name"], kind=form.cleaned_data["kind"], actor=request.user
-                )
-        except IntegrityError:
-            form.add_error("name", _("There is already an open unit with this name at that place."))
+            actions.update_unit(
+                unit=found, name=form.cleaned_data["name"], kind=form.cleaned_data["kind"], actor=request.user
+            )
+        except actions.NameTaken as error:
+            form.add_error("name", error)
         else:
             messages.success(request, _("The unit is saved."))
             return redirect("organisations:unit_detail", organisation=org.slug, unit=found.public_id)
@@ -155,12 +154,9 @@ def unit_move(request: AuthenticatedHttpRequest, organisation: str, unit: UUID) 
     form = UnitMoveForm(request.POST or None, organisation=org, initial={"parent": found.parent})
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                actions.move_unit(unit=found, new_parent=form.cleaned_data["parent"], actor=request.user)
+            actions.move_unit(unit=found, new_parent=form.cleaned_data["parent"], actor=request.user)
         except ValidationError as error:
             form.add_error("parent", error)
-        except IntegrityError:
-            form.add_error("parent", _("There is already an open unit with this name at that place."))
         else:
             messages.success(request, _("The unit was moved."))
             return redirect("organisations:unit_detail", organisation=org.slug, unit=found.public_id)

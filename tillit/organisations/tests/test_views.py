@@ -310,3 +310,30 @@ def test_start_page_reads_the_membership_once(client, employee, organisation, dj
     # session, user, organisation, membership, overview counts, the switcher's memberships
     with django_assert_max_num_queries(6):
         client.get(url("start", organisation))
+
+
+def test_renaming_to_a_siblings_name_is_refused_on_the_name_field(admin_client, organisation, home_unit):
+    sibling = Unit.objects.create(organisation=organisation, parent=home_unit.parent, name="Hemtjänst Söder")
+
+    response = admin_client.post(
+        url("unit_edit", organisation, unit=sibling.public_id), {"name": "Hemtjänst Norr", "kind": "section"}
+    )
+
+    assert 'id="id_name_error"' in response.content.decode()
+    sibling.refresh_from_db()
+    assert sibling.name == "Hemtjänst Söder"
+    assert not sibling.events.filter(kind=UnitEvent.Kind.RENAMED).exists()
+
+
+def test_moving_next_to_a_unit_with_the_same_name_is_refused(admin_client, organisation, home_unit):
+    elsewhere = Unit.objects.create(organisation=organisation, parent=None, name="Äldreomsorg")
+    namesake = Unit.objects.create(organisation=organisation, parent=elsewhere, name="Hemtjänst Norr")
+
+    response = admin_client.post(
+        url("unit_move", organisation, unit=namesake.public_id), {"parent": home_unit.parent_id}
+    )
+
+    assert "Det finns redan en öppen enhet med det här namnet" in response.content.decode()
+    namesake.refresh_from_db()
+    assert namesake.parent == elsewhere
+    assert not namesake.events.filter(kind=UnitEvent.Kind.MOVED).exists()
