@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -28,6 +31,8 @@ from tillit.organisations.models import (
     Unit,
     UnitEvent,
 )
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_ACTOR_GROUPS = [
     ActorGroup.Key.POLITICIAN,
@@ -212,6 +217,25 @@ class AlreadyMember(ValidationError):
     pass
 
 
+class InUse(ValidationError):
+    """Somebody still belongs to the level or actor group."""
+
+
+class InvitationNotSent(Exception):
+    """The e-mail server refused or did not answer; the membership itself is kept."""
+
+
+@transaction.atomic
+def remove_unused(*, item: Level | ActorGroup) -> None:
+    """Remove a level or actor group that nobody belongs to; raises InUse otherwise, also when
+    someone was added to it since the page was shown (the database protects it)."""
+    try:
+        with transaction.atomic():
+            item.delete()
+    except ProtectedError:
+        raise InUse(_("People belong to %(name)s. Move them elsewhere first.") % {"name": item.name}) from None
+
+
 def _check_belongs(organisation: Organisation, details: PersonDetails) -> None:
     for item in (details.unit, details.actor_group, details.level):
         if item is not None and item.organisation_id != organisation.pk:
@@ -315,5 +339,9 @@ def send_invitation(*, membership: Membership, invited_by: User | None, site_url
         context["invitation_url"] = invitation_url(user, site_url=site_url)
     subject = _("Invitation to %(organisation)s in Tillit") % {"organisation": membership.organisation.name}
     body = render_to_string("organisations/email/invitation.txt", context)
-    send_mail(subject, body, None, [user.email])
+    try:
+        send_mail(subject, body, None, [user.email])
+    except (OSError, smtplib.SMTPException) as error:
+        logger.warning("Invitation to membership %s not sent: %s", membership.public_id, error)
+        raise InvitationNotSent(user.email) from error
     Membership.objects.filter(pk=membership.pk).update(invited_at=timezone.now())

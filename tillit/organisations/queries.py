@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from tillit.core.collation import swedish_sort_key
+from tillit.core.collation import SwedishCollate, swedish_sort_key
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
 
 PATH_SEPARATOR = " / "
@@ -69,7 +69,7 @@ def people_in(organisation: Organisation, *, search: str = "", unit: Unit | None
         memberships = memberships.filter(Q(user__full_name__icontains=search) | Q(user__email__icontains=search))
     if unit is not None:
         memberships = memberships.filter(unit=unit)
-    return memberships.order_by("user__full_name", "user__email")
+    return memberships.order_by(SwedishCollate("user__full_name"), "user__email")
 
 
 def _count_in_organisation(model: type[Model], **filters: object) -> Coalesce:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from tillit.core.collation import swedish_sort_key
 from tillit.core.http import AuthenticatedHttpRequest
 from tillit.organisations import actions, importing, queries
 from tillit.organisations.forms import (
@@ -122,7 +123,7 @@ def unit_detail(request: AuthenticatedHttpRequest, organisation: str, unit: UUID
             "organisation": org,
             "unit": found,
             "ancestors": queries.ancestors(found),
-            "children": sorted(found.children.all(), key=lambda u: (u.closed_at is not None, u.name)),
+            "children": sorted(found.children.all(), key=lambda u: (u.closed_at is not None, swedish_sort_key(u.name))),
             "members": queries.people_in(org, unit=found) if may_see_people else None,
             "events": found.events.select_related("actor")[:50],
         },
@@ -247,11 +248,15 @@ def _simple_delete(
 ) -> HttpResponse:
     org = get_organisation_for(request, organisation, perm=ADMINISTER)
     item = _get_in(model, org, public_id)
+    if request.method == "POST":
+        try:
+            actions.remove_unused(item=item)
+        except actions.InUse:
+            pass
+        else:
+            messages.success(request, _("%(name)s was removed.") % {"name": item.name})
+            return redirect(list_url, organisation=org.slug)
     in_use = item.memberships.count()
-    if request.method == "POST" and not in_use:
-        item.delete()
-        messages.success(request, _("%(name)s was removed.") % {"name": item.name})
-        return redirect(list_url, organisation=org.slug)
     return render(
         request,
         "organisations/item_confirm_delete.html",
@@ -339,13 +344,9 @@ def person_create(request: AuthenticatedHttpRequest, organisation: str) -> HttpR
         except ValidationError as error:
             form.add_error("email" if isinstance(error, actions.AlreadyMember) else None, error)
         else:
+            messages.success(request, _("%(name)s was added.") % {"name": membership.user.full_name})
             if form.cleaned_data["send_invitation"]:
-                actions.send_invitation(membership=membership, invited_by=request.user, site_url=settings.SITE_URL)
-                messages.success(
-                    request, _("%(name)s was added and invited by e-mail.") % {"name": membership.user.full_name}
-                )
-            else:
-                messages.success(request, _("%(name)s was added.") % {"name": membership.user.full_name})
+                _invite(request, [membership])
             return redirect("organisations:people_list", organisation=org.slug)
     return render(
         request, "organisations/membership_form.html", {"organisation": org, "form": form, "membership": None}
@@ -408,8 +409,7 @@ def person_remove(request: AuthenticatedHttpRequest, organisation: str, membersh
 def person_invite(request: AuthenticatedHttpRequest, organisation: str, membership: UUID) -> HttpResponse:
     org = get_organisation_for(request, organisation, perm=ADMINISTER)
     found = _get_in(Membership, org, membership)
-    actions.send_invitation(membership=found, invited_by=request.user, site_url=settings.SITE_URL)
-    messages.success(request, _("An invitation was sent to %(email)s.") % {"email": found.user.email})
+    _invite(request, [found])
     return redirect("organisations:people_list", organisation=org.slug)
 
 
@@ -465,14 +465,13 @@ def people_import_commit(request: AuthenticatedHttpRequest, organisation: str) -
         messages.error(request, _("Something changed since the preview; nothing was imported. Upload the file again."))
         return redirect("organisations:people_import", organisation=org.slug)
     del request.session[IMPORT_SESSION_KEY]
-    if request.POST.get("send_invitations"):
-        for membership in memberships:
-            actions.send_invitation(membership=membership, invited_by=request.user, site_url=settings.SITE_URL)
     messages.success(
         request,
         ngettext("%(count)s person was imported.", "%(count)s people were imported.", len(memberships))
         % {"count": len(memberships)},
     )
+    if request.POST.get("send_invitations"):
+        _invite(request, memberships)
     return redirect("organisations:people_list", organisation=org.slug)
 
 
@@ -485,6 +484,30 @@ def organisation_settings(request: AuthenticatedHttpRequest, organisation: str) 
         messages.success(request, _("The settings are saved."))
         return redirect("organisations:settings", organisation=org.slug)
     return render(request, "organisations/organisation_settings.html", {"organisation": org, "form": form})
+
+
+def _invite(request: AuthenticatedHttpRequest, memberships: list[Membership]) -> None:
+    """Send invitations and say how it went; the people stay added whether or not e-mail works."""
+    sent = 0
+    for membership in memberships:
+        try:
+            actions.send_invitation(membership=membership, invited_by=request.user, site_url=settings.SITE_URL)
+        except actions.InvitationNotSent:
+            messages.error(
+                request,
+                _(
+                    "The e-mail server did not accept the invitations; %(sent)s of %(total)s were sent. "
+                    "Try again later with “Send the invitation again” on each person's page."
+                )
+                % {"sent": sent, "total": len(memberships)},
+            )
+            return
+        sent += 1
+    messages.success(
+        request,
+        ngettext("%(count)s invitation was sent by e-mail.", "%(count)s invitations were sent by e-mail.", sent)
+        % {"count": sent},
+    )
 
 
 def _uuid_or_none(value: str) -> UUID | None:

@@ -337,3 +337,41 @@ def test_moving_next_to_a_unit_with_the_same_name_is_refused(admin_client, organ
     namesake.refresh_from_db()
     assert namesake.parent == elsewhere
     assert not namesake.events.filter(kind=UnitEvent.Kind.MOVED).exists()
+
+
+@pytest.fixture
+def broken_mail_server(settings):
+    # Port 9 (discard) on loopback: nothing listens, so the SMTP connection is refused.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, False, 2
+
+
+def test_a_person_is_added_even_when_the_mail_server_is_down(admin_client, organisation, broken_mail_server):
+    group = ActorGroup.objects.get(organisation=organisation, key="employee")
+
+    response = admin_client.post(
+        url("person_create", organisation),
+        {
+            "full_name": "Lena Lindgren",
+            "email": "lena@norrby.example",
+            "actor_group": group.pk,
+            "role": "participant",
+            "send_invitation": "on",
+        },
+        follow=True,
+    )
+
+    membership = Membership.objects.get(user__email="lena@norrby.example")
+    assert membership.invited_at is None
+    assert "E-postservern tog inte emot inbjudningarna" in response.content.decode()
+
+
+def test_a_level_that_gained_a_member_meanwhile_is_not_removed(admin_client, organisation, make_member):
+    level = Level.objects.get(organisation=organisation, rank=3)
+    admin_client.get(url("level_delete", organisation, level=level.public_id))
+    make_member(organisation, rank=3)
+
+    response = admin_client.post(url("level_delete", organisation, level=level.public_id))
+
+    assert response.status_code == 409
+    assert Level.objects.filter(pk=level.pk).exists()

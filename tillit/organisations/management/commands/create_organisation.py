@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import smtplib
 from typing import Any
 
 from django.conf import settings
@@ -70,8 +69,8 @@ def admin_details(organisation: Organisation, *, full_name: str, email: str, gro
 def invite(membership: Membership) -> None:
     try:
         actions.send_invitation(membership=membership, invited_by=None, site_url=settings.SITE_URL)
-    except (OSError, smtplib.SMTPException) as error:
-        raise CommandError(f"Could not send the invitation ({error}); nothing was created.") from error
+    except actions.InvitationNotSent as error:
+        raise CommandError(f"Could not send the invitation ({error.__cause__}); nothing was created.") from error
 
 
 def how_to_sign_in(user: User) -> str:
