@@ -125,9 +125,7 @@ def test_admin_walks_the_people_pages(page, sign_in, assert_accessible, outside_
     assert_accessible(page)
     page.get_by_role("link", name="Avbryt").click()
     page.get_by_role("button", name="Skicka en inbjudan").click()
-    expect(
-        page.get_by_role("status").filter(has_text="1 inbjudan skickades med e-post.")
-    ).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="1 inbjudan skickades med e-post.")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Importera från CSV").click()
