@@ -34,3 +34,10 @@ class EmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
+    """The name django-axes counts failures under: the e-mail address in lower case, since
+    sign-in ignores case and otherwise every case variant would get its own five attempts."""
+    source = credentials if credentials and "username" in credentials else request.POST
+    return str(source.get("username") or "").strip().lower()

@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from tillit.accounts.models import User
+from tillit.core.text import normalise_text
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -25,7 +26,7 @@ class ProfileForm(forms.ModelForm):
         widgets = {"full_name": forms.TextInput(attrs={"autocomplete": "name"})}
 
     def clean_full_name(self) -> str:
-        name = " ".join(self.cleaned_data["full_name"].split())
+        name = normalise_text(self.cleaned_data["full_name"])
         if not name:
             raise forms.ValidationError(_("Enter your name."))
         return name

@@ -236,11 +236,16 @@ def remove_unused(*, item: Level | ActorGroup) -> None:
         raise InUse(_("People belong to %(name)s. Move them elsewhere first.") % {"name": item.name}) from None
 
 
-def _check_belongs(organisation: Organisation, details: PersonDetails) -> None:
-    for item in (details.unit, details.actor_group, details.level):
-        if item is not None and item.organisation_id != organisation.pk:
+def _check_belongs(organisation: Organisation, details: PersonDetails, *, current_unit: Unit | None = None) -> None:
+    """The unit, actor group and level are this organisation's, and locked until commit so they
+    cannot be removed meanwhile; a closed unit is refused unless the person is already in it."""
+    for model, item in ((Unit, details.unit), (ActorGroup, details.actor_group), (Level, details.level)):
+        if item is None:
+            continue
+        locked = model.objects.select_for_update().filter(pk=item.pk, organisation=organisation).first()
+        if locked is None:
             raise ValidationError(_("The chosen unit, level or actor group belongs to another organisation."))
-    if details.unit is not None and not details.unit.is_open:
+    if details.unit is not None and not details.unit.is_open and details.unit != current_unit:
         raise ValidationError(_("People cannot be added to a closed unit."))
 
 
@@ -286,7 +291,7 @@ def update_membership(
         level=level,
         role=role,
     )
-    _check_belongs(membership.organisation, details)
+    _check_belongs(membership.organisation, details, current_unit=membership.unit)
     if membership.is_admin and role != Membership.Role.ADMIN:
         _check_not_last_admin(membership)
     membership.unit, membership.actor_group, membership.level, membership.role = unit, actor_group, level, role

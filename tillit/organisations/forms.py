@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tillit.core.text import normalise_text
 from tillit.organisations.actions import PersonDetails
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
 from tillit.organisations.queries import unit_tree
 
 TEXT_LIMIT_MESSAGE = _("At most %(limit_value)d characters (now %(show_value)d).")
-
-
-def normalise_text(value: str) -> str:
-    """Collapse whitespace and drop control characters."""
-    cleaned = "".join(ch for ch in value if ch.isprintable() or ch == " ")
-    return " ".join(cleaned.split())
 
 
 class CleanTextMixin:
@@ -31,11 +27,21 @@ class CleanTextMixin:
         return self._clean_text("name")
 
 
-def label_units_by_path(field: forms.ModelChoiceField, organisation: Organisation) -> None:
-    """Offer the organisation's open units in tree order, each labelled with its full path."""
-    field.queryset = Unit.objects.in_organisation(organisation).open()
+def label_units_by_path(field: forms.ModelChoiceField, organisation: Organisation, *, keep: Unit | None = None) -> None:
+    """Offer the organisation's open units in tree order, each labelled with its full path.
+
+    `keep` is a closed unit someone already belongs to: it stays a choice, so that saving
+    other changes does not silently take the person out of it.
+    """
+    units = Unit.objects.in_organisation(organisation)
     empty = [("", field.empty_label)] if field.empty_label is not None else []
-    field.choices = empty + [(node.unit.pk, node.path) for node in unit_tree(organisation)]
+    choices = [(node.unit.pk, node.path) for node in unit_tree(organisation)]
+    if keep is not None and not keep.is_open:
+        field.queryset = units.filter(Q(closed_at__isnull=True) | Q(pk=keep.pk))
+        choices.append((keep.pk, _("%(name)s (closed)") % {"name": keep.name}))
+    else:
+        field.queryset = units.open()
+    field.choices = empty + choices
 
 
 class UnitForm(CleanTextMixin, forms.ModelForm):
@@ -140,9 +146,21 @@ class MembershipForm(forms.Form):
     )
     role = forms.ChoiceField(choices=Membership.Role.choices, label=_("Role"), initial=Membership.Role.PARTICIPANT)
 
-    def __init__(self, *args: object, organisation: Organisation, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, organisation: Organisation, membership: Membership | None = None, **kwargs: object
+    ) -> None:
+        if membership is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "unit": membership.unit,
+                    "actor_group": membership.actor_group,
+                    "level": membership.level,
+                    "role": membership.role,
+                },
+            )
         super().__init__(*args, **kwargs)
-        label_units_by_path(self.fields["unit"], organisation)
+        label_units_by_path(self.fields["unit"], organisation, keep=membership.unit if membership else None)
         self.fields["actor_group"].queryset = ActorGroup.objects.in_organisation(organisation)
         self.fields["level"].queryset = Level.objects.in_organisation(organisation)
 

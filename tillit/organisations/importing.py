@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from tillit.core.text import normalise_text
 from tillit.organisations.actions import PersonDetails
-from tillit.organisations.forms import normalise_text
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
 from tillit.organisations.queries import unit_tree
 

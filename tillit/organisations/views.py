@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from tillit.core.collation import swedish_sort_key
 from tillit.core.http import AuthenticatedHttpRequest
+from tillit.core.text import normalise_text
 from tillit.organisations import actions, importing, queries
 from tillit.organisations.forms import (
     ActorGroupForm,
@@ -325,7 +326,7 @@ def actor_group_delete(request: AuthenticatedHttpRequest, organisation: str, act
 @login_required
 def people_list(request: AuthenticatedHttpRequest, organisation: str) -> HttpResponse:
     org = get_organisation_for(request, organisation, perm=VIEW_PEOPLE)
-    search = request.GET.get("q", "").strip()[:100]
+    search = normalise_text(request.GET.get("q", ""))[:100]
     people = queries.people_in(org, search=search)
     page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     template = "organisations/membership_list.html"
@@ -357,16 +358,7 @@ def person_create(request: AuthenticatedHttpRequest, organisation: str) -> HttpR
 def person_edit(request: AuthenticatedHttpRequest, organisation: str, membership: UUID) -> HttpResponse:
     org = get_organisation_for(request, organisation, perm=ADMINISTER)
     found = _get_in(Membership, org, membership)
-    form = MembershipForm(
-        request.POST or None,
-        organisation=org,
-        initial={
-            "unit": found.unit,
-            "actor_group": found.actor_group,
-            "level": found.level,
-            "role": found.role,
-        },
-    )
+    form = MembershipForm(request.POST or None, organisation=org, membership=found)
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_membership(membership=found, **form.cleaned_data)

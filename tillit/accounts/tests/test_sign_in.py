@@ -182,3 +182,12 @@ def test_pages_outside_the_organisation_still_show_where_you_act(client, employe
 
     assert "Norrby kommun" in profile.split("</header>")[0]
     assert "Norrby kommun" in not_found.split("</header>")[0]
+
+
+def test_changing_the_case_of_the_address_does_not_earn_more_attempts(client, employee):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, employee.email, "fel-lösenord")
+
+    locked = sign_in(client, employee.email.upper())
+
+    assert locked.status_code == 429

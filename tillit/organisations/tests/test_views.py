@@ -375,3 +375,45 @@ def test_a_level_that_gained_a_member_meanwhile_is_not_removed(admin_client, org
 
     assert response.status_code == 409
     assert Level.objects.filter(pk=level.pk).exists()
+
+
+def test_a_nul_byte_in_the_search_is_ignored(admin_client, organisation):
+    response = admin_client.get(url("people_list", organisation) + "?q=Alva%00")
+
+    assert response.status_code == 200
+    assert "Alva Administratör" in response.content.decode()
+
+
+def test_editing_someone_in_a_closed_unit_keeps_them_there(admin_client, organisation, employee, home_unit):
+    from tillit.organisations import actions
+
+    actions.close_unit(unit=home_unit, actor=None)
+    membership = employee.memberships.get()
+    page = admin_client.get(url("person_edit", organisation, membership=membership.public_id)).content.decode()
+
+    admin_client.post(url("person_edit", organisation, membership=membership.public_id), {
+        "unit": home_unit.pk, "actor_group": membership.actor_group_id, "level": membership.level_id,
+        "role": "facilitator",
+    })
+
+    assert f'<option value="{home_unit.pk}" selected>Hemtjänst Norr (stängd)</option>' in page
+    membership.refresh_from_db()
+    assert membership.unit == home_unit
+    assert membership.role == "facilitator"
+
+
+def test_nobody_new_can_be_put_in_a_closed_unit(admin_client, organisation, manager, employee, home_unit):
+    from tillit.organisations import actions
+
+    actions.close_unit(unit=home_unit, actor=None)
+    membership = manager.memberships.get()
+    membership.unit = None
+    membership.save()
+
+    response = admin_client.post(url("person_edit", organisation, membership=membership.public_id), {
+        "unit": home_unit.pk, "actor_group": membership.actor_group_id, "level": "", "role": "participant",
+    })
+
+    assert response.status_code == 200
+    membership.refresh_from_db()
+    assert membership.unit is None
