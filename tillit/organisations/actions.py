@@ -66,12 +66,20 @@ class NameTaken(TreeError):
 
 
 @contextmanager
-def _name_free_at_place(message: str | None = None) -> Iterator[None]:
+def _name_free_at_place(unit: Unit, message: str | None = None) -> Iterator[None]:
+    """Refuse a name an open sibling already has, whatever its case (SQLite's lower() folds
+    ASCII only, so the database constraint alone would let "ÄLDREOMSORG" beside "Äldreomsorg")."""
+    message = message or _("There is already an open unit with this name at that place.")
+    siblings = Unit.objects.filter(organisation_id=unit.organisation_id, parent_id=unit.parent_id).open()
+    if unit.pk is not None:
+        siblings = siblings.exclude(pk=unit.pk)
+    if any(name.casefold() == unit.name.casefold() for name in siblings.values_list("name", flat=True)):
+        raise NameTaken(message)
     try:
         with transaction.atomic():
             yield
     except IntegrityError:
-        raise NameTaken(message or _("There is already an open unit with this name at that place.")) from None
+        raise NameTaken(message) from None
 
 
 @transaction.atomic
@@ -106,8 +114,9 @@ def _check_parent(*, organisation: Organisation, unit: Unit | None, parent: Unit
 def create_unit(*, organisation: Organisation, name: str, kind: str, parent: Unit | None, actor: User | None) -> Unit:
     """Create a unit under `parent` (or at the top); raises TreeError, or NameTaken."""
     _check_parent(organisation=organisation, unit=None, parent=parent)
-    with _name_free_at_place():
-        unit = Unit.objects.create(organisation=organisation, name=name, kind=kind, parent=parent)
+    unit = Unit(organisation=organisation, name=name, kind=kind, parent=parent)
+    with _name_free_at_place(unit):
+        unit.save()
     UnitEvent.objects.create(organisation=organisation, unit=unit, kind=UnitEvent.Kind.CREATED, actor=actor)
     return unit
 
@@ -118,7 +127,7 @@ def update_unit(*, unit: Unit, name: str, kind: str, actor: User | None) -> Unit
     old_name = unit.name
     unit.name = name
     unit.kind = kind
-    with _name_free_at_place():
+    with _name_free_at_place(unit):
         unit.save(update_fields=["name", "kind"])
     if old_name != name:
         UnitEvent.objects.create(
@@ -141,7 +150,7 @@ def move_unit(*, unit: Unit, new_parent: Unit | None, actor: User | None) -> Uni
     _check_parent(organisation=unit.organisation, unit=unit, parent=new_parent)
     old_path = unit_path(unit)
     unit.parent = new_parent
-    with _name_free_at_place():
+    with _name_free_at_place(unit):
         unit.save(update_fields=["parent"])
     UnitEvent.objects.create(
         organisation=unit.organisation,
@@ -174,7 +183,7 @@ def reopen_unit(*, unit: Unit, actor: User | None) -> Unit:
         raise TreeError(_("Reopen the unit above first: %(parent)s is closed.") % {"parent": unit.parent.name})
     unit.closed_at = None
     message = _("Another open unit at the same place is already called %(name)s. Rename one of them first.")
-    with _name_free_at_place(message % {"name": unit.name}):
+    with _name_free_at_place(unit, message % {"name": unit.name}):
         unit.save(update_fields=["closed_at"])
     UnitEvent.objects.create(organisation=unit.organisation, unit=unit, kind=UnitEvent.Kind.REOPENED, actor=actor)
     return unit

@@ -53,6 +53,12 @@ class UnitForm(CleanTextMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["name"].error_messages["max_length"] = TEXT_LIMIT_MESSAGE
 
+    def clean_name(self) -> str:
+        name = self._clean_text("name")
+        if "/" in name:
+            raise forms.ValidationError(_("A unit's name cannot contain /, which separates units in paths."))
+        return name
+
 
 class UnitCreateForm(UnitForm):
     parent = forms.ModelChoiceField(

@@ -160,7 +160,9 @@ def read_people_csv(data: bytes, *, organisation: Organisation, max_bytes: int, 
 
 def check_rows(rows: list[ImportRow], *, organisation: Organisation) -> None:
     """Fill in each row's errors and, where it has none, the person details to add."""
-    units_by_path = {_normalise_path(node.path): node.unit for node in unit_tree(organisation)}
+    units_by_path: dict[str, list[Unit]] = {}
+    for node in unit_tree(organisation):
+        units_by_path.setdefault(_normalise_path(node.path), []).append(node.unit)
     groups = list(ActorGroup.objects.in_organisation(organisation))
     groups_by_name = {group.name.casefold(): group for group in groups}
     groups_by_name.update({group.key: group for group in groups if group.key})
@@ -190,12 +192,19 @@ def check_rows(rows: list[ImportRow], *, organisation: Organisation) -> None:
             seen.setdefault(row.email, row.line)
         unit: Unit | None = None
         if row.unit_path:
-            unit = units_by_path.get(_normalise_path(row.unit_path))
-            if unit is None:
+            matches = units_by_path.get(_normalise_path(row.unit_path), [])
+            if not matches:
                 row.errors.append(
                     _("There is no open unit “%(path)s”. Write the path from the top, separated by /.")
                     % {"path": row.unit_path[:200]}
                 )
+            elif len(matches) > 1:
+                row.errors.append(
+                    _("“%(path)s” fits more than one unit. Rename one of them so that each path is unique.")
+                    % {"path": row.unit_path[:200]}
+                )
+            else:
+                unit = matches[0]
         group = groups_by_name.get(row.actor_group_name.casefold())
         if group is None:
             row.errors.append(

@@ -12,7 +12,8 @@ import uuid
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from tillit.accounts.models import User
@@ -158,13 +159,17 @@ class Unit(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="unit_is_not_its_own_parent"),
+            # Case-insensitive, so that a unit path in a CSV import names exactly one unit.
             models.UniqueConstraint(
-                fields=["organisation", "parent", "name"],
+                F("organisation"),
+                F("parent"),
+                Lower("name"),
                 condition=Q(closed_at__isnull=True, parent__isnull=False),
                 name="open_sibling_units_have_distinct_names",
             ),
             models.UniqueConstraint(
-                fields=["organisation", "name"],
+                F("organisation"),
+                Lower("name"),
                 condition=Q(closed_at__isnull=True, parent__isnull=True),
                 name="open_top_units_have_distinct_names",
             ),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from django.conf import settings
 from django.contrib import messages
@@ -410,6 +410,9 @@ def people_import(request: AuthenticatedHttpRequest, organisation: str) -> HttpR
     org = get_organisation_for(request, organisation, perm=ADMINISTER)
     form = PeopleImportForm(request.POST or None, request.FILES or None)
     preview = None
+    if request.method == "POST":
+        # A new upload replaces whatever was checked before, also when it fails.
+        request.session.pop(IMPORT_SESSION_KEY, None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -426,11 +429,17 @@ def people_import(request: AuthenticatedHttpRequest, organisation: str) -> HttpR
         except importing.ImportFileError as error:
             form.add_error("file", error)
         else:
+            token = uuid4().hex
             request.session[IMPORT_SESSION_KEY] = {
                 "organisation": org.pk,
                 "rows": importing.rows_to_session(preview.rows),
+                "token": token,
             }
-    return render(request, "organisations/people_import.html", {"organisation": org, "form": form, "preview": preview})
+    return render(
+        request,
+        "organisations/people_import.html",
+        {"organisation": org, "form": form, "preview": preview, "preview_token": token if preview else ""},
+    )
 
 
 @login_required
@@ -440,6 +449,15 @@ def people_import_commit(request: AuthenticatedHttpRequest, organisation: str) -
     stored = request.session.get(IMPORT_SESSION_KEY)
     if not stored or stored.get("organisation") != org.pk:
         messages.error(request, _("There is no checked file to import. Upload the file again."))
+        return redirect("organisations:people_import", organisation=org.slug)
+    if stored.get("token") != request.POST.get("preview"):
+        messages.error(
+            request,
+            _(
+                "A newer file was checked after this preview, perhaps in another window. Nothing was imported; "
+                "check the file again."
+            ),
+        )
         return redirect("organisations:people_import", organisation=org.slug)
     preview = importing.rows_from_session(stored["rows"], organisation=org)
     if not preview.can_commit:

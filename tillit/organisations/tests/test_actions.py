@@ -214,3 +214,8 @@ def test_an_invitation_to_someone_with_a_password_points_to_sign_in(
 
     assert "https://tillit.example/accounts/login/" in mail.outbox[0].body
     assert "/accounts/invitation/" not in mail.outbox[0].body
+
+
+def test_a_sibling_name_differing_only_in_case_is_refused_on_both_databases(organisation, home_unit):
+    with pytest.raises(actions.NameTaken):
+        make_unit(organisation, "HEMTJÄNST NORR", home_unit.parent)

@@ -22,8 +22,10 @@ def upload(client, organisation, content: bytes, name: str = "personer.csv"):
 
 
 def commit(client, organisation, **data):
+    """Press the import button under the latest preview (its token travels in the form)."""
     url = reverse("organisations:people_import_commit", kwargs={"organisation": organisation.slug})
-    return client.post(url, data)
+    token = client.session.get("people_import", {}).get("token", "")
+    return client.post(url, {"preview": token, **data})
 
 
 @pytest.fixture
@@ -159,3 +161,23 @@ def test_a_preview_from_one_organisation_cannot_be_committed_in_another(
 
     assert response.status_code == 302
     assert not Membership.objects.filter(user__email="sara@norrby.example").exists()
+
+
+def test_an_older_preview_cannot_import_a_newer_file(admin_client, organisation):
+    upload(admin_client, organisation, GOOD.encode())
+    older_token = admin_client.session["people_import"]["token"]
+    upload(admin_client, organisation, (HEADER + "Kim Kvist,kim@norrby.example,,Medarbetare\n").encode())
+    url = reverse("organisations:people_import_commit", kwargs={"organisation": organisation.slug})
+
+    response = admin_client.post(url, {"preview": older_token}, follow=True)
+
+    assert "En nyare fil har kontrollerats" in response.content.decode()
+    assert not Membership.objects.filter(user__email__in=["kim@norrby.example", "sara@norrby.example"]).exists()
+
+
+def test_a_failed_upload_forgets_the_previous_preview(admin_client, organisation):
+    upload(admin_client, organisation, GOOD.encode())
+
+    upload(admin_client, organisation, b"name,email\n")
+
+    assert "people_import" not in admin_client.session

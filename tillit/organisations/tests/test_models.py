@@ -98,3 +98,9 @@ def test_custom_actor_groups_without_a_kind_may_be_many(organisation):
 
 def test_e_mail_addresses_are_unique_whatever_their_case(employee):
     assert violates(lambda: User.objects.create(email=employee.email.upper(), full_name="Dubblett"))
+
+
+def test_sibling_names_differ_by_more_than_case(organisation, home_unit):
+    assert violates(
+        lambda: Unit.objects.create(organisation=organisation, parent=home_unit.parent, name="hemtjänst NORR")
+    )

@@ -391,10 +391,15 @@ def test_editing_someone_in_a_closed_unit_keeps_them_there(admin_client, organis
     membership = employee.memberships.get()
     page = admin_client.get(url("person_edit", organisation, membership=membership.public_id)).content.decode()
 
-    admin_client.post(url("person_edit", organisation, membership=membership.public_id), {
-        "unit": home_unit.pk, "actor_group": membership.actor_group_id, "level": membership.level_id,
-        "role": "facilitator",
-    })
+    admin_client.post(
+        url("person_edit", organisation, membership=membership.public_id),
+        {
+            "unit": home_unit.pk,
+            "actor_group": membership.actor_group_id,
+            "level": membership.level_id,
+            "role": "facilitator",
+        },
+    )
 
     assert f'<option value="{home_unit.pk}" selected>Hemtjänst Norr (stängd)</option>' in page
     membership.refresh_from_db()
@@ -410,10 +415,26 @@ def test_nobody_new_can_be_put_in_a_closed_unit(admin_client, organisation, mana
     membership.unit = None
     membership.save()
 
-    response = admin_client.post(url("person_edit", organisation, membership=membership.public_id), {
-        "unit": home_unit.pk, "actor_group": membership.actor_group_id, "level": "", "role": "participant",
-    })
+    response = admin_client.post(
+        url("person_edit", organisation, membership=membership.public_id),
+        {
+            "unit": home_unit.pk,
+            "actor_group": membership.actor_group_id,
+            "level": "",
+            "role": "participant",
+        },
+    )
 
     assert response.status_code == 200
     membership.refresh_from_db()
     assert membership.unit is None
+
+
+def test_a_unit_name_cannot_contain_the_path_separator(admin_client, organisation):
+    response = admin_client.post(
+        url("unit_create", organisation),
+        {"name": "Socialförvaltningen / Hemtjänst Norr", "kind": "section", "parent": ""},
+    )
+
+    assert "kan inte innehålla /" in response.content.decode()
+    assert not Unit.objects.filter(name__contains="/").exists()
