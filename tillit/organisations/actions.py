@@ -95,6 +95,12 @@ def create_organisation(*, name: str, slug: str) -> Organisation:
     return organisation
 
 
+def _lock_tree(organisation_id: int) -> None:
+    """Serialise changes to one organisation's unit tree (moves, new units, closing, reopening),
+    so that no change sees a tree another is halfway through changing."""
+    Organisation.objects.select_for_update().filter(pk=organisation_id).first()
+
+
 def _check_parent(*, organisation: Organisation, unit: Unit | None, parent: Unit | None) -> None:
     if parent is None:
         return
@@ -113,6 +119,9 @@ def _check_parent(*, organisation: Organisation, unit: Unit | None, parent: Unit
 @transaction.atomic
 def create_unit(*, organisation: Organisation, name: str, kind: str, parent: Unit | None, actor: User | None) -> Unit:
     """Create a unit under `parent` (or at the top); raises TreeError, or NameTaken."""
+    _lock_tree(organisation.pk)
+    if parent is not None:
+        parent = Unit.objects.select_related("parent").get(pk=parent.pk)
     _check_parent(organisation=organisation, unit=None, parent=parent)
     unit = Unit(organisation=organisation, name=name, kind=kind, parent=parent)
     with _name_free_at_place(unit):
@@ -143,8 +152,7 @@ def update_unit(*, unit: Unit, name: str, kind: str, actor: User | None) -> Unit
 @transaction.atomic
 def move_unit(*, unit: Unit, new_parent: Unit | None, actor: User | None) -> Unit:
     """Move a unit (with its sub-units and members) under another unit or to the top; raises TreeError."""
-    # Lock the organisation's tree so two concurrent moves cannot form a cycle.
-    Organisation.objects.select_for_update().get(pk=unit.organisation_id)
+    _lock_tree(unit.organisation_id)
     if new_parent is not None:
         new_parent = Unit.objects.select_related("parent").get(pk=new_parent.pk)
     _check_parent(organisation=unit.organisation, unit=unit, parent=new_parent)
@@ -165,6 +173,7 @@ def move_unit(*, unit: Unit, new_parent: Unit | None, actor: User | None) -> Uni
 @transaction.atomic
 def close_unit(*, unit: Unit, actor: User | None) -> Unit:
     """Close a unit and every open unit under it; members and history are kept."""
+    _lock_tree(unit.organisation_id)
     now = timezone.now()
     for closing in [unit, *descendants(unit)]:
         if closing.closed_at is None:
@@ -179,6 +188,8 @@ def close_unit(*, unit: Unit, actor: User | None) -> Unit:
 @transaction.atomic
 def reopen_unit(*, unit: Unit, actor: User | None) -> Unit:
     """Reopen a closed unit; its parent must be open."""
+    _lock_tree(unit.organisation_id)
+    unit.parent = Unit.objects.filter(pk=unit.parent_id).first()
     if unit.parent is not None and not unit.parent.is_open:
         raise TreeError(_("Reopen the unit above first: %(parent)s is closed.") % {"parent": unit.parent.name})
     unit.closed_at = None
@@ -266,19 +277,26 @@ def add_person(*, organisation: Organisation, details: PersonDetails) -> Members
     """
     _check_belongs(organisation, details)
     email = details.email.strip().lower()
+    already = AlreadyMember(_("%(email)s already belongs to this organisation.") % {"email": email})
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
-        user = User.objects.create_user(email=email, password=None, full_name=details.full_name)
-    elif Membership.objects.filter(organisation=organisation, user=user).exists():
-        raise AlreadyMember(_("%(email)s already belongs to this organisation.") % {"email": email})
-    return Membership.objects.create(
-        organisation=organisation,
-        user=user,
-        unit=details.unit,
-        actor_group=details.actor_group,
-        level=details.level,
-        role=details.role,
-    )
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(email=email, password=None, full_name=details.full_name)
+        except IntegrityError:  # someone added the same new address a moment ago
+            user = User.objects.get(email__iexact=email)
+    try:
+        with transaction.atomic():
+            return Membership.objects.create(
+                organisation=organisation,
+                user=user,
+                unit=details.unit,
+                actor_group=details.actor_group,
+                level=details.level,
+                role=details.role,
+            )
+    except IntegrityError:
+        raise already from None
 
 
 @transaction.atomic
@@ -309,10 +327,15 @@ def update_membership(
 
 
 def _check_not_last_admin(membership: Membership) -> None:
-    admins = Membership.objects.select_for_update().filter(
-        organisation=membership.organisation, role=Membership.Role.ADMIN
+    # Lock every administrator row, this one included and always in the same order, so two
+    # administrators stepping down at once queue up instead of deadlocking.
+    admins = list(
+        Membership.objects.select_for_update()
+        .filter(organisation=membership.organisation, role=Membership.Role.ADMIN)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    if not admins.exclude(pk=membership.pk).exists():
+    if not [pk for pk in admins if pk != membership.pk]:
         raise ValidationError(_("An organisation needs at least one administrator. Appoint another one first."))
 
 
