@@ -12,6 +12,7 @@ urlpatterns = [
     path("o/", include("tillit.organisations.urls")),
 ]
 
+handler400 = "tillit.core.views.bad_request"
 handler403 = "tillit.core.views.permission_denied"
 handler404 = "tillit.core.views.page_not_found"
 handler500 = "tillit.core.views.server_error"

@@ -36,4 +36,6 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     """Also reaches invited people who never chose a password."""
 
     def get_users(self, email: str):  # type: ignore[no-untyped-def]
-        return User.objects.filter(email__iexact=email, is_active=True)
+        # Django's own check against look-alike Unicode addresses (dotless ı matching i).
+        users = User.objects.filter(email__iexact=email, is_active=True)
+        return (user for user in users if auth_forms._unicode_ci_compare(email, user.email))

@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy
 
 from tillit.accounts.forms import EmailAuthenticationForm, PasswordResetForm, ProfileForm
 
-login = auth_views.LoginView.as_view(
+
+class LoginView(auth_views.LoginView):
+    def get_redirect_url(self) -> str:
+        """Ignore a `next` that points back at the sign-in page, which would loop for a signed-in person."""
+        url = super().get_redirect_url()
+        return "" if url.split("?")[0] == self.request.path else url
+
+
+login = LoginView.as_view(
     template_name="accounts/login.html",
     authentication_form=EmailAuthenticationForm,
     redirect_authenticated_user=True,

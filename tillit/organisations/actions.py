@@ -152,6 +152,8 @@ def update_unit(*, unit: Unit, name: str, kind: str, actor: User | None) -> Unit
 @transaction.atomic
 def move_unit(*, unit: Unit, new_parent: Unit | None, actor: User | None) -> Unit:
     """Move a unit (with its sub-units and members) under another unit or to the top; raises TreeError."""
+    if unit.parent_id == (new_parent.pk if new_parent else None):
+        return unit
     _lock_tree(unit.organisation_id)
     if new_parent is not None:
         new_parent = Unit.objects.select_related("parent").get(pk=new_parent.pk)
@@ -188,6 +190,8 @@ def close_unit(*, unit: Unit, actor: User | None) -> Unit:
 @transaction.atomic
 def reopen_unit(*, unit: Unit, actor: User | None) -> Unit:
     """Reopen a closed unit; its parent must be open."""
+    if unit.is_open:
+        return unit
     _lock_tree(unit.organisation_id)
     unit.parent = Unit.objects.filter(pk=unit.parent_id).first()
     if unit.parent is not None and not unit.parent.is_open:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -92,7 +93,7 @@ class LevelForm(CleanTextMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.fields["rank"].widget.attrs.update({"min": 1, "max": 99})
-        self.fields["rank"].max_value = 99
+        self.fields["rank"].validators.append(MaxValueValidator(99))
 
     def clean_description(self) -> str:
         return normalise_text(self.cleaned_data.get("description") or "")
@@ -116,7 +117,7 @@ class ActorGroupForm(CleanTextMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.fields["position"].widget.attrs.update({"min": 0, "max": 99})
-        self.fields["position"].max_value = 99
+        self.fields["position"].validators.append(MaxValueValidator(99))
         self.fields["key"].choices = [("", _("(another kind)")), *ActorGroup.Key.choices]
 
     def clean_description(self) -> str:
@@ -221,5 +222,5 @@ class OrganisationSettingsForm(CleanTextMixin, forms.ModelForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["anonymity_threshold"].widget.attrs.update({"min": 3, "max": 100})
-        self.fields["anonymity_threshold"].max_value = 100
+        self.fields["anonymity_threshold"].validators.append(MaxValueValidator(100))
         self.fields["anonymity_threshold"].error_messages["min_value"] = _("The threshold can never be below 3.")

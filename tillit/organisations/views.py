@@ -366,6 +366,9 @@ def person_edit(request: AuthenticatedHttpRequest, organisation: str, membership
             form.add_error(None, error)
         else:
             messages.success(request, _("%(name)s is saved.") % {"name": found.user.full_name})
+            if found.user_id == request.user.pk and not found.is_admin:
+                # Having stepped down, the people list would be out of reach.
+                return redirect("organisations:start", organisation=org.slug)
             return redirect("organisations:people_list", organisation=org.slug)
     return render(
         request, "organisations/membership_form.html", {"organisation": org, "form": form, "membership": found}
@@ -388,6 +391,8 @@ def person_remove(request: AuthenticatedHttpRequest, organisation: str, membersh
                 _("%(name)s no longer belongs to %(organisation)s.")
                 % {"name": found.user.full_name, "organisation": org.name},
             )
+            if found.user_id == request.user.pk:
+                return redirect("home")
             return redirect("organisations:people_list", organisation=org.slug)
     return render(
         request,

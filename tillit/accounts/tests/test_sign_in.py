@@ -191,3 +191,18 @@ def test_changing_the_case_of_the_address_does_not_earn_more_attempts(client, em
     locked = sign_in(client, employee.email.upper())
 
     assert locked.status_code == 429
+
+
+def test_a_look_alike_address_gets_no_reset_link(client, employee, mailoutbox):
+    client.post(reverse("accounts:password_reset"), {"email": "erık@norrby.example"})  # dotless ı
+
+    assert mailoutbox == []
+
+
+def test_control_and_direction_characters_are_removed_from_names(client, employee):
+    client.force_login(employee)
+
+    client.post(reverse("accounts:profile"), {"full_name": "Erik\u202e nilsson\x01"})
+
+    employee.refresh_from_db()
+    assert employee.full_name == "Erik nilsson"

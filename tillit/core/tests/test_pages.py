@@ -116,3 +116,32 @@ def test_an_english_browser_still_gets_swedish_until_the_person_chooses(client):
     body = client.get(reverse("accounts:login"), headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
 
     assert '<html lang="sv"' in body
+
+
+def test_an_expired_form_gets_a_swedish_page_in_the_layout():
+    csrf_client = Client(enforce_csrf_checks=True)
+
+    response = csrf_client.post(reverse("accounts:login"), {"username": "a@b.example", "password": "x"})
+
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Formuläret har gått ut" in body
+    assert "<style" not in body
+
+
+def test_the_error_page_renders_without_the_database(rf, django_assert_num_queries):
+    from tillit.core.views import server_error
+
+    with django_assert_num_queries(0):
+        response = server_error(rf.get("/"))
+
+    assert response.status_code == 500
+
+
+def test_a_signed_in_person_sent_back_to_sign_in_is_not_caught_in_a_loop(client, employee):
+    client.force_login(employee)
+
+    response = client.get(reverse("accounts:login") + "?next=" + reverse("accounts:login"))
+
+    assert response.status_code == 302
+    assert response["Location"] != reverse("accounts:login")

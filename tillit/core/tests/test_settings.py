@@ -61,3 +61,10 @@ def test_collectstatic_gathers_the_layout_files_production_pages_need(tmp_path):
     )
 
     assert result.stdout.strip().splitlines()[-1] == "True", result.stderr
+
+
+def test_behind_a_proxy_the_number_of_proxies_must_be_given():
+    result = run_manage("check", env={**PRODUCTION, "BEHIND_PROXY": "1"})
+
+    assert result.returncode != 0
+    assert "BEHIND_PROXY needs PROXY_COUNT" in result.stderr

@@ -438,3 +438,39 @@ def test_a_unit_name_cannot_contain_the_path_separator(admin_client, organisatio
 
     assert "kan inte innehålla /" in response.content.decode()
     assert not Unit.objects.filter(name__contains="/").exists()
+
+
+def test_an_administrator_who_steps_down_lands_on_the_start_page(admin_client, organisation, org_admin, make_member):
+    make_member(organisation, role=Membership.Role.ADMIN)
+    own = org_admin.memberships.get()
+
+    response = admin_client.post(
+        url("person_edit", organisation, membership=own.public_id),
+        {"actor_group": own.actor_group_id, "level": own.level_id, "role": "participant"},
+    )
+
+    assert response["Location"] == url("start", organisation)
+
+
+def test_numbers_above_their_limit_are_refused(admin_client, organisation):
+    level = admin_client.post(url("level_list", organisation), {"name": "Stadsdel", "rank": "100"})
+    threshold = admin_client.post(url("settings", organisation), {"name": "Norrby kommun", "anonymity_threshold": 1000})
+
+    assert level.status_code == 200
+    assert not Level.objects.filter(name="Stadsdel").exists()
+    assert "mindre än eller lika med 100" in threshold.content.decode()
+    assert Organisation.objects.get(pk=organisation.pk).anonymity_threshold == 5
+
+
+def test_a_platform_superuser_has_only_their_role_in_an_organisation(client, employee, organisation):
+    employee.is_superuser = True
+    employee.save()
+    client.force_login(employee)
+
+    assert client.get(url("settings", organisation)).status_code == 403
+
+
+def test_moving_a_unit_to_where_it_is_records_nothing(admin_client, organisation, home_unit):
+    admin_client.post(url("unit_move", organisation, unit=home_unit.public_id), {"parent": home_unit.parent_id})
+
+    assert not home_unit.events.filter(kind=UnitEvent.Kind.MOVED).exists()
