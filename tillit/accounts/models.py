@@ -62,7 +62,3 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
-
-    @property
-    def has_signed_in(self) -> bool:
-        return self.last_login is not None

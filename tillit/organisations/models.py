@@ -252,6 +252,13 @@ class Membership(models.Model):
         return f"{self.user} @ {self.organisation}"
 
     @property
+    def has_signed_in_since_added(self) -> bool:
+        """Whether the person has signed in since joining this organisation; sign-ins before
+        that belong to their other organisations and are not this one's business."""
+        last_login = self.user.last_login
+        return last_login is not None and last_login >= self.created_at
+
+    @property
     def is_admin(self) -> bool:
         return self.role == self.Role.ADMIN
 

@@ -474,3 +474,15 @@ def test_moving_a_unit_to_where_it_is_records_nothing(admin_client, organisation
     admin_client.post(url("unit_move", organisation, unit=home_unit.public_id), {"parent": home_unit.parent_id})
 
     assert not home_unit.events.filter(kind=UnitEvent.Kind.MOVED).exists()
+
+
+def test_sign_ins_in_other_organisations_are_not_shown(admin_client, organisation, outsider, make_member):
+    from django.utils import timezone
+
+    outsider.last_login = timezone.now()
+    outsider.save()
+    make_member(organisation, email=outsider.email)
+
+    body = admin_client.get(url("people_list", organisation) + "?q=olle").content.decode()
+
+    assert "Inte inbjuden" in body
