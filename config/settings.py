@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "tillit.core",
     "tillit.accounts",
     "tillit.organisations",
+    "tillit.privacy",
+    "tillit.workshops",
 ]
 
 MIDDLEWARE = [

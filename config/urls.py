@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("tillit.accounts.urls")),
     path("o/", include("tillit.organisations.urls")),
+    path("", include("tillit.workshops.urls")),
 ]
 
 handler400 = "tillit.core.views.bad_request"

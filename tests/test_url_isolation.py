@@ -7,6 +7,7 @@ they are added.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -16,6 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tillit.accounts.models import User
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit, UnitEvent
+from tillit.workshops import actions as workshop_actions
+from tillit.workshops.models import ImportanceRating, Item, Link, Participant, Workshop
 
 PUBLIC = "public"
 SIGNED_IN = "signed in"
@@ -68,6 +71,18 @@ ACCESS: dict[str, Access] = {
     "organisations:person_edit": Access(ADMIN),
     "organisations:person_remove": Access(ADMIN),
     "organisations:person_invite": Access(ADMIN, ("POST",)),
+    # Workshops: MEMBER means a participant of the workshop, FACILITATOR one who may lead it.
+    "workshops:list": Access(MEMBER, ("GET",)),
+    "workshops:create": Access(FACILITATOR),
+    "workshops:join": Access(PUBLIC),
+    "workshops:detail": Access(MEMBER, ("GET",)),
+    "workshops:participants": Access(FACILITATOR),
+    "workshops:set_step": Access(FACILITATOR, ("POST",)),
+    "workshops:cards": Access(MEMBER),
+    "workshops:card_edit": Access(FACILITATOR),
+    "workshops:card_merge": Access(FACILITATOR, ("POST",)),
+    "workshops:link": Access(FACILITATOR, ("POST",)),
+    "workshops:rate": Access(MEMBER),
 }
 
 ORGANISATION_SCOPED = {MEMBER, FACILITATOR, ADMIN}
@@ -109,6 +124,8 @@ OBJECT_IN: dict[str, Callable[[Organisation], object]] = {
     "level": lambda org: Level.objects.filter(organisation=org).order_by("pk").first().public_id,
     "actor_group": lambda org: ActorGroup.objects.filter(organisation=org).order_by("pk").first().public_id,
     "membership": lambda org: Membership.objects.filter(organisation=org).order_by("pk").first().public_id,
+    "workshop": lambda org: Workshop.objects.filter(organisation=org).order_by("pk").first().public_id,
+    "item": lambda org: Item.objects.filter(workshop__organisation=org).order_by("pk").first().public_id,
 }
 
 
@@ -123,6 +140,12 @@ def snapshot() -> tuple[int, ...]:
         Membership.objects.count(),
         Membership.objects.filter(invited_at__isnull=False).count(),
         User.objects.count(),
+        tuple(Workshop.objects.order_by("pk").values_list("step", "chain_version")),
+        Workshop.objects.count(),
+        Participant.objects.count(),
+        Item.objects.filter(merged_into__isnull=True).count(),
+        Link.objects.count(),
+        ImportanceRating.objects.count(),
     )
 
 
@@ -142,10 +165,28 @@ def mixed_kwargs(name: str, own: Organisation, foreign: Organisation) -> Iterato
             yield {**base, argument: foreign_kwargs[argument]}
 
 
+def workshop_in(organisation: Organisation, leader: Membership, participant: Membership) -> None:
+    workshop = workshop_actions.create_workshop(
+        organisation=organisation,
+        leader=leader,
+        title="Trygg hemtjänst",
+        purpose="Trygghet hemma",
+        service_user_group="Äldre med hemtjänst",
+        units=[],
+        starts_on=datetime.date(2026, 11, 1),
+        ends_on=datetime.date(2026, 12, 31),
+    )
+    workshop_actions.add_member(workshop=workshop, membership=participant)
+    author = Participant.objects.get(workshop=workshop, membership=leader)
+    workshop_actions.propose(participant=author, kind="effect", title="Jag känner mig trygg")
+
+
 @pytest.fixture
 def everyone(organisation, other_organisation, org_admin, facilitator, employee, outsider, make_member):
     # A second member in the other organisation, so every kind of id exists there.
-    make_member(other_organisation)
+    colleague = make_member(other_organisation)
+    workshop_in(organisation, org_admin.memberships.get(), employee.memberships.get())
+    workshop_in(other_organisation, outsider.memberships.get(), colleague)
     return {"org_admin": org_admin, "facilitator": facilitator, "employee": employee, "outsider": outsider}
 
 

@@ -19,6 +19,14 @@
     announce(source ? source.getAttribute("data-announce") : document.documentElement.getAttribute("data-updated-text"));
   });
 
+  // A form marked data-reset-on-success is emptied after htmx has posted it successfully.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (form.matches && form.matches("form[data-reset-on-success]") && event.detail.successful) {
+      form.reset();
+    }
+  });
+
   document.addEventListener("htmx:responseError", function () {
     announce(document.documentElement.getAttribute("data-error-text"));
   });

@@ -1,0 +1,285 @@
+"""Changes of state in a workshop. Each runs in one transaction and checks the step it needs."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tillit.organisations.models import ActorGroup, Membership, Organisation, Unit
+from tillit.workshops.models import (
+    AchievementRating,
+    ContributionRating,
+    Decision,
+    ImportanceRating,
+    Item,
+    Link,
+    Participant,
+    Workshop,
+    new_guest_code,
+)
+
+# Which kind of card may serve which: an activity serves an effect, an effect serves a goal.
+# Goals serve the purpose, which is the workshop itself. Links therefore always point one
+# step up the chain, and no cycle can form.
+SERVES = {Item.Kind.ACTIVITY: Item.Kind.EFFECT, Item.Kind.EFFECT: Item.Kind.GOAL}
+STEP_ORDER = list(Workshop.Step)
+
+
+class WorkshopError(ValidationError):
+    """A change the workshop's rules or its current step do not allow."""
+
+
+class Conflict(WorkshopError):
+    """Someone else changed the card since this person loaded it."""
+
+
+@transaction.atomic
+def create_workshop(
+    *,
+    organisation: Organisation,
+    leader: Membership,
+    title: str,
+    purpose: str,
+    service_user_group: str,
+    units: Iterable[Unit],
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+) -> Workshop:
+    """Create a workshop in the gather step with `leader` as its first process leader."""
+    if ends_on < starts_on:
+        raise WorkshopError(_("The last day cannot be before the first day."))
+    units = list(units)
+    if any(unit.organisation_id != organisation.pk for unit in units):
+        raise WorkshopError(_("A unit belongs to another organisation."))
+    workshop = Workshop.objects.create(
+        organisation=organisation,
+        title=title,
+        purpose=purpose,
+        service_user_group=service_user_group,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        guest_code=_free_guest_code(),
+    )
+    workshop.units.set(units)
+    add_member(workshop=workshop, membership=leader, role=Participant.Role.LEADER)
+    return workshop
+
+
+def _free_guest_code() -> str:
+    code = new_guest_code()
+    while Workshop.objects.filter(guest_code=code).exists():
+        code = new_guest_code()
+    return code
+
+
+def add_member(*, workshop: Workshop, membership: Membership, role: str = Participant.Role.PARTICIPANT) -> Participant:
+    """Add a member of the organisation; adding someone already there returns their participation."""
+    if membership.organisation_id != workshop.organisation_id:
+        raise WorkshopError(_("The person belongs to another organisation."))
+    participant, _created = Participant.objects.get_or_create(
+        workshop=workshop,
+        membership=membership,
+        defaults={
+            "role": role,
+            "actor_group_id": membership.actor_group_id,
+            "unit_id": membership.unit_id,
+            "level_id": membership.level_id,
+        },
+    )
+    if role == Participant.Role.LEADER and not participant.is_leader:
+        participant.role = role
+        participant.save(update_fields=["role"])
+    return participant
+
+
+@transaction.atomic
+def add_members(*, workshop: Workshop, memberships: Iterable[Membership]) -> list[Participant]:
+    """Invite several members at once (all or none)."""
+    return [add_member(workshop=workshop, membership=membership) for membership in memberships]
+
+
+@transaction.atomic
+def join_as_guest(*, code: str, name: str, actor_group: ActorGroup) -> Participant:
+    """A guest joins with the workshop's code; refused once the workshop has ended or closed."""
+    workshop = Workshop.objects.filter(guest_code=code.strip().upper()).first()
+    if workshop is None:
+        raise WorkshopError(_("There is no workshop with that code. Check the code and try again."))
+    if workshop.is_closed or workshop.ends_on < timezone.localdate():
+        raise WorkshopError(_("That workshop has ended, so the code no longer works."))
+    if actor_group.organisation_id != workshop.organisation_id:
+        raise WorkshopError(_("Choose one of the actor groups offered."))
+    return Participant.objects.create(workshop=workshop, guest_name=name, actor_group=actor_group)
+
+
+@transaction.atomic
+def set_step(*, workshop: Workshop, step: str) -> Workshop:
+    """Move the workshop to another step (forwards or back, for example to reopen rating)."""
+    if step not in Workshop.Step.values:
+        raise WorkshopError(_("Unknown step."))
+    workshop.step = step
+    workshop.save(update_fields=["step"])
+    return workshop
+
+
+@transaction.atomic
+def propose(*, participant: Participant, kind: str, title: str, description: str = "") -> Item:
+    """Add a card to the workshop; open while proposals are gathered and the chain is structured."""
+    workshop = participant.workshop
+    if _current_step(workshop.pk) not in {Workshop.Step.GATHER, Workshop.Step.STRUCTURE}:
+        raise WorkshopError(_("Proposals are closed in this step."))
+    if kind not in Item.Kind.values:
+        raise WorkshopError(_("Unknown kind of card."))
+    position = Item.objects.filter(workshop=workshop, kind=kind).count()
+    item = Item.objects.create(
+        workshop=workshop, kind=kind, title=title, description=description, proposed_by=participant, position=position
+    )
+    _chain_changed(workshop)
+    return item
+
+
+def _chain_changed(workshop: Workshop) -> None:
+    Workshop.objects.filter(pk=workshop.pk).update(chain_version=F("chain_version") + 1)
+
+
+@transaction.atomic
+def edit_item(*, item: Item, title: str, description: str, version: int) -> Item:
+    """Change a card's text; raises Conflict when someone else saved it after `version` was read."""
+    updated = Item.objects.filter(pk=item.pk, version=version).update(
+        title=title, description=description, version=F("version") + 1
+    )
+    if not updated:
+        raise Conflict(_("Someone else changed this card while you were editing it. Here is the current text."))
+    _chain_changed(item.workshop)
+    item.refresh_from_db()
+    return item
+
+
+@transaction.atomic
+def merge_items(*, keep: Item, duplicate: Item) -> Item:
+    """Merge a duplicate into another card of the same kind; links and proposers are kept."""
+    if keep.pk == duplicate.pk or keep.workshop_id != duplicate.workshop_id or keep.kind != duplicate.kind:
+        raise WorkshopError(_("Only two different cards of the same kind can be merged."))
+    if keep.merged_into_id is not None or duplicate.merged_into_id is not None:
+        raise WorkshopError(_("One of the cards has already been merged."))
+    for link in Link.objects.filter(source=duplicate):
+        Link.objects.get_or_create(workshop=keep.workshop, source=keep, target=link.target)
+    for link in Link.objects.filter(target=duplicate):
+        Link.objects.get_or_create(workshop=keep.workshop, source=link.source, target=keep)
+    Link.objects.filter(source=duplicate).delete()
+    Link.objects.filter(target=duplicate).delete()
+    Item.objects.filter(merged_into=duplicate).update(merged_into=keep)
+    duplicate.merged_into = keep
+    duplicate.save(update_fields=["merged_into"])
+    Item.objects.filter(pk=keep.pk).update(version=F("version") + 1)
+    _chain_changed(keep.workshop)
+    return keep
+
+
+@transaction.atomic
+def link(*, source: Item, target: Item) -> Link:
+    """Link an activity to an effect it serves, or an effect to a goal."""
+    if source.workshop_id != target.workshop_id:
+        raise WorkshopError(_("The cards belong to different workshops."))
+    if SERVES.get(source.kind) != target.kind:
+        raise WorkshopError(_("An activity can only serve an effect, and an effect only a goal."))
+    if source.merged_into_id or target.merged_into_id:
+        raise WorkshopError(_("A merged card cannot be linked; use the card it was merged into."))
+    try:
+        with transaction.atomic():
+            created = Link.objects.create(workshop_id=source.workshop_id, source=source, target=target)
+    except IntegrityError:
+        raise WorkshopError(_("The cards are already linked.")) from None
+    _chain_changed(source.workshop)
+    return created
+
+
+@transaction.atomic
+def unlink(*, source: Item, target: Item) -> None:
+    """Remove a link; removing one that does not exist changes nothing."""
+    if Link.objects.filter(source=source, target=target).delete()[0]:
+        ContributionRating.objects.filter(activity=source, effect=target).delete()
+        _chain_changed(source.workshop)
+
+
+def _current_step(workshop_id: int) -> str:
+    # Read from the database, not from the workshop object the caller holds: the step may have
+    # changed since it was loaded, and a closed step must stay closed.
+    return Workshop.objects.values_list("step", flat=True).get(pk=workshop_id)
+
+
+def _check_rating_open(participant: Participant) -> None:
+    if _current_step(participant.workshop_id) != Workshop.Step.RATE:
+        raise WorkshopError(_("Rating is not open in this step, so nothing was saved."))
+
+
+def _check_effect(participant: Participant, effect: Item) -> None:
+    if effect.workshop_id != participant.workshop_id or effect.kind != Item.Kind.EFFECT or effect.merged_into_id:
+        raise WorkshopError(_("That effect is not part of this workshop's chain."))
+
+
+@transaction.atomic
+def rate_effect(*, participant: Participant, effect: Item, importance: int | None, achievement: int | None) -> None:
+    """Record (or replace, or with None remove) one person's importance 0–4 and achievement 1–5 for an effect."""
+    _check_rating_open(participant)
+    _check_effect(participant, effect)
+    if importance is not None and not 0 <= importance <= 4:
+        raise WorkshopError(_("Importance is rated from 0 to 4."))
+    if achievement is not None and not 1 <= achievement <= 5:
+        raise WorkshopError(_("How well it is achieved today is rated from 1 to 5."))
+    for model, value in ((ImportanceRating, importance), (AchievementRating, achievement)):
+        if value is None:
+            model.objects.filter(participant=participant, effect=effect).delete()
+        else:
+            model.objects.update_or_create(participant=participant, effect=effect, defaults={"value": value})
+
+
+@transaction.atomic
+def rate_contribution(*, participant: Participant, activity: Item, effect: Item, value: int | None) -> None:
+    """Record how much a linked activity contributes to an effect, 0–3; None is "vet ej"."""
+    _check_rating_open(participant)
+    _check_effect(participant, effect)
+    if not Link.objects.filter(source=activity, target=effect).exists():
+        raise WorkshopError(_("The activity is not linked to that effect."))
+    if value is None:
+        ContributionRating.objects.filter(participant=participant, activity=activity, effect=effect).delete()
+        return
+    if not 0 <= value <= 3:
+        raise WorkshopError(_("Contribution is rated from 0 to 3."))
+    ContributionRating.objects.update_or_create(
+        participant=participant, activity=activity, effect=effect, defaults={"value": value}
+    )
+
+
+@transaction.atomic
+def record_decision(
+    *,
+    decided_by: Participant,
+    activity: Item,
+    effect: Item,
+    owner: str,
+    follow_up: str,
+    due_on: datetime.date,
+) -> Decision:
+    """Record a chosen activity for the effect it serves; the decision log is part of the record."""
+    workshop = decided_by.workshop
+    if not Link.objects.filter(source=activity, target=effect, workshop=workshop).exists():
+        raise WorkshopError(_("Choose an activity together with an effect it is linked to."))
+    try:
+        with transaction.atomic():
+            return Decision.objects.create(
+                workshop=workshop,
+                activity=activity,
+                effect=effect,
+                owner=owner,
+                follow_up=follow_up,
+                due_on=due_on,
+                decided_by=decided_by,
+            )
+    except IntegrityError:
+        raise WorkshopError(_("That activity is already chosen for that effect.")) from None

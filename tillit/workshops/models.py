@@ -1,0 +1,265 @@
+"""Målnedbrytning: a workshop (arbetsmöte) where people from several units and levels break a
+purpose (syfte) down into goals (mål), effects for service users (effekter) and the activities
+(aktiviteter) that produce them, rate them, and record which activities they choose.
+
+Ranking is computed in ranking.py from plain data; queries.py feeds it.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
+
+GUEST_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+GUEST_CODE_LENGTH = 6
+
+
+def new_guest_code() -> str:
+    return "".join(secrets.choice(GUEST_CODE_ALPHABET) for _position in range(GUEST_CODE_LENGTH))
+
+
+class WorkshopQuerySet(models.QuerySet["Workshop"]):
+    def in_organisation(self, organisation: Organisation) -> WorkshopQuerySet:
+        return self.filter(organisation=organisation)
+
+
+class Workshop(models.Model):
+    class Step(models.TextChoices):
+        GATHER = "gather", _("Gather proposals")
+        STRUCTURE = "structure", _("Structure the chain")
+        RATE = "rate", _("Rate")
+        DECIDE = "decide", _("Results and decisions")
+        CLOSED = "closed", _("Closed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="workshops")
+    title = models.CharField(_("title"), max_length=150)
+    purpose = models.TextField(
+        _("purpose"),
+        max_length=1000,
+        help_text=_("What the work is for, in the service users' words: which needs should be met?"),
+    )
+    service_user_group = models.CharField(
+        _("service users"),
+        max_length=150,
+        help_text=_("Whose needs the purpose starts from, e.g. older people with home care."),
+    )
+    units = models.ManyToManyField(Unit, related_name="workshops", verbose_name=_("units involved"), blank=True)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    step = models.CharField(_("step"), max_length=20, choices=Step, default=Step.GATHER)
+    guest_code = models.CharField(_("guest code"), max_length=12, unique=True, default=new_guest_code)
+    chain_version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WorkshopQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
+        ordering = ["-starts_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="workshop_ends_after_it_starts"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_closed(self) -> bool:
+        return self.step == self.Step.CLOSED
+
+    @property
+    def accepts_proposals(self) -> bool:
+        return self.step in {self.Step.GATHER, self.Step.STRUCTURE}
+
+    @property
+    def accepts_ratings(self) -> bool:
+        return self.step == self.Step.RATE
+
+
+class Participant(models.Model):
+    """Someone taking part: a member of the organisation, or a guest who joined with the code.
+
+    Guests (service users, relatives, partners) have no account; their browser session carries
+    the participant's public id. They declare their own actor group.
+    """
+
+    class Role(models.TextChoices):
+        LEADER = "leader", _("Process leader")
+        PARTICIPANT = "participant", _("Participant")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, null=True, blank=True, related_name="workshop_participations"
+    )
+    guest_name = models.CharField(_("name or initials"), max_length=60, blank=True)
+    actor_group = models.ForeignKey(
+        ActorGroup, on_delete=models.PROTECT, related_name="+", verbose_name=_("actor group")
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    level = models.ForeignKey(Level, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    role = models.CharField(max_length=20, choices=Role, default=Role.PARTICIPANT)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "membership"],
+                condition=Q(membership__isnull=False),
+                name="one_participation_per_member_and_workshop",
+            ),
+            models.CheckConstraint(
+                condition=Q(membership__isnull=False) | Q(role="participant"),
+                name="guests_are_never_process_leaders",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def is_guest(self) -> bool:
+        return self.membership_id is None
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role == self.Role.LEADER
+
+    @property
+    def display_name(self) -> str:
+        if self.membership_id is not None:
+            return self.membership.user.full_name
+        return self.guest_name or str(_("Guest"))
+
+
+class Item(models.Model):
+    """A card in the effect chain: a goal, an effect for service users, or an activity."""
+
+    class Kind(models.TextChoices):
+        GOAL = "goal", _("Goal")
+        EFFECT = "effect", _("Effect")
+        ACTIVITY = "activity", _("Activity")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    title = models.CharField(_("title"), max_length=140)
+    description = models.TextField(_("description"), max_length=1000, blank=True)
+    proposed_by = models.ForeignKey(Participant, on_delete=models.SET_NULL, null=True, related_name="proposals")
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="merged_items"
+    )
+    position = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(merged_into=models.F("pk")), name="item_is_not_merged_into_itself"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Link(models.Model):
+    """An edge of the chain: an effect serves a goal, an activity serves an effect."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="links")
+    source = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="links_up")
+    target = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="links_down")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="one_link_per_pair_of_items"),
+            models.CheckConstraint(condition=~Q(source=models.F("target")), name="item_is_not_linked_to_itself"),
+        ]
+
+
+class ImportanceRating(models.Model):
+    """How important an effect is for its goal, 0–4. Never shown per person."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="importance_ratings")
+    effect = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="importance_ratings")
+    value = models.PositiveSmallIntegerField(validators=[MaxValueValidator(4)])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "effect"], name="one_importance_rating_per_person_and_effect"
+            ),
+            models.CheckConstraint(condition=Q(value__lte=4), name="importance_is_0_to_4"),
+        ]
+
+
+class AchievementRating(models.Model):
+    """How well an effect is achieved today, 1–5."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="achievement_ratings")
+    effect = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="achievement_ratings")
+    value = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "effect"], name="one_achievement_rating_per_person_and_effect"
+            ),
+            models.CheckConstraint(condition=Q(value__gte=1, value__lte=5), name="achievement_is_1_to_5"),
+        ]
+
+
+class ContributionRating(models.Model):
+    """How much an activity contributes to an effect, 0–3; "vet ej" is no row at all."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="contribution_ratings")
+    activity = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="contribution_ratings")
+    effect = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+")
+    value = models.PositiveSmallIntegerField(validators=[MaxValueValidator(3)])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "activity", "effect"], name="one_contribution_rating_per_person_and_link"
+            ),
+            models.CheckConstraint(condition=Q(value__lte=3), name="contribution_is_0_to_3"),
+        ]
+
+
+class Decision(models.Model):
+    """A chosen activity: who owns it (as close to the service user as possible), the effect it
+    serves, how it will be followed up, and by when."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="decisions")
+    activity = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("activity"))
+    effect = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("effect it serves"))
+    owner = models.CharField(
+        _("owner"), max_length=150, help_text=_("A unit or role as close to the service user as possible.")
+    )
+    follow_up = models.CharField(_("how it is followed up"), max_length=300)
+    due_on = models.DateField(_("follow up by"))
+    decided_by = models.ForeignKey(Participant, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "activity", "effect"], name="one_decision_per_activity_and_effect"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.activity)

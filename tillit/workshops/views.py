@@ -1,0 +1,400 @@
+"""Workshop screens: list, create, join by code, the workshop page with its chain, structuring,
+rating and decisions. Every view reaches the workshop through permissions.workshop_access."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tillit.core.http import AuthenticatedHttpRequest
+from tillit.core.text import normalise_text
+from tillit.organisations.permissions import get_organisation_for
+from tillit.workshops import actions, queries
+from tillit.workshops.forms import (
+    ACHIEVEMENT_CHOICES,
+    CONTRIBUTION_CHOICES,
+    IMPORTANCE_CHOICES,
+    AddParticipantsForm,
+    CodeForm,
+    ItemEditForm,
+    JoinForm,
+    ProposalForm,
+    WorkshopForm,
+)
+from tillit.workshops.models import (
+    AchievementRating,
+    ContributionRating,
+    ImportanceRating,
+    Item,
+    Participant,
+    Workshop,
+)
+from tillit.workshops.permissions import Access, SignInFirst, remember_guest, send_to_sign_in, workshop_access
+
+VIEW_ORGANISATION = "organisations.view_organisation"
+VIEW_PEOPLE = "organisations.view_people"
+
+
+def with_access(*, lead: bool = False) -> Callable:
+    """Fetch the workshop through the door and hand the view its Access; anonymous visitors sign in."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, workshop: UUID, **kwargs: object) -> HttpResponse:
+            try:
+                access = workshop_access(request, workshop, lead=lead)
+            except SignInFirst:
+                return send_to_sign_in(request)
+            return view(request, access, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def _item(access: Access, public_id: object) -> Item:
+    return get_object_or_404(Item, workshop=access.workshop, public_id=public_id, merged_into__isnull=True)
+
+
+def _acting_participant(access: Access) -> Participant:
+    """The participant a leader acts as; an organisation's process leader joins as leader on first action."""
+    if access.participant is not None:
+        return access.participant
+    return actions.add_member(workshop=access.workshop, membership=access.membership, role=Participant.Role.LEADER)
+
+
+def _back(access: Access, anchor: str = "") -> HttpResponse:
+    response = redirect("workshops:detail", workshop=access.workshop.public_id)
+    if anchor:
+        response["Location"] += f"#{anchor}"
+    return response
+
+
+# Organisation level -------------------------------------------------------------------------
+
+
+@login_required
+def workshop_list(request: AuthenticatedHttpRequest, organisation: str) -> HttpResponse:
+    org = get_organisation_for(request, organisation, perm=VIEW_ORGANISATION)
+    workshops = Workshop.objects.in_organisation(org)
+    if not request.user.has_perm(VIEW_PEOPLE, org):
+        workshops = workshops.filter(participants__membership=request.membership)  # type: ignore[attr-defined]
+    return render(request, "workshops/workshop_list.html", {"organisation": org, "workshops": workshops.distinct()})
+
+
+@login_required
+def workshop_create(request: AuthenticatedHttpRequest, organisation: str) -> HttpResponse:
+    org = get_organisation_for(request, organisation, perm=VIEW_PEOPLE)
+    form = WorkshopForm(request.POST or None, organisation=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workshop = actions.create_workshop(organisation=org, leader=request.membership, **form.cleaned_data)  # type: ignore[attr-defined]
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The workshop is created. Invite participants next."))
+            return redirect("workshops:participants", workshop=workshop.public_id)
+    return render(request, "workshops/workshop_form.html", {"organisation": org, "form": form})
+
+
+def join(request: HttpRequest) -> HttpResponse:
+    """Guests join with the workshop's code and a self-declared actor group, without an account.
+
+    First the code alone; once it names a workshop, the name and actor group (of that organisation).
+    """
+    code = normalise_text(request.POST.get("code") or request.GET.get("code") or "").upper()[:12]
+    workshop = Workshop.objects.select_related("organisation").filter(guest_code=code).first() if code else None
+    if workshop is None:
+        form = CodeForm(request.POST or None, initial={"code": code})
+        if request.method == "POST" and form.is_valid():
+            form.add_error("code", _("There is no workshop with that code. Check the code and try again."))
+        return render(request, "workshops/join.html", {"form": form, "workshop": None})
+    form = JoinForm(
+        request.POST if "actor_group" in request.POST else None,
+        organisation=workshop.organisation,
+        initial={"code": code},
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            participant = actions.join_as_guest(
+                code=code, name=form.cleaned_data["name"], actor_group=form.cleaned_data["actor_group"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            remember_guest(request, participant)
+            return redirect("workshops:detail", workshop=participant.workshop.public_id)
+    return render(request, "workshops/join.html", {"form": form, "workshop": workshop})
+
+
+# The workshop ---------------------------------------------------------------------------------
+
+
+@with_access()
+def detail(request: HttpRequest, access: Access) -> HttpResponse:
+    workshop = access.workshop
+    context = {
+        "access": access,
+        "workshop": workshop,
+        "organisation": workshop.organisation,
+        "mix": queries.participant_mix(workshop),
+        "chain": queries.effect_chain(workshop),
+        "proposal_form": ProposalForm(),
+        "steps": Workshop.Step.choices,
+    }
+    return render(request, "workshops/workshop_detail.html", context)
+
+
+@with_access()
+def cards(request: HttpRequest, access: Access) -> HttpResponse:
+    """The chain as a fragment (polled while proposals come in), and where proposals are posted."""
+    form = ProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        participant = access.participant or _acting_participant(access)
+        try:
+            actions.propose(participant=participant, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Your proposal is added."))
+                return _back(access, "chain")
+            form = ProposalForm(initial={"kind": form.cleaned_data["kind"]})
+    context = {
+        "access": access,
+        "workshop": access.workshop,
+        "chain": queries.effect_chain(access.workshop),
+        "proposal_form": form,
+    }
+    if request.htmx:
+        return render(request, "workshops/workshop_detail.html#chain", context)
+    return render(
+        request,
+        "workshops/workshop_detail.html",
+        {
+            **context,
+            "organisation": access.workshop.organisation,
+            "mix": queries.participant_mix(access.workshop),
+            "steps": Workshop.Step.choices,
+        },
+    )
+
+
+@with_access(lead=True)
+def participants(request: HttpRequest, access: Access) -> HttpResponse:
+    form = AddParticipantsForm(request.POST or None, workshop=access.workshop)
+    if request.method == "POST" and form.is_valid():
+        added = actions.add_members(workshop=access.workshop, memberships=form.cleaned_data["memberships"])
+        messages.success(request, _("%(count)s people were added.") % {"count": len(added)})
+        return redirect("workshops:participants", workshop=access.workshop.public_id)
+    return render(
+        request,
+        "workshops/participant_list.html",
+        {
+            "access": access,
+            "workshop": access.workshop,
+            "organisation": access.workshop.organisation,
+            "form": form,
+            "mix": queries.participant_mix(access.workshop),
+            "participants": access.workshop.participants.select_related("membership__user", "actor_group", "unit"),
+        },
+    )
+
+
+@require_POST
+@with_access(lead=True)
+def set_step(request: HttpRequest, access: Access) -> HttpResponse:
+    try:
+        actions.set_step(workshop=access.workshop, step=request.POST.get("step", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The workshop is now in the step: %(step)s.") % {"step": access.workshop.get_step_display()}
+        )
+    return _back(access)
+
+
+@with_access(lead=True)
+def card_edit(request: HttpRequest, access: Access, item: UUID) -> HttpResponse:
+    card = _item(access, item)
+    form = ItemEditForm(
+        request.POST or None, initial={"title": card.title, "description": card.description, "version": card.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.edit_item(item=card, **form.cleaned_data)
+        except actions.Conflict as error:
+            card.refresh_from_db()
+            form = ItemEditForm(initial={"title": card.title, "description": card.description, "version": card.version})
+            messages.error(request, " ".join(error.messages))
+            status = 409
+        else:
+            messages.success(request, _("The card is saved."))
+            return _back(access, "chain")
+    else:
+        status = 200
+    others = Item.objects.filter(workshop=access.workshop, kind=card.kind, merged_into__isnull=True).exclude(pk=card.pk)
+    return render(
+        request,
+        "workshops/item_form.html",
+        {
+            "access": access,
+            "workshop": access.workshop,
+            "organisation": access.workshop.organisation,
+            "card": card,
+            "form": form,
+            "others": others,
+            "link_targets": _link_targets(card),
+        },
+        status=status,
+    )
+
+
+def _link_targets(card: Item) -> list[tuple[Item, bool]]:
+    """The cards this one may serve, each with whether it already does."""
+    kind = actions.SERVES.get(card.kind)
+    if kind is None:
+        return []
+    linked = set(card.links_up.values_list("target_id", flat=True))
+    targets = Item.objects.filter(workshop_id=card.workshop_id, kind=kind, merged_into__isnull=True)
+    return [(target, target.pk in linked) for target in targets]
+
+
+@require_POST
+@with_access(lead=True)
+def card_merge(request: HttpRequest, access: Access, item: UUID) -> HttpResponse:
+    duplicate = _item(access, item)
+    keep = Item.objects.filter(workshop=access.workshop, public_id=_uuid(request.POST.get("into"))).first()
+    if keep is None:
+        messages.error(request, _("Choose the card to merge into."))
+        return redirect("workshops:card_edit", workshop=access.workshop.public_id, item=duplicate.public_id)
+    try:
+        actions.merge_items(keep=keep, duplicate=duplicate)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("“%(duplicate)s” is merged into “%(keep)s”.") % {"duplicate": duplicate.title, "keep": keep.title},
+        )
+    return _back(access, "chain")
+
+
+@require_POST
+@with_access(lead=True)
+def link(request: HttpRequest, access: Access) -> HttpResponse:
+    source = _item(access, _uuid(request.POST.get("source")))
+    target = _item(access, _uuid(request.POST.get("target")))
+    try:
+        if request.POST.get("action") == "unlink":
+            actions.unlink(source=source, target=target)
+        else:
+            actions.link(source=source, target=target)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return _back(access, "chain")
+
+
+@with_access()
+def rate(request: HttpRequest, access: Access) -> HttpResponse:
+    """One page with every rating the person can give; ratings can be changed until the step closes."""
+    participant = access.participant
+    if participant is None:
+        messages.info(request, _("Process leaders who do not take part do not rate."))
+        return _back(access)
+    chain = queries.effect_chain(access.workshop)
+    if request.method == "POST":
+        try:
+            _save_ratings(request, participant, chain)
+        except (ValidationError, ValueError) as error:
+            message = (
+                " ".join(error.messages)
+                if isinstance(error, ValidationError)
+                else _("A rating was outside its scale; nothing was saved.")
+            )
+            messages.error(request, message)
+            return redirect("workshops:rate", workshop=access.workshop.public_id)
+        messages.success(request, _("Your ratings are saved. You can change them until rating closes."))
+        return redirect("workshops:rate", workshop=access.workshop.public_id)
+    return render(
+        request,
+        "workshops/rate.html",
+        {
+            "access": access,
+            "workshop": access.workshop,
+            "organisation": access.workshop.organisation,
+            "rows": _rating_rows(participant, chain),
+            "importance_choices": IMPORTANCE_CHOICES,
+            "achievement_choices": ACHIEVEMENT_CHOICES,
+            "contribution_choices": CONTRIBUTION_CHOICES,
+        },
+    )
+
+
+def _rating_rows(participant: Participant, chain: queries.Chain) -> list[dict[str, object]]:
+    importance = dict(ImportanceRating.objects.filter(participant=participant).values_list("effect_id", "value"))
+    achievement = dict(AchievementRating.objects.filter(participant=participant).values_list("effect_id", "value"))
+    contribution = {
+        (a, e): v
+        for a, e, v in ContributionRating.objects.filter(participant=participant).values_list(
+            "activity_id", "effect_id", "value"
+        )
+    }
+    rows = []
+    for effect in chain.effects:
+        activities = [
+            {"activity": activity, "value": str(contribution.get((activity.pk, effect.pk), ""))}
+            for activity in chain.activities
+            if chain.serves(activity, effect)
+        ]
+        rows.append(
+            {
+                "effect": effect,
+                "importance": str(importance.get(effect.pk, "")),
+                "achievement": str(achievement.get(effect.pk, "")),
+                "activities": activities,
+            }
+        )
+    return rows
+
+
+def _optional_int(value: str | None) -> int | None:
+    return int(value) if value not in (None, "") else None
+
+
+def _save_ratings(request: HttpRequest, participant: Participant, chain: queries.Chain) -> None:
+    from django.db import transaction
+
+    with transaction.atomic():
+        for effect in chain.effects:
+            actions.rate_effect(
+                participant=participant,
+                effect=effect,
+                importance=_optional_int(request.POST.get(f"importance-{effect.public_id}")),
+                achievement=_optional_int(request.POST.get(f"achievement-{effect.public_id}")),
+            )
+            for activity in chain.activities:
+                if chain.serves(activity, effect):
+                    actions.rate_contribution(
+                        participant=participant,
+                        activity=activity,
+                        effect=effect,
+                        value=_optional_int(request.POST.get(f"contribution-{activity.public_id}-{effect.public_id}")),
+                    )
+
+
+def _uuid(value: str | None) -> UUID | None:
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None
