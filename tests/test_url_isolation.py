@@ -83,6 +83,8 @@ ACCESS: dict[str, Access] = {
     "workshops:card_merge": Access(FACILITATOR, ("POST",)),
     "workshops:link": Access(FACILITATOR, ("POST",)),
     "workshops:rate": Access(MEMBER),
+    "workshops:results": Access(MEMBER),
+    "workshops:results_csv": Access(MEMBER, ("GET",)),
 }
 
 ORGANISATION_SCOPED = {MEMBER, FACILITATOR, ADMIN}

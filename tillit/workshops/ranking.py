@@ -56,16 +56,17 @@ Each effect is placed by its mean importance Ī (0–4) and how well it is achie
   elsewhere.
 
 The thresholds are the constants `IMPORTANT_FROM` (2, the middle of 0–4), `POORLY_ACHIEVED_BELOW` (2.5) and
-`WELL_ACHIEVED_FROM` (3.5), which split the 1–5 achievement scale into thirds around its middle 3. The
+`WELL_ACHIEVED_FROM` (3.5): "improve" is the band one point wide around the middle (3) of the 1–5 scale. The
 comparisons are exact (no rounding): a mean of exactly 2 is important, exactly 2.5 is "improve", exactly 3.5
 is "keep". An effect has no quadrant (None) if Ī is undefined, or if it is important and Ā is undefined.
 
 Uncertainty: the bootstrap
 --------------------------
 Every estimate comes with a percentile bootstrap interval over participants. The participants are put in a
-fixed order (sorted by id; by type name and repr if the ids cannot be compared), then, B times, n
-participants are drawn with replacement from the n participants (`random.Random(seed)`), and the estimate is
-recomputed from the drawn participants' ratings, a participant drawn twice counting twice. The interval is
+fixed order (sorted by id; by type name and repr if the ids cannot be compared, so such ids need distinct
+reprs), then, B times, n participants are drawn with replacement from the n participants
+(`random.Random(seed)`), and the estimate is recomputed from the drawn participants' ratings, a participant
+drawn twice counting twice. The interval is
 the (1 − confidence)/2 and (1 + confidence)/2 percentiles of the B re-estimates (2.5 % and 97.5 % for
 confidence 0.95), interpolated linearly between neighbouring values (as numpy's default "linear"). Re-samples
 in which the estimate is undefined (nobody drawn rated it) are left out. The same ratings and seed always
@@ -457,7 +458,8 @@ def _group_estimates(
 # field per sum (8, 16, 32 or 64 bits, wide enough that no field can overflow into the next even when all n
 # draws are the participant with the highest values). Adding two packed integers adds all their fields at
 # once, in C. A re-sample is then n big-integer additions, and its fields are read back with one conversion
-# to bytes and an `array`. For 2,000 participants and 340 fields that is about 0.4 ms per re-sample.
+# to bytes and an `array`. For 2,000 participants and 340 fields that is about 0.5 ms per re-sample, some
+# 300 times faster than summing the drawn participants' ratings one by one.
 
 
 class _Packed:

@@ -16,4 +16,6 @@ urlpatterns = [
     path("w/<uuid:workshop>/cards/<uuid:item>/merge/", views.card_merge, name="card_merge"),
     path("w/<uuid:workshop>/links/", views.link, name="link"),
     path("w/<uuid:workshop>/rate/", views.rate, name="rate"),
+    path("w/<uuid:workshop>/results/", views.results, name="results"),
+    path("w/<uuid:workshop>/results.csv", views.results_csv, name="results_csv"),
 ]

@@ -9,22 +9,24 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tillit.core.http import AuthenticatedHttpRequest
 from tillit.core.text import normalise_text
 from tillit.organisations.permissions import get_organisation_for
-from tillit.workshops import actions, queries
+from tillit.workshops import actions, exporting, queries
 from tillit.workshops.forms import (
     ACHIEVEMENT_CHOICES,
     CONTRIBUTION_CHOICES,
     IMPORTANCE_CHOICES,
     AddParticipantsForm,
     CodeForm,
+    DecisionForm,
     ItemEditForm,
     JoinForm,
     ProposalForm,
@@ -35,6 +37,7 @@ from tillit.workshops.models import (
     ContributionRating,
     ImportanceRating,
     Item,
+    Link,
     Participant,
     Workshop,
 )
@@ -339,6 +342,81 @@ def rate(request: HttpRequest, access: Access) -> HttpResponse:
             "contribution_choices": CONTRIBUTION_CHOICES,
         },
     )
+
+
+@with_access()
+def results(request: HttpRequest, access: Access) -> HttpResponse:
+    """Ranked activities and effects, the priority quadrant, the matrix and where groups disagree;
+    everything suppressed below the organisation's anonymity threshold (tillit.privacy)."""
+    workshop = access.workshop
+    decision_form = DecisionForm(request.POST or None, choices=_decision_choices(workshop))
+    if request.method == "POST":
+        if not access.may_lead:
+            raise PermissionDenied
+        if decision_form.is_valid():
+            activity, effect = _decision_pair(workshop, decision_form.cleaned_data["link"])
+            try:
+                actions.record_decision(
+                    decided_by=_acting_participant(access),
+                    activity=activity,
+                    effect=effect,
+                    owner=decision_form.cleaned_data["owner"],
+                    follow_up=decision_form.cleaned_data["follow_up"],
+                    due_on=decision_form.cleaned_data["due_on"],
+                )
+            except ValidationError as error:
+                decision_form.add_error(None, error)
+            else:
+                messages.success(request, _("The decision is recorded."))
+                return redirect(reverse("workshops:results", kwargs={"workshop": workshop.public_id}) + "#decisions")
+    return render(
+        request,
+        "workshops/results.html",
+        {
+            "access": access,
+            "workshop": workshop,
+            "organisation": workshop.organisation,
+            "results": queries.workshop_results(workshop),
+            "decision_form": decision_form,
+            "decisions": workshop.decisions.select_related("activity", "effect"),
+            "quadrant": {
+                "width": queries.QUADRANT_WIDTH,
+                "height": queries.QUADRANT_HEIGHT,
+                "margin": queries.QUADRANT_MARGIN,
+            },
+        },
+    )
+
+
+def _decision_choices(workshop: Workshop) -> list[tuple[str, str]]:
+    links = Link.objects.filter(
+        workshop=workshop,
+        source__kind=Item.Kind.ACTIVITY,
+        source__merged_into__isnull=True,
+        target__merged_into__isnull=True,
+    )
+    return [("", _("Choose…"))] + [
+        (f"{link.source.public_id}:{link.target.public_id}", f"{link.source.title} → {link.target.title}")
+        for link in links.select_related("source", "target")
+    ]
+
+
+def _decision_pair(workshop: Workshop, value: str) -> tuple[Item, Item]:
+    activity_id, effect_id = value.split(":")
+    activity = get_object_or_404(Item, workshop=workshop, public_id=activity_id)
+    effect = get_object_or_404(Item, workshop=workshop, public_id=effect_id)
+    return activity, effect
+
+
+@with_access()
+def results_csv(request: HttpRequest, access: Access) -> HttpResponse:
+    """The aggregated results as CSV; hidden numbers are empty cells, never individual ratings."""
+    results_ = queries.workshop_results(access.workshop)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="arbetsmote-{access.workshop.public_id}.csv"'
+    response.write("\ufeff")  # Excel reads UTF-8 only with a byte-order mark
+    exporting.write_results(response, results_)
+    return response
 
 
 def _rating_rows(participant: Participant, chain: queries.Chain) -> list[dict[str, object]]:
