@@ -37,7 +37,7 @@ def write_results(out: Any, results: Results) -> None:
     )
     for rank, row in enumerate(results.activities, start=1):
         writer.writerow(
-            [rank, row.item.title, _number(row.score.value), _number(row.low), _number(row.high), _size(row.score)]
+            [rank, _text(row.item.title), _number(row.score.value), _number(row.low), _number(row.high), _size(row.score)]
         )
     writer.writerow([])
     writer.writerow(
@@ -54,7 +54,7 @@ def write_results(out: Any, results: Results) -> None:
         writer.writerow(
             [
                 rank,
-                row.item.title,
+                _text(row.item.title),
                 _number(row.importance.value),
                 _number(row.achievement.value),
                 row.quadrant_label,

@@ -1,0 +1,141 @@
+"""Results: ranked and suppressed. Nothing behind fewer than k raters reaches the page or the export."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from tillit.organisations.models import ActorGroup
+from tillit.workshops import actions, queries
+from tillit.workshops.models import Workshop
+from tillit.workshops.tests.conftest import participant_of
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, workshop):
+    return reverse(f"workshops:{name}", kwargs={"workshop": workshop.public_id})
+
+
+def rate_all(workshop, chain, people, *, importance=3, achievement=2, contribution=2):
+    actions.set_step(workshop=workshop, step=Workshop.Step.RATE)
+    for membership in people:
+        rater = participant_of(workshop, membership.user)
+        for effect in ("safe", "known"):
+            actions.rate_effect(participant=rater, effect=chain[effect], importance=importance, achievement=achievement)
+        actions.rate_contribution(participant=rater, activity=chain["team"], effect=chain["safe"], value=contribution)
+    actions.set_step(workshop=workshop, step=Workshop.Step.DECIDE)
+
+
+def raters(workshop, organisation, make_member, count, group="employee"):
+    people = [make_member(organisation, group=group) for _number in range(count)]
+    actions.add_members(workshop=workshop, memberships=people)
+    return people
+
+
+def test_results_rank_the_activities_with_an_interval(workshop, chain, organisation, make_member):
+    rate_all(workshop, chain, raters(workshop, organisation, make_member, 5))
+
+    results = queries.workshop_results(workshop)
+
+    top = results.activities[0]
+    assert top.item == chain["team"]
+    assert top.score.value == pytest.approx(3 / 4 * 2)  # (importance 3 / 4) x contribution 2
+    assert top.low <= top.score.value <= top.high
+    assert results.effects[0].quadrant == "prioritise"  # important (3), poorly achieved (2)
+
+
+def test_fewer_raters_than_the_threshold_shows_no_figures(client, workshop, chain, organisation, make_member,
+                                                          facilitator):
+    rate_all(workshop, chain, raters(workshop, organisation, make_member, 4))
+    client.force_login(facilitator)
+
+    results = queries.workshop_results(workshop)
+    body = client.get(url("results", workshop)).content.decode()
+
+    assert results.activities[0].score.hidden
+    assert results.effects[0].importance.hidden
+    assert "1,50" not in body and "0,75" not in body
+    assert "färre än 5" in body
+
+
+def test_a_small_group_is_hidden_and_so_is_its_complement(workshop, chain, organisation, make_member):
+    staff = raters(workshop, organisation, make_member, 6)
+    politicians = raters(workshop, organisation, make_member, 2, group=ActorGroup.Key.POLITICIAN)
+    rate_all(workshop, chain, staff + politicians)
+
+    table = queries.workshop_results(workshop).importance_by_actor_group
+    row = next(row for row in table.rows if row.item == chain["safe"])
+    shown = {group: cell for group, cell in zip(table.groups, row.by_group, strict=True) if not cell.hidden}
+
+    assert not row.overall.hidden
+    # Politicians (2) are hidden; staff (6) would then equal the total minus the politicians'
+    # share, so staff is hidden too: no group may be worked out from the total.
+    assert shown == {}
+
+
+def test_the_csv_export_has_the_same_suppression(client, workshop, chain, organisation, make_member, employee):
+    rate_all(workshop, chain, raters(workshop, organisation, make_member, 4))
+    client.force_login(employee)
+
+    response = client.get(url("results_csv", workshop))
+
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    team = next(row for row in rows if len(row) > 1 and row[1] == "Fasta team")
+    assert response["Content-Type"].startswith("text/csv")
+    assert team[2:] == ["", "", "", ""]
+
+
+def test_the_csv_export_defuses_formulas_in_titles(client, workshop, chain, organisation, make_member, employee):
+    actions.edit_item(item=chain["team"], title="=HYPERLINK(\"http://x\")", description="", version=chain["team"].version)
+    rate_all(workshop, chain, raters(workshop, organisation, make_member, 5))
+    client.force_login(employee)
+
+    text = client.get(url("results_csv", workshop)).content.decode("utf-8-sig")
+
+    assert "'=HYPERLINK" in text
+    assert ";=HYPERLINK" not in text
+
+
+def test_a_participant_cannot_record_a_decision(client, workshop, chain, employee):
+    client.force_login(employee)
+
+    response = client.post(url("results", workshop), {"link": f"{chain['team'].public_id}:{chain['safe'].public_id}",
+                                                      "owner": "x", "follow_up": "y", "due_on": "2027-01-01"})
+
+    assert response.status_code == 403
+    assert not workshop.decisions.exists()
+
+
+def test_the_leader_records_a_decision(client, workshop, chain, facilitator):
+    client.force_login(facilitator)
+
+    client.post(url("results", workshop), {"link": f"{chain['team'].public_id}:{chain['safe'].public_id}",
+                                           "owner": "Enhetschef Hemtjänst Norr", "follow_up": "Brukarenkät",
+                                           "due_on": "2027-06-01"})
+
+    decision = workshop.decisions.get()
+    assert decision.activity == chain["team"]
+    assert decision.decided_by == participant_of(workshop, facilitator)
+
+
+@pytest.mark.parametrize("link", ["", "nonsense", "a:b:c", "00000000-0000-0000-0000-000000000000:x"])
+def test_a_forged_decision_pair_is_refused(client, workshop, chain, facilitator, link):
+    client.force_login(facilitator)
+
+    response = client.post(url("results", workshop), {"link": link, "owner": "x", "follow_up": "y",
+                                                      "due_on": "2027-01-01"})
+
+    assert response.status_code == 200
+    assert not workshop.decisions.exists()
+
+
+def test_results_are_computed_once_per_page(client, workshop, chain, organisation, make_member, facilitator,
+                                            django_assert_max_num_queries):
+    rate_all(workshop, chain, raters(workshop, organisation, make_member, 5))
+    client.force_login(facilitator)
+
+    with django_assert_max_num_queries(30):
+        client.get(url("results", workshop))
