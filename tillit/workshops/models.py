@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
 
@@ -36,7 +37,7 @@ class Workshop(models.Model):
         STRUCTURE = "structure", _("Structure the chain")
         RATE = "rate", _("Rate")
         DECIDE = "decide", _("Results and decisions")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("workshop step", "Closed")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="workshops")
