@@ -24,6 +24,8 @@ from faker import Faker
 from tillit.accounts.models import User
 from tillit.organisations import actions
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
+from tillit.workshops.demo import build_demo_workshops
+from tillit.workshops.models import Decision, Workshop
 
 SEED = 2026
 DEMO_PASSWORD = "tillit-demo-2026"  # noqa: S105 - published on purpose: it is printed for every developer
@@ -314,6 +316,9 @@ def demo_users() -> QuerySet[User]:
 def delete_demo() -> None:
     """Delete the demo organisations, and the demo people who belong nowhere else."""
     organisations = Organisation.objects.filter(slug__in=DEMO_SLUGS)
+    # A decision protects its activity and effect, and a participant its actor group: delete them first.
+    Decision.objects.filter(workshop__organisation__in=organisations).delete()
+    Workshop.objects.filter(organisation__in=organisations).delete()
     Membership.objects.filter(organisation__in=organisations).delete()
     delete_units_bottom_up(Unit.objects.filter(organisation__in=organisations))
     organisations.delete()
@@ -401,4 +406,5 @@ class Command(BaseCommand):
         namer = Namer(SEED, reserved_names=[account.full_name for account in DEMO_ACCOUNTS])
         organisations = [build_exempelkommun(namer), build_norrdala(namer)]
         set_demo_passwords()
+        build_demo_workshops(organisations[0], random.Random(SEED))
         return organisations
