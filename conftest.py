@@ -39,6 +39,14 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         )
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache, as a freshly started server does."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     return f"database: {settings.DATABASES['default']['ENGINE']} ({os.environ.get('DATABASE_URL', 'SQLite default')})"
 

@@ -24,6 +24,7 @@ import re
 import secrets
 import signal
 import socket
+import statistics
 import string
 import subprocess
 import sys
@@ -208,9 +209,9 @@ def prepare_app(env: dict[str, str]) -> None:
     manage(["collectstatic", "--noinput"], env)
 
 
-def django_snippet(code: str, env: dict[str, str]) -> object:
+def django_snippet(code: str, env: dict[str, str], *, timeout: float = 300) -> object:
     """Run Python code inside Django (`manage.py shell -c`); its last output line must be JSON."""
-    output = manage(["shell", "--no-startup", "-c", code], env)
+    output = manage(["shell", "--no-startup", "-c", code], env, timeout=timeout)
     lines = [line for line in output.splitlines() if line.strip()]
     if not lines:
         raise BenchError("the Django snippet printed nothing")
@@ -228,6 +229,7 @@ class Response:
     status: int
     headers: dict[str, str]
     body: bytes
+    seconds: float = 0.0
 
     def excerpt(self, limit: int = 1500) -> str:
         return self.body.decode("utf-8", "replace")[:limit]
@@ -235,13 +237,31 @@ class Response:
 
 def fetch(url: str, headers: dict[str, str] | None = None, *, timeout: float = 10) -> Response:
     """One GET without following redirects."""
+    return request("GET", url, headers, timeout=timeout)
+
+
+def request(
+    method: str,
+    url: str,
+    headers: dict[str, str] | None = None,
+    body: bytes | None = None,
+    *,
+    timeout: float = 10,
+) -> Response:
+    """One request on a new connection (as to gunicorn's sync workers), without following redirects.
+
+    `Response.seconds` is the time from connecting to the last byte of the body.
+    """
     parts = urlsplit(url)
+    started = time.perf_counter()
     conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port or 80, timeout=timeout)
     try:
         path = parts.path + ("?" + parts.query if parts.query else "")
-        conn.request("GET", path or "/", headers=headers or {})
+        conn.request(method, path or "/", body=body, headers=headers or {})
         response = conn.getresponse()
-        return Response(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+        content = response.read()
+        seconds = time.perf_counter() - started
+        return Response(response.status, {k.lower(): v for k, v in response.getheaders()}, content, seconds)
     finally:
         conn.close()
 
@@ -291,8 +311,12 @@ class Server:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], *, workers: int | None = None, startup_timeout: float = 60) -> Iterator[Server]:
+def gunicorn(
+    env: dict[str, str], *, workers: int | None = None, startup_timeout: float = 60, worker_timeout: int = 60
+) -> Iterator[Server]:
     """Serve the app with gunicorn (sync workers, no access log) on a free loopback port.
+
+    A worker busy with one request for longer than `worker_timeout` seconds is killed (gunicorn's --timeout).
 
     The server runs in its own process group and is always stopped on the way
     out: SIGTERM to its master, then SIGKILL to the group if it lingers.
@@ -315,7 +339,7 @@ def gunicorn(env: dict[str, str], *, workers: int | None = None, startup_timeout
         "--graceful-timeout",
         "5",
         "--timeout",
-        "60",
+        str(worker_timeout),
     ]
     server = Server(base_url=f"http://127.0.0.1:{port}", workers=workers, log_path=log_path)
     with log_path.open("wb") as log:
@@ -393,6 +417,31 @@ def load(url: str, settings: LoadSettings, *, headers: list[str] | None = None) 
     if done.returncode != 0:
         raise BenchError(f"the load generator failed ({done.returncode}):\n{done.stderr[-2000:]}")
     return json.loads(done.stdout)
+
+
+# Timings ---------------------------------------------------------------------------------------
+
+
+def percentile(ordered: list[float], fraction: float) -> float:
+    """Nearest-rank percentile of an ascending list, as the load generator computes it (0 for an empty one)."""
+    if not ordered:
+        return 0.0
+    rank = max(1, min(len(ordered), round(fraction * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def timings(seconds: list[float]) -> dict[str, float]:
+    """Median, p95 (nearest rank: the slowest of fewer than 20), min and max of durations, in milliseconds."""
+    ordered = sorted(seconds)
+    if not ordered:
+        return {"n": 0, "median_ms": 0.0, "p95_ms": 0.0, "min_ms": 0.0, "max_ms": 0.0}
+    return {
+        "n": len(ordered),
+        "median_ms": round(statistics.median(ordered) * 1000, 2),
+        "p95_ms": round(percentile(ordered, 0.95) * 1000, 2),
+        "min_ms": round(ordered[0] * 1000, 2),
+        "max_ms": round(ordered[-1] * 1000, 2),
+    }
 
 
 # Facts ----------------------------------------------------------------------------------------

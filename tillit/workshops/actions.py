@@ -124,6 +124,8 @@ def set_step(*, workshop: Workshop, step: str) -> Workshop:
         raise WorkshopError(_("Unknown step."))
     workshop.step = step
     workshop.save(update_fields=["step"])
+    _chain_changed(workshop)  # results cached for one step must not be served in the next
+    workshop.refresh_from_db(fields=["chain_version"])
     return workshop
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -231,8 +232,27 @@ def workshop_ratings(workshop: Workshop, chain: Chain) -> ranking.Ratings:
     )
 
 
+RESULTS_CACHE_SECONDS = 24 * 3600
+
+
 def workshop_results(workshop: Workshop) -> Results:
-    """Ranked activities and effects, the contribution matrix and the groups' views, all suppressed below k."""
+    """Ranked activities and effects, the contribution matrix and the groups' views, all suppressed below k.
+
+    Once rating has closed the results cannot change, so they are computed once and cached under
+    everything they depend on: the step, `chain_version` (bumped by every change to the chain
+    and every change of step, so reopening rating starts afresh) and the threshold k.
+    """
+    if workshop.step not in {Workshop.Step.DECIDE, Workshop.Step.CLOSED}:
+        return _computed_results(workshop)
+    key = f"workshop-results:{workshop.public_id}:{workshop.step}:{workshop.chain_version}:{workshop.organisation.anonymity_threshold}"
+    results = cache.get(key)
+    if results is None:
+        results = _computed_results(workshop)
+        cache.set(key, results, RESULTS_CACHE_SECONDS)
+    return results
+
+
+def _computed_results(workshop: Workshop) -> Results:
     k = workshop.organisation.anonymity_threshold
     chain = effect_chain(workshop)
     ratings = workshop_ratings(workshop, chain)

@@ -46,8 +46,9 @@ def test_results_rank_the_activities_with_an_interval(workshop, chain, organisat
     assert results.effects[0].quadrant == "prioritise"  # important (3), poorly achieved (2)
 
 
-def test_fewer_raters_than_the_threshold_shows_no_figures(client, workshop, chain, organisation, make_member,
-                                                          facilitator):
+def test_fewer_raters_than_the_threshold_shows_no_figures(
+    client, workshop, chain, organisation, make_member, facilitator
+):
     rate_all(workshop, chain, raters(workshop, organisation, make_member, 4))
     client.force_login(facilitator)
 
@@ -56,7 +57,8 @@ def test_fewer_raters_than_the_threshold_shows_no_figures(client, workshop, chai
 
     assert results.activities[0].score.hidden
     assert results.effects[0].importance.hidden
-    assert "1,50" not in body and "0,75" not in body
+    assert "1,50" not in body
+    assert "0,75" not in body
     assert "färre än 5" in body
 
 
@@ -89,7 +91,7 @@ def test_the_csv_export_has_the_same_suppression(client, workshop, chain, organi
 
 
 def test_the_csv_export_defuses_formulas_in_titles(client, workshop, chain, organisation, make_member, employee):
-    actions.edit_item(item=chain["team"], title="=HYPERLINK(\"http://x\")", description="", version=chain["team"].version)
+    actions.edit_item(item=chain["team"], title='=HYPERLINK("http://x")', description="", version=chain["team"].version)
     rate_all(workshop, chain, raters(workshop, organisation, make_member, 5))
     client.force_login(employee)
 
@@ -102,8 +104,15 @@ def test_the_csv_export_defuses_formulas_in_titles(client, workshop, chain, orga
 def test_a_participant_cannot_record_a_decision(client, workshop, chain, employee):
     client.force_login(employee)
 
-    response = client.post(url("results", workshop), {"link": f"{chain['team'].public_id}:{chain['safe'].public_id}",
-                                                      "owner": "x", "follow_up": "y", "due_on": "2027-01-01"})
+    response = client.post(
+        url("results", workshop),
+        {
+            "link": f"{chain['team'].public_id}:{chain['safe'].public_id}",
+            "owner": "x",
+            "follow_up": "y",
+            "due_on": "2027-01-01",
+        },
+    )
 
     assert response.status_code == 403
     assert not workshop.decisions.exists()
@@ -112,9 +121,15 @@ def test_a_participant_cannot_record_a_decision(client, workshop, chain, employe
 def test_the_leader_records_a_decision(client, workshop, chain, facilitator):
     client.force_login(facilitator)
 
-    client.post(url("results", workshop), {"link": f"{chain['team'].public_id}:{chain['safe'].public_id}",
-                                           "owner": "Enhetschef Hemtjänst Norr", "follow_up": "Brukarenkät",
-                                           "due_on": "2027-06-01"})
+    client.post(
+        url("results", workshop),
+        {
+            "link": f"{chain['team'].public_id}:{chain['safe'].public_id}",
+            "owner": "Enhetschef Hemtjänst Norr",
+            "follow_up": "Brukarenkät",
+            "due_on": "2027-06-01",
+        },
+    )
 
     decision = workshop.decisions.get()
     assert decision.activity == chain["team"]
@@ -125,17 +140,56 @@ def test_the_leader_records_a_decision(client, workshop, chain, facilitator):
 def test_a_forged_decision_pair_is_refused(client, workshop, chain, facilitator, link):
     client.force_login(facilitator)
 
-    response = client.post(url("results", workshop), {"link": link, "owner": "x", "follow_up": "y",
-                                                      "due_on": "2027-01-01"})
+    response = client.post(
+        url("results", workshop), {"link": link, "owner": "x", "follow_up": "y", "due_on": "2027-01-01"}
+    )
 
     assert response.status_code == 200
     assert not workshop.decisions.exists()
 
 
-def test_results_are_computed_once_per_page(client, workshop, chain, organisation, make_member, facilitator,
-                                            django_assert_max_num_queries):
+def test_results_are_computed_once_per_page(
+    client, workshop, chain, organisation, make_member, facilitator, django_assert_max_num_queries
+):
     rate_all(workshop, chain, raters(workshop, organisation, make_member, 5))
     client.force_login(facilitator)
 
     with django_assert_max_num_queries(30):
         client.get(url("results", workshop))
+
+
+def test_results_are_computed_once_rating_has_closed(
+    workshop, chain, organisation, make_member, django_assert_max_num_queries
+):
+    rate_all(workshop, chain, raters(workshop, organisation, make_member, 5))
+    workshop.refresh_from_db()
+    queries.workshop_results(workshop)
+
+    with django_assert_max_num_queries(0):
+        cached = queries.workshop_results(workshop)
+
+    assert cached.activities[0].item == chain["team"]
+
+
+def test_reopening_rating_does_not_serve_old_results(workshop, chain, organisation, make_member, facilitator):
+    people = raters(workshop, organisation, make_member, 5)
+    rate_all(workshop, chain, people, contribution=1)
+    workshop.refresh_from_db()
+    before = queries.workshop_results(workshop).activities[0].score.value
+
+    rate_all(workshop, chain, people, contribution=3)
+    workshop.refresh_from_db()
+    after = queries.workshop_results(workshop).activities[0].score.value
+
+    assert after == pytest.approx(before * 3)
+
+
+def test_editing_a_card_after_rating_shows_the_new_title(workshop, chain, organisation, make_member):
+    rate_all(workshop, chain, raters(workshop, organisation, make_member, 5))
+    workshop.refresh_from_db()
+    queries.workshop_results(workshop)
+
+    actions.edit_item(item=chain["team"], title="Fasta team per område", description="", version=chain["team"].version)
+    workshop.refresh_from_db()
+
+    assert queries.workshop_results(workshop).activities[0].item.title == "Fasta team per område"
