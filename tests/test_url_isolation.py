@@ -85,6 +85,7 @@ ACCESS: dict[str, Access] = {
     "workshops:rate": Access(MEMBER),
     "workshops:results": Access(MEMBER),
     "workshops:results_csv": Access(MEMBER, ("GET",)),
+    "workshops:results_pdf": Access(MEMBER, ("GET",)),
 }
 
 ORGANISATION_SCOPED = {MEMBER, FACILITATOR, ADMIN}
@@ -181,6 +182,7 @@ def workshop_in(organisation: Organisation, leader: Membership, participant: Mem
     workshop_actions.add_member(workshop=workshop, membership=participant)
     author = Participant.objects.get(workshop=workshop, membership=leader)
     workshop_actions.propose(participant=author, kind="effect", title="Jag känner mig trygg")
+    workshop_actions.set_step(workshop=workshop, step="decide")  # so that results and exports exist
 
 
 @pytest.fixture

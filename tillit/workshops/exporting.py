@@ -37,7 +37,14 @@ def write_results(out: Any, results: Results) -> None:
     )
     for rank, row in enumerate(results.activities, start=1):
         writer.writerow(
-            [rank, _text(row.item.title), _number(row.score.value), _number(row.low), _number(row.high), _size(row.score)]
+            [
+                rank,
+                _text(row.item.title),
+                _number(row.score.value),
+                _number(row.low),
+                _number(row.high),
+                _size(row.score),
+            ]
         )
     writer.writerow([])
     writer.writerow(

@@ -18,4 +18,5 @@ urlpatterns = [
     path("w/<uuid:workshop>/rate/", views.rate, name="rate"),
     path("w/<uuid:workshop>/results/", views.results, name="results"),
     path("w/<uuid:workshop>/results.csv", views.results_csv, name="results_csv"),
+    path("w/<uuid:workshop>/report.pdf", views.results_pdf, name="results_pdf"),
 ]

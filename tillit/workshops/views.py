@@ -10,16 +10,17 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tillit.core.http import AuthenticatedHttpRequest
 from tillit.core.text import normalise_text
 from tillit.organisations.permissions import get_organisation_for
-from tillit.workshops import actions, exporting, queries
+from tillit.workshops import actions, exporting, queries, report_pdf
 from tillit.workshops.forms import (
     ACHIEVEMENT_CHOICES,
     CONTRIBUTION_CHOICES,
@@ -178,6 +179,12 @@ def cards(request: HttpRequest, access: Access) -> HttpResponse:
         "chain": queries.effect_chain(access.workshop),
         "proposal_form": form,
     }
+    if request.htmx and form.errors:
+        # Send the form back with its errors in place of the form, so nothing typed is lost.
+        response = render(request, "workshops/workshop_detail.html#proposal-form", context, status=422)
+        response["HX-Retarget"] = "#proposal-form"
+        response["HX-Reswap"] = "outerHTML"
+        return response
     if request.htmx:
         return render(request, "workshops/workshop_detail.html#chain", context)
     return render(
@@ -197,7 +204,10 @@ def participants(request: HttpRequest, access: Access) -> HttpResponse:
     form = AddParticipantsForm(request.POST or None, workshop=access.workshop)
     if request.method == "POST" and form.is_valid():
         added = actions.add_members(workshop=access.workshop, memberships=form.cleaned_data["memberships"])
-        messages.success(request, _("%(count)s people were added.") % {"count": len(added)})
+        messages.success(
+            request,
+            ngettext("%(count)s person was added.", "%(count)s people were added.", len(added)) % {"count": len(added)},
+        )
         return redirect("workshops:participants", workshop=access.workshop.public_id)
     return render(
         request,
@@ -349,26 +359,31 @@ def results(request: HttpRequest, access: Access) -> HttpResponse:
     """Ranked activities and effects, the priority quadrant, the matrix and where groups disagree;
     everything suppressed below the organisation's anonymity threshold (tillit.privacy)."""
     workshop = access.workshop
+    if request.method == "POST" and not access.may_lead:
+        raise PermissionDenied
+    if not _results_open(workshop):
+        return render(
+            request,
+            "workshops/results_not_yet.html",
+            {"access": access, "workshop": workshop, "organisation": workshop.organisation},
+        )
     decision_form = DecisionForm(request.POST or None, choices=_decision_choices(workshop))
-    if request.method == "POST":
-        if not access.may_lead:
-            raise PermissionDenied
-        if decision_form.is_valid():
-            activity, effect = _decision_pair(workshop, decision_form.cleaned_data["link"])
-            try:
-                actions.record_decision(
-                    decided_by=_acting_participant(access),
-                    activity=activity,
-                    effect=effect,
-                    owner=decision_form.cleaned_data["owner"],
-                    follow_up=decision_form.cleaned_data["follow_up"],
-                    due_on=decision_form.cleaned_data["due_on"],
-                )
-            except ValidationError as error:
-                decision_form.add_error(None, error)
-            else:
-                messages.success(request, _("The decision is recorded."))
-                return redirect(reverse("workshops:results", kwargs={"workshop": workshop.public_id}) + "#decisions")
+    if request.method == "POST" and decision_form.is_valid():
+        activity, effect = _decision_pair(workshop, decision_form.cleaned_data["link"])
+        try:
+            actions.record_decision(
+                decided_by=_acting_participant(access),
+                activity=activity,
+                effect=effect,
+                owner=decision_form.cleaned_data["owner"],
+                follow_up=decision_form.cleaned_data["follow_up"],
+                due_on=decision_form.cleaned_data["due_on"],
+            )
+        except ValidationError as error:
+            decision_form.add_error(None, error)
+        else:
+            messages.success(request, _("The decision is recorded."))
+            return redirect(reverse("workshops:results", kwargs={"workshop": workshop.public_id}) + "#decisions")
     return render(
         request,
         "workshops/results.html",
@@ -386,6 +401,12 @@ def results(request: HttpRequest, access: Access) -> HttpResponse:
             },
         },
     )
+
+
+def _results_open(workshop: Workshop) -> bool:
+    """Results are shown only once rating has closed, to everyone alike: figures watched while
+    ratings come in would reveal each newcomer's ratings by difference."""
+    return workshop.step in {Workshop.Step.DECIDE, Workshop.Step.CLOSED}
 
 
 def _decision_choices(workshop: Workshop) -> list[tuple[str, str]]:
@@ -411,11 +432,31 @@ def _decision_pair(workshop: Workshop, value: str) -> tuple[Item, Item]:
 @with_access()
 def results_csv(request: HttpRequest, access: Access) -> HttpResponse:
     """The aggregated results as CSV; hidden numbers are empty cells, never individual ratings."""
+    if not _results_open(access.workshop):
+        raise Http404
     results_ = queries.workshop_results(access.workshop)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="arbetsmote-{access.workshop.public_id}.csv"'
     response.write("\ufeff")  # Excel reads UTF-8 only with a byte-order mark
     exporting.write_results(response, results_)
+    return response
+
+
+@with_access()
+def results_pdf(request: HttpRequest, access: Access) -> HttpResponse:
+    """The workshop's report as PDF: purpose, chain, suppressed results with charts, decisions, the mix."""
+    workshop = access.workshop
+    if not _results_open(workshop):
+        raise Http404
+    pdf = report_pdf.render_report(
+        workshop=workshop,
+        results=queries.workshop_results(workshop),
+        mix=queries.participant_mix(workshop),
+        chain=queries.effect_chain(workshop),
+        decisions=list(workshop.decisions.select_related("activity", "effect")),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="arbetsmote-{workshop.public_id}.pdf"'
     return response
 
 

@@ -119,6 +119,7 @@ def test_a_participant_cannot_record_a_decision(client, workshop, chain, employe
 
 
 def test_the_leader_records_a_decision(client, workshop, chain, facilitator):
+    actions.set_step(workshop=workshop, step=Workshop.Step.DECIDE)
     client.force_login(facilitator)
 
     client.post(
@@ -138,6 +139,7 @@ def test_the_leader_records_a_decision(client, workshop, chain, facilitator):
 
 @pytest.mark.parametrize("link", ["", "nonsense", "a:b:c", "00000000-0000-0000-0000-000000000000:x"])
 def test_a_forged_decision_pair_is_refused(client, workshop, chain, facilitator, link):
+    actions.set_step(workshop=workshop, step=Workshop.Step.DECIDE)
     client.force_login(facilitator)
 
     response = client.post(
@@ -193,3 +195,27 @@ def test_editing_a_card_after_rating_shows_the_new_title(workshop, chain, organi
     workshop.refresh_from_db()
 
     assert queries.workshop_results(workshop).activities[0].item.title == "Fasta team per område"
+
+
+def test_the_report_downloads_as_pdf(client, workshop, chain, organisation, make_member, employee):
+    rate_all(workshop, chain, raters(workshop, organisation, make_member, 5))
+    client.force_login(employee)
+
+    response = client.get(url("results_pdf", workshop))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize("step", ["gather", "structure", "rate"])
+def test_nobody_sees_results_while_ratings_can_change(client, workshop, chain, facilitator, step):
+    actions.set_step(workshop=workshop, step=step)
+    client.force_login(facilitator)
+
+    page = client.get(url("results", workshop))
+
+    assert "Resultaten visas när betygsättningen har stängt" in page.content.decode()
+    assert "Förväntat bidrag" not in page.content.decode()
+    assert client.get(url("results_csv", workshop)).status_code == 404
+    assert client.get(url("results_pdf", workshop)).status_code == 404

@@ -257,3 +257,19 @@ def test_a_members_workshop_of_another_organisation_is_not_found(client, worksho
 
     assert client.get(url("detail", workshop)).status_code == 404
     assert client.get(url("rate", workshop)).status_code == 404
+
+
+def test_a_refused_proposal_comes_back_with_its_message_and_text(client, workshop, employee):
+    client.force_login(employee)
+    actions.set_step(workshop=workshop, step=Workshop.Step.RATE)
+
+    response = client.post(
+        url("cards", workshop), {"kind": "effect", "title": "Sent förslag"}, headers={"HX-Request": "true"}
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert response["HX-Retarget"] == "#proposal-form"
+    assert body.lstrip().startswith('<form id="proposal-form"')
+    assert "Sent förslag" in body
+    assert not Item.objects.filter(title="Sent förslag").exists()
