@@ -99,9 +99,11 @@ def add_member(*, workshop: Workshop, membership: Membership, role: str = Partic
 
 
 @transaction.atomic
-def add_members(*, workshop: Workshop, memberships: Iterable[Membership]) -> list[Participant]:
-    """Invite several members at once (all or none)."""
-    return [add_member(workshop=workshop, membership=membership) for membership in memberships]
+def add_members(
+    *, workshop: Workshop, memberships: Iterable[Membership], role: str = Participant.Role.PARTICIPANT
+) -> list[Participant]:
+    """Invite several members at once (all or none), as participants or as further process leaders."""
+    return [add_member(workshop=workshop, membership=membership, role=role) for membership in memberships]
 
 
 @transaction.atomic
@@ -150,16 +152,33 @@ def _chain_changed(workshop: Workshop) -> None:
 
 
 @transaction.atomic
-def edit_item(*, item: Item, title: str, description: str, version: int) -> Item:
-    """Change a card's text; raises Conflict when someone else saved it after `version` was read."""
+def edit_item(*, item: Item, title: str, description: str, version: int, position: int | None = None) -> Item:
+    """Change a card's text and, given a 1-based `position`, its place among the cards of its kind;
+    raises Conflict when someone else saved it after `version` was read."""
     updated = Item.objects.filter(pk=item.pk, version=version).update(
         title=title, description=description, version=F("version") + 1
     )
     if not updated:
         raise Conflict(_("Someone else changed this card while you were editing it. Here is the current text."))
+    if position is not None:
+        _move(item, position)
     _chain_changed(item.workshop)
     item.refresh_from_db()
     return item
+
+
+def _move(item: Item, position: int) -> None:
+    """Put the card at `position` (1-based) among its kind and renumber the others after it."""
+    siblings = list(
+        Item.objects.select_for_update()
+        .filter(workshop_id=item.workshop_id, kind=item.kind, merged_into__isnull=True)
+        .exclude(pk=item.pk)
+        .order_by("position", "created_at", "pk")
+    )
+    siblings.insert(min(max(position, 1), len(siblings) + 1) - 1, item)
+    for index, sibling in enumerate(siblings):
+        if sibling.position != index:
+            Item.objects.filter(pk=sibling.pk).update(position=index)
 
 
 @transaction.atomic

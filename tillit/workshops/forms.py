@@ -10,7 +10,7 @@ from tillit.core.text import normalise_text
 from tillit.organisations.forms import TEXT_LIMIT_MESSAGE
 from tillit.organisations.models import ActorGroup, Membership, Organisation, Unit
 from tillit.organisations.queries import unit_tree
-from tillit.workshops.models import Item, Workshop
+from tillit.workshops.models import Item, Participant, Workshop
 
 IMPORTANCE_CHOICES = [("", _("Not rated"))] + [(str(n), str(n)) for n in range(5)]
 ACHIEVEMENT_CHOICES = [("", _("Not rated"))] + [(str(n), str(n)) for n in range(1, 6)]
@@ -109,12 +109,22 @@ class ItemEditForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    position = forms.IntegerField(
+        label=_("Place in the list"),
+        min_value=1,
+        max_value=999,
+        required=False,
+        help_text=_("1 puts the card first among the cards of its kind."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class AddParticipantsForm(forms.Form):
     memberships = forms.ModelMultipleChoiceField(
         queryset=Membership.objects.none(), label=_("People"), widget=forms.CheckboxSelectMultiple
+    )
+    role = forms.ChoiceField(
+        label=_("They take part as"), choices=Participant.Role.choices, initial=Participant.Role.PARTICIPANT
     )
 
     def __init__(self, *args: object, workshop: Workshop, **kwargs: object) -> None:

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -81,7 +81,7 @@ def effect_chain(workshop: Workshop) -> Chain:
     items = list(
         Item.objects.filter(workshop=workshop, merged_into__isnull=True)
         .select_related("proposed_by")
-        .annotate(merged_count=Count("merged_items"))
+        .order_by("position", "created_at", "pk")
         .prefetch_related(Prefetch("merged_items", queryset=Item.objects.select_related("proposed_by")))
     )
     by_kind: dict[str, list[Item]] = {kind: [] for kind in Item.Kind.values}

@@ -203,7 +203,9 @@ def cards(request: HttpRequest, access: Access) -> HttpResponse:
 def participants(request: HttpRequest, access: Access) -> HttpResponse:
     form = AddParticipantsForm(request.POST or None, workshop=access.workshop)
     if request.method == "POST" and form.is_valid():
-        added = actions.add_members(workshop=access.workshop, memberships=form.cleaned_data["memberships"])
+        added = actions.add_members(
+            workshop=access.workshop, memberships=form.cleaned_data["memberships"], role=form.cleaned_data["role"]
+        )
         messages.success(
             request,
             ngettext("%(count)s person was added.", "%(count)s people were added.", len(added)) % {"count": len(added)},
@@ -240,15 +242,13 @@ def set_step(request: HttpRequest, access: Access) -> HttpResponse:
 @with_access(lead=True)
 def card_edit(request: HttpRequest, access: Access, item: UUID) -> HttpResponse:
     card = _item(access, item)
-    form = ItemEditForm(
-        request.POST or None, initial={"title": card.title, "description": card.description, "version": card.version}
-    )
+    form = ItemEditForm(request.POST or None, initial=_edit_initial(card))
     if request.method == "POST" and form.is_valid():
         try:
             actions.edit_item(item=card, **form.cleaned_data)
         except actions.Conflict as error:
             card.refresh_from_db()
-            form = ItemEditForm(initial={"title": card.title, "description": card.description, "version": card.version})
+            form = ItemEditForm(initial=_edit_initial(card))
             messages.error(request, " ".join(error.messages))
             status = 409
         else:
@@ -271,6 +271,21 @@ def card_edit(request: HttpRequest, access: Access, item: UUID) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _edit_initial(card: Item) -> dict[str, object]:
+    """The card as it is now, with its 1-based place among the cards of its kind."""
+    siblings = list(
+        Item.objects.filter(workshop_id=card.workshop_id, kind=card.kind, merged_into__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    return {
+        "title": card.title,
+        "description": card.description,
+        "version": card.version,
+        "position": siblings.index(card.pk) + 1,
+    }
 
 
 def _link_targets(card: Item) -> list[tuple[Item, bool]]:

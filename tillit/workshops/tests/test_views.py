@@ -273,3 +273,41 @@ def test_a_refused_proposal_comes_back_with_its_message_and_text(client, worksho
     assert body.lstrip().startswith('<form id="proposal-form"')
     assert "Sent förslag" in body
     assert not Item.objects.filter(title="Sent förslag").exists()
+
+
+def test_the_leader_moves_a_card_first_among_its_kind(client, chain, workshop, facilitator):
+    from tillit.workshops import queries
+
+    client.force_login(facilitator)
+    card = chain["call"]
+
+    client.post(
+        url("card_edit", workshop, item=card.public_id),
+        {"title": card.title, "description": "", "version": card.version, "position": "1"},
+    )
+
+    assert [a.title for a in queries.effect_chain(workshop).activities] == ["Ring vid förändring", "Fasta team"]
+
+
+def test_a_place_out_of_range_is_refused(client, chain, workshop, facilitator):
+    client.force_login(facilitator)
+    card = chain["call"]
+
+    response = client.post(
+        url("card_edit", workshop, item=card.public_id),
+        {"title": "Nytt namn", "description": "", "version": card.version, "position": "0"},
+    )
+
+    assert response.status_code == 200
+    card.refresh_from_db()
+    assert card.title == "Ring vid förändring"
+
+
+def test_the_leader_appoints_another_process_leader(client, workshop, facilitator, politician):
+    client.force_login(facilitator)
+
+    client.post(url("participants", workshop), {"memberships": [politician.memberships.get().pk], "role": "leader"})
+
+    assert participant_of(workshop, politician).is_leader
+    client.force_login(politician)
+    assert client.get(url("participants", workshop)).status_code == 200
