@@ -240,8 +240,17 @@ def test_a_workshop_from_proposals_to_an_exported_decision(
         rate(other, ratings, assert_accessible)
     assert guest.evaluate(NO_HORIZONTAL_OVERFLOW), "the rating page scrolls sideways on a phone"
 
-    # Four raters are fewer than the threshold of five: the leader sees only "–"
+    # While rating is open nobody sees figures, the leader included
     page.goto(workshop_url)
+    expect(main.get_by_role("link", name="Resultat", exact=True)).to_have_count(0)
+    page.goto(workshop_url + "results/")
+    expect(main).to_contain_text("Resultaten visas när betygsättningen har stängt")
+    assert_accessible(page)
+
+    # Four raters are fewer than the threshold of five: once rating closes, the leader sees only "–"
+    page.goto(workshop_url)
+    page.get_by_label("Steg", exact=True).select_option(label="Resultat och beslut")
+    page.get_by_role("button", name="Byt steg").click()
     main.get_by_role("link", name="Resultat", exact=True).click()
     expect(page.get_by_role("heading", level=1, name="Resultat")).to_be_visible()
     expect(main).to_contain_text("4 personer har betygsatt.")
@@ -251,7 +260,11 @@ def test_a_workshop_from_proposals_to_an_exported_decision(
     expect(page.locator("svg[role=img]")).to_have_count(0)
     assert_accessible(page)
 
-    # Three more colleagues rate in the room (straight into the database)
+    # Rating reopens, and three more colleagues rate in the room (straight into the database)
+    page.goto(workshop_url)
+    page.get_by_label("Steg", exact=True).select_option(label="Betygsätt")
+    page.get_by_role("button", name="Byt steg").click()
+    expect(page.get_by_role("status").filter(has_text="Arbetsmötet är nu i steget: Betygsätt.")).to_be_visible()
     workshop = Workshop.objects.get(title=TITLE)
     effect = Item.objects.get(workshop=workshop, title=EFFECT_EDITED)
     for group in (ActorGroup.Key.EMPLOYEE, ActorGroup.Key.EMPLOYEE, ActorGroup.Key.SUPPORT_FUNCTION):

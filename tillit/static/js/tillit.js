@@ -10,34 +10,6 @@
     window.setTimeout(function () { region.textContent = text; }, 50);
   }
 
-  // A polled region (hx-trigger="every …") is swapped only when the server sends something new.
-  // Swapping in the same content would throw keyboard focus out of the region and announce an
-  // update to screen readers every few seconds.
-  function sameElement(fresh, current) {
-    if (fresh.tagName !== current.tagName || fresh.innerHTML !== current.innerHTML) { return false; }
-    var names = {};
-    var both = [fresh, current];
-    var i, j, name;
-    for (i = 0; i < both.length; i += 1) {
-      for (j = 0; j < both[i].attributes.length; j += 1) { names[both[i].attributes[j].name] = true; }
-    }
-    for (name in names) {
-      // htmx adds classes such as htmx-request to the element while it is being requested.
-      if (name !== "class" && fresh.getAttribute(name) !== current.getAttribute(name)) { return false; }
-    }
-    return true;
-  }
-
-  function isUnchangedPoll(detail) {
-    var target = detail.target;
-    if (!detail.requestConfig || detail.requestConfig.verb !== "get" || typeof detail.serverResponse !== "string") { return false; }
-    if (!(target instanceof Element) || !/(^|[\s,])every\s/.test(target.getAttribute("hx-trigger") || "")) { return false; }
-    var template = document.createElement("template");
-    template.innerHTML = detail.serverResponse;
-    var fresh = template.content.firstElementChild;
-    return Boolean(fresh) && template.content.childElementCount === 1 && sameElement(fresh, target);
-  }
-
   // The link that had keyboard focus inside swapped content gets it back in the new content.
   var focusedHref = null;
 
@@ -45,10 +17,6 @@
     var detail = event.detail;
     focusedHref = null;
     if (!detail.shouldSwap) { return; }
-    if (isUnchangedPoll(detail)) {
-      detail.shouldSwap = false;
-      return;
-    }
     var active = document.activeElement;
     if (active && active !== detail.target && detail.target.contains(active) && active.hasAttribute("href")) {
       focusedHref = active.getAttribute("href");

@@ -311,3 +311,17 @@ def test_the_leader_appoints_another_process_leader(client, workshop, facilitato
     assert participant_of(workshop, politician).is_leader
     client.force_login(politician)
     assert client.get(url("participants", workshop)).status_code == 200
+
+
+def test_a_poll_with_nothing_new_gets_no_content(client, workshop, employee):
+    client.force_login(employee)
+    workshop.refresh_from_db()
+    polled = url("cards", workshop) + f"?since={workshop.chain_version}"
+
+    unchanged = client.get(polled, headers={"HX-Request": "true"})
+    actions.propose(participant=participant_of(workshop, employee), kind="goal", title="Nytt mål")
+    changed = client.get(polled, headers={"HX-Request": "true"})
+
+    assert unchanged.status_code == 204
+    assert changed.status_code == 200
+    assert "Nytt mål" in changed.content.decode()
