@@ -233,7 +233,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 PEOPLE_IMPORT_MAX_BYTES = env_int("PEOPLE_IMPORT_MAX_BYTES", 1_048_576)
 PEOPLE_IMPORT_MAX_ROWS = env_int("PEOPLE_IMPORT_MAX_ROWS", 5000)
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A database cache, shared by every app process and kept across restarts: computed workshop
+# results are stored here once and served to everyone (the table is created by a migration).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "tillit_cache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 10_000)},
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -243,6 +243,9 @@ def set_step(request: HttpRequest, access: Access) -> HttpResponse:
         messages.success(
             request, _("The workshop is now in the step: %(step)s.") % {"step": access.workshop.get_step_display()}
         )
+        if _results_open(access.workshop):
+            # Rating has closed: compute the results now, once, so nobody waits for them later.
+            queries.workshop_results(access.workshop)
     return _back(access)
 
 

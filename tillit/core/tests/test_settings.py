@@ -68,3 +68,18 @@ def test_behind_a_proxy_the_number_of_proxies_must_be_given():
 
     assert result.returncode != 0
     assert "BEHIND_PROXY needs PROXY_COUNT" in result.stderr
+
+
+def test_the_shared_cache_works_after_migrating(tmp_path):
+    database = {**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path / 'cache.sqlite3'}"}
+
+    migrated = run_manage("migrate", "--noinput", env=database)
+    used = run_manage(
+        "shell",
+        "-c",
+        "from django.core.cache import cache; cache.set('probe', 42); print(cache.get('probe'))",
+        env=database,
+    )
+
+    assert migrated.returncode == 0, migrated.stderr
+    assert used.stdout.strip().splitlines()[-1] == "42", used.stderr

@@ -219,3 +219,17 @@ def test_nobody_sees_results_while_ratings_can_change(client, workshop, chain, f
     assert "Förväntat bidrag" not in page.content.decode()
     assert client.get(url("results_csv", workshop)).status_code == 404
     assert client.get(url("results_pdf", workshop)).status_code == 404
+
+
+def test_closing_rating_computes_the_results_at_once(client, workshop, chain, organisation, make_member, facilitator,
+                                                     django_assert_max_num_queries):
+    people = raters(workshop, organisation, make_member, 5)
+    rate_all(workshop, chain, people)
+    actions.set_step(workshop=workshop, step=Workshop.Step.RATE)
+    client.force_login(facilitator)
+
+    client.post(url("set_step", workshop), {"step": "decide"})
+
+    workshop.refresh_from_db()
+    with django_assert_max_num_queries(1):  # the organisation, for k; no rating is read
+        queries.workshop_results(workshop)
