@@ -221,8 +221,9 @@ def test_nobody_sees_results_while_ratings_can_change(client, workshop, chain, f
     assert client.get(url("results_pdf", workshop)).status_code == 404
 
 
-def test_closing_rating_computes_the_results_at_once(client, workshop, chain, organisation, make_member, facilitator,
-                                                     django_assert_max_num_queries):
+def test_closing_rating_computes_the_results_at_once(
+    client, workshop, chain, organisation, make_member, facilitator, django_assert_max_num_queries
+):
     people = raters(workshop, organisation, make_member, 5)
     rate_all(workshop, chain, people)
     actions.set_step(workshop=workshop, step=Workshop.Step.RATE)
