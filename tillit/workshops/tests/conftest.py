@@ -27,6 +27,24 @@ def participant_of(workshop: Workshop, user) -> Participant:  # type: ignore[no-
     return Participant.objects.get(workshop=workshop, membership__user=user)
 
 
+def rate_all(workshop: Workshop, chain: dict[str, Item], people, *, importance=3, achievement=2, contribution=2):  # type: ignore[no-untyped-def]
+    """Everyone in `people` rates both effects and one link, then rating closes."""
+    actions.set_step(workshop=workshop, step=Workshop.Step.RATE)
+    for membership in people:
+        rater = participant_of(workshop, membership.user)
+        for effect in ("safe", "known"):
+            actions.rate_effect(participant=rater, effect=chain[effect], importance=importance, achievement=achievement)
+        actions.rate_contribution(participant=rater, activity=chain["team"], effect=chain["safe"], value=contribution)
+    actions.set_step(workshop=workshop, step=Workshop.Step.DECIDE)
+
+
+def raters(workshop: Workshop, organisation, make_member, count: int, group: str = "employee") -> list:  # type: ignore[no-untyped-def]
+    """`count` new members of the organisation, taking part in the workshop."""
+    people = [make_member(organisation, group=group) for _number in range(count)]
+    actions.add_members(workshop=workshop, memberships=people)
+    return people
+
+
 @pytest.fixture
 def chain(workshop, facilitator) -> dict[str, Item]:
     """A small chain: one goal, two effects, two activities, linked."""

@@ -9,7 +9,7 @@ from tillit.privacy.suppression import HIDDEN, Cell
 from tillit.workshops import actions, queries, ranking
 from tillit.workshops.models import Workshop
 from tillit.workshops.report_pdf import DASH, cell_figure, interval, printable, render_report
-from tillit.workshops.tests.conftest import participant_of
+from tillit.workshops.tests.conftest import participant_of, rate_all, raters
 
 pytestmark = pytest.mark.django_db
 
@@ -32,24 +32,8 @@ def shows(pdf: bytes, text: str) -> bool:
     return f"({escaped})".encode("cp1252") in pdf or f"({escaped}".encode("cp1252") in pdf
 
 
-def rate(workshop, chain, people, *, importance=3, achievement=2, contribution=2):
-    actions.set_step(workshop=workshop, step=Workshop.Step.RATE)
-    for membership in people:
-        rater = participant_of(workshop, membership.user)
-        for effect in ("safe", "known"):
-            actions.rate_effect(participant=rater, effect=chain[effect], importance=importance, achievement=achievement)
-        actions.rate_contribution(participant=rater, activity=chain["team"], effect=chain["safe"], value=contribution)
-    actions.set_step(workshop=workshop, step=Workshop.Step.DECIDE)
-
-
-def raters(workshop, organisation, make_member, count, group="employee"):
-    people = [make_member(organisation, group=group) for _number in range(count)]
-    actions.add_members(workshop=workshop, memberships=people)
-    return people
-
-
 def test_the_report_is_a_pdf_with_the_title_the_purpose_and_the_cards(workshop, chain, organisation, make_member):
-    rate(workshop, chain, raters(workshop, organisation, make_member, 5))
+    rate_all(workshop, chain, raters(workshop, organisation, make_member, 5))
 
     pdf = report(workshop)
 
@@ -63,7 +47,7 @@ def test_the_report_is_a_pdf_with_the_title_the_purpose_and_the_cards(workshop, 
 
 
 def test_the_report_names_nobody(workshop, chain, organisation, make_member, facilitator, employee, manager):
-    rate(workshop, chain, raters(workshop, organisation, make_member, 5))
+    rate_all(workshop, chain, raters(workshop, organisation, make_member, 5))
 
     pdf = report(workshop)
 
@@ -84,7 +68,7 @@ def test_long_texts_wrap(workshop, chain):
 
 
 def test_shown_figures_are_printed_with_a_decimal_comma(workshop, chain, organisation, make_member):
-    rate(workshop, chain, raters(workshop, organisation, make_member, 5))
+    rate_all(workshop, chain, raters(workshop, organisation, make_member, 5))
 
     pdf = report(workshop)
 
@@ -93,7 +77,7 @@ def test_shown_figures_are_printed_with_a_decimal_comma(workshop, chain, organis
 
 
 def test_fewer_raters_than_the_threshold_show_no_figures(workshop, chain, organisation, make_member):
-    rate(workshop, chain, raters(workshop, organisation, make_member, 4))
+    rate_all(workshop, chain, raters(workshop, organisation, make_member, 4))
     effect_chain = queries.effect_chain(workshop)
     scores = ranking.rank_activities(queries.workshop_ratings(workshop, effect_chain), bootstrap=0)
     team = next(score for score in scores if score.activity == chain["team"].pk)
@@ -183,7 +167,7 @@ def test_a_large_workshop_breaks_across_pages(workshop, chain, organisation, mak
     for number in range(40):
         activity = actions.propose(participant=author, kind="activity", title=f"Aktivitet {number} " + "ord " * 20)
         actions.link(source=activity, target=effects[number % len(effects)])
-    rate(workshop, chain, raters(workshop, organisation, make_member, 5))
+    rate_all(workshop, chain, raters(workshop, organisation, make_member, 5))
 
     pdf = report(workshop)
 

@@ -9,29 +9,13 @@ from django.urls import reverse
 from tillit.organisations.models import ActorGroup
 from tillit.workshops import actions, queries
 from tillit.workshops.models import Workshop
-from tillit.workshops.tests.conftest import participant_of
+from tillit.workshops.tests.conftest import participant_of, rate_all, raters
 
 pytestmark = pytest.mark.django_db
 
 
 def url(name, workshop):
     return reverse(f"workshops:{name}", kwargs={"workshop": workshop.public_id})
-
-
-def rate_all(workshop, chain, people, *, importance=3, achievement=2, contribution=2):
-    actions.set_step(workshop=workshop, step=Workshop.Step.RATE)
-    for membership in people:
-        rater = participant_of(workshop, membership.user)
-        for effect in ("safe", "known"):
-            actions.rate_effect(participant=rater, effect=chain[effect], importance=importance, achievement=achievement)
-        actions.rate_contribution(participant=rater, activity=chain["team"], effect=chain["safe"], value=contribution)
-    actions.set_step(workshop=workshop, step=Workshop.Step.DECIDE)
-
-
-def raters(workshop, organisation, make_member, count, group="employee"):
-    people = [make_member(organisation, group=group) for _number in range(count)]
-    actions.add_members(workshop=workshop, memberships=people)
-    return people
 
 
 def test_results_rank_the_activities_with_an_interval(workshop, chain, organisation, make_member):
