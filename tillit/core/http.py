@@ -1,4 +1,6 @@
-"""Typing helpers for views."""
+"""Typing and parsing helpers for views."""
+
+from uuid import UUID
 
 from django.http import HttpRequest
 
@@ -7,3 +9,11 @@ from tillit.accounts.models import User
 
 class AuthenticatedHttpRequest(HttpRequest):
     user: User
+
+
+def parse_uuid(value: object) -> UUID | None:
+    """A UUID from request data, or None for anything that is not one."""
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None

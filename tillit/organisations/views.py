@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tillit.core.collation import swedish_sort_key
-from tillit.core.http import AuthenticatedHttpRequest
+from tillit.core.http import AuthenticatedHttpRequest, parse_uuid
 from tillit.core.text import normalise_text
 from tillit.organisations import actions, importing, queries
 from tillit.organisations.forms import (
@@ -91,7 +91,7 @@ def unit_create(request: AuthenticatedHttpRequest, organisation: str) -> HttpRes
     org = get_organisation_for(request, organisation, perm=ADMINISTER)
     initial = {}
     if parent_id := request.GET.get("parent"):
-        initial["parent"] = Unit.objects.in_organisation(org).filter(public_id=_uuid_or_none(parent_id)).first()
+        initial["parent"] = Unit.objects.in_organisation(org).filter(public_id=parse_uuid(parent_id)).first()
     form = UnitCreateForm(request.POST or None, organisation=org, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -523,10 +523,3 @@ def _invite(request: AuthenticatedHttpRequest, memberships: list[Membership]) ->
         ngettext("%(count)s invitation was sent by e-mail.", "%(count)s invitations were sent by e-mail.", sent)
         % {"count": sent},
     )
-
-
-def _uuid_or_none(value: str) -> UUID | None:
-    try:
-        return UUID(value)
-    except ValueError:
-        return None

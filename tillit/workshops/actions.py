@@ -135,7 +135,7 @@ def set_step(*, workshop: Workshop, step: str) -> Workshop:
 def propose(*, participant: Participant, kind: str, title: str, description: str = "") -> Item:
     """Add a card to the workshop; open while proposals are gathered and the chain is structured."""
     workshop = participant.workshop
-    if _current_step(workshop.pk) not in {Workshop.Step.GATHER, Workshop.Step.STRUCTURE}:
+    if _current_step(workshop.pk) not in Workshop.PROPOSAL_STEPS:
         raise WorkshopError(_("Proposals are closed in this step."))
     if kind not in Item.Kind.values:
         raise WorkshopError(_("Unknown kind of card."))

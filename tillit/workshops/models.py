@@ -39,6 +39,11 @@ class Workshop(models.Model):
         DECIDE = "decide", _("Results and decisions")
         CLOSED = "closed", pgettext_lazy("workshop step", "Closed")
 
+    PROPOSAL_STEPS = frozenset({Step.GATHER, Step.STRUCTURE})
+    # Results open only once rating has closed, to everyone alike: figures watched while ratings
+    # come in would reveal each newcomer's ratings by difference. Then they can no longer change.
+    RESULT_STEPS = frozenset({Step.DECIDE, Step.CLOSED})
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="workshops")
     title = models.CharField(_("title"), max_length=150)
@@ -81,7 +86,11 @@ class Workshop(models.Model):
 
     @property
     def accepts_proposals(self) -> bool:
-        return self.step in {self.Step.GATHER, self.Step.STRUCTURE}
+        return self.step in self.PROPOSAL_STEPS
+
+    @property
+    def results_open(self) -> bool:
+        return self.step in self.RESULT_STEPS
 
     @property
     def accepts_ratings(self) -> bool:

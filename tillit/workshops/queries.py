@@ -242,7 +242,7 @@ def workshop_results(workshop: Workshop) -> Results:
     everything they depend on: the step, `chain_version` (bumped by every change to the chain
     and every change of step, so reopening rating starts afresh) and the threshold k.
     """
-    if workshop.step not in {Workshop.Step.DECIDE, Workshop.Step.CLOSED}:
+    if not workshop.results_open:
         return _computed_results(workshop)
     key = f"workshop-results:{workshop.public_id}:{workshop.step}:{workshop.chain_version}:{workshop.organisation.anonymity_threshold}"
     results = cache.get(key)

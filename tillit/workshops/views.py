@@ -10,6 +10,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from tillit.core.http import AuthenticatedHttpRequest
+from tillit.core.http import AuthenticatedHttpRequest, parse_uuid
 from tillit.core.text import normalise_text
 from tillit.organisations.permissions import get_organisation_for
 from tillit.workshops import actions, exporting, queries, report_pdf
@@ -145,17 +146,20 @@ def join(request: HttpRequest) -> HttpResponse:
 
 @with_access()
 def detail(request: HttpRequest, access: Access) -> HttpResponse:
+    return render(request, "workshops/workshop_detail.html", _page_context(access, ProposalForm()))
+
+
+def _page_context(access: Access, proposal_form: ProposalForm) -> dict[str, object]:
     workshop = access.workshop
-    context = {
+    return {
         "access": access,
         "workshop": workshop,
         "organisation": workshop.organisation,
         "mix": queries.participant_mix(workshop),
         "chain": queries.effect_chain(workshop),
-        "proposal_form": ProposalForm(),
+        "proposal_form": proposal_form,
         "steps": Workshop.Step.choices,
     }
-    return render(request, "workshops/workshop_detail.html", context)
 
 
 @with_access()
@@ -194,16 +198,7 @@ def cards(request: HttpRequest, access: Access) -> HttpResponse:
         return response
     if request.htmx:
         return render(request, "workshops/workshop_detail.html#chain", context)
-    return render(
-        request,
-        "workshops/workshop_detail.html",
-        {
-            **context,
-            "organisation": access.workshop.organisation,
-            "mix": queries.participant_mix(access.workshop),
-            "steps": Workshop.Step.choices,
-        },
-    )
+    return render(request, "workshops/workshop_detail.html", _page_context(access, form))
 
 
 @with_access(lead=True)
@@ -243,7 +238,7 @@ def set_step(request: HttpRequest, access: Access) -> HttpResponse:
         messages.success(
             request, _("The workshop is now in the step: %(step)s.") % {"step": access.workshop.get_step_display()}
         )
-        if _results_open(access.workshop):
+        if access.workshop.results_open:
             # Rating has closed: compute the results now, once, so nobody waits for them later.
             queries.workshop_results(access.workshop)
     return _back(access)
@@ -312,7 +307,7 @@ def _link_targets(card: Item) -> list[tuple[Item, bool]]:
 @with_access(lead=True)
 def card_merge(request: HttpRequest, access: Access, item: UUID) -> HttpResponse:
     duplicate = _item(access, item)
-    keep = Item.objects.filter(workshop=access.workshop, public_id=_uuid(request.POST.get("into"))).first()
+    keep = Item.objects.filter(workshop=access.workshop, public_id=parse_uuid(request.POST.get("into"))).first()
     if keep is None:
         messages.error(request, _("Choose the card to merge into."))
         return redirect("workshops:card_edit", workshop=access.workshop.public_id, item=duplicate.public_id)
@@ -331,8 +326,8 @@ def card_merge(request: HttpRequest, access: Access, item: UUID) -> HttpResponse
 @require_POST
 @with_access(lead=True)
 def link(request: HttpRequest, access: Access) -> HttpResponse:
-    source = _item(access, _uuid(request.POST.get("source")))
-    target = _item(access, _uuid(request.POST.get("target")))
+    source = _item(access, parse_uuid(request.POST.get("source")))
+    target = _item(access, parse_uuid(request.POST.get("target")))
     try:
         if request.POST.get("action") == "unlink":
             actions.unlink(source=source, target=target)
@@ -386,7 +381,7 @@ def results(request: HttpRequest, access: Access) -> HttpResponse:
     workshop = access.workshop
     if request.method == "POST" and not access.may_lead:
         raise PermissionDenied
-    if not _results_open(workshop):
+    if not workshop.results_open:
         return render(
             request,
             "workshops/results_not_yet.html",
@@ -428,12 +423,6 @@ def results(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
-def _results_open(workshop: Workshop) -> bool:
-    """Results are shown only once rating has closed, to everyone alike: figures watched while
-    ratings come in would reveal each newcomer's ratings by difference."""
-    return workshop.step in {Workshop.Step.DECIDE, Workshop.Step.CLOSED}
-
-
 def _decision_choices(workshop: Workshop) -> list[tuple[str, str]]:
     links = Link.objects.filter(
         workshop=workshop,
@@ -457,7 +446,7 @@ def _decision_pair(workshop: Workshop, value: str) -> tuple[Item, Item]:
 @with_access()
 def results_csv(request: HttpRequest, access: Access) -> HttpResponse:
     """The aggregated results as CSV; hidden numbers are empty cells, never individual ratings."""
-    if not _results_open(access.workshop):
+    if not access.workshop.results_open:
         raise Http404
     results_ = queries.workshop_results(access.workshop)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -471,7 +460,7 @@ def results_csv(request: HttpRequest, access: Access) -> HttpResponse:
 def results_pdf(request: HttpRequest, access: Access) -> HttpResponse:
     """The workshop's report as PDF: purpose, chain, suppressed results with charts, decisions, the mix."""
     workshop = access.workshop
-    if not _results_open(workshop):
+    if not workshop.results_open:
         raise Http404
     pdf = report_pdf.render_report(
         workshop=workshop,
@@ -517,8 +506,6 @@ def _optional_int(value: str | None) -> int | None:
 
 
 def _save_ratings(request: HttpRequest, participant: Participant, chain: queries.Chain) -> None:
-    from django.db import transaction
-
     with transaction.atomic():
         for effect in chain.effects:
             actions.rate_effect(
@@ -535,10 +522,3 @@ def _save_ratings(request: HttpRequest, participant: Participant, chain: queries
                         effect=effect,
                         value=_optional_int(request.POST.get(f"contribution-{activity.public_id}-{effect.public_id}")),
                     )
-
-
-def _uuid(value: str | None) -> UUID | None:
-    try:
-        return UUID(str(value))
-    except ValueError:
-        return None
