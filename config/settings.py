@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tillit.organisations",
     "tillit.privacy",
     "tillit.workshops",
+    "tillit.dialogues",
 ]
 
 MIDDLEWARE = [

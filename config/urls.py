@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("tillit.accounts.urls")),
     path("o/", include("tillit.organisations.urls")),
     path("", include("tillit.workshops.urls")),
+    path("", include("tillit.dialogues.urls")),
 ]
 
 handler400 = "tillit.core.views.bad_request"

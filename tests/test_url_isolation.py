@@ -14,8 +14,12 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from tillit.accounts.models import User
+from tillit.dialogues import actions as dialogue_actions
+from tillit.dialogues import worker as dialogue_worker
+from tillit.dialogues.models import Dialogue, DialogueParticipant, Flag, Statement, Vote
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit, UnitEvent
 from tillit.workshops import actions as workshop_actions
 from tillit.workshops.models import ImportanceRating, Item, Link, Participant, Workshop
@@ -86,6 +90,23 @@ ACCESS: dict[str, Access] = {
     "workshops:results": Access(MEMBER),
     "workshops:results_csv": Access(MEMBER, ("GET",)),
     "workshops:results_pdf": Access(MEMBER, ("GET",)),
+    # Dialogues: the fixture's dialogue is internal (members only); open ones are tested in tillit/dialogues.
+    "dialogues:list": Access(MEMBER, ("GET",)),
+    "dialogues:create": Access(FACILITATOR),
+    "dialogues:participate": Access(MEMBER, ("GET",)),
+    "dialogues:join": Access(MEMBER, ("POST",)),
+    "dialogues:vote": Access(MEMBER, ("POST",)),
+    "dialogues:add_statement": Access(MEMBER, ("POST",)),
+    "dialogues:flag": Access(MEMBER, ("POST",)),
+    "dialogues:moderate": Access(FACILITATOR, ("GET",)),
+    "dialogues:edit": Access(FACILITATOR),
+    "dialogues:add_seed": Access(FACILITATOR, ("POST",)),
+    "dialogues:moderate_statement": Access(FACILITATOR, ("POST",)),
+    "dialogues:merge": Access(FACILITATOR),
+    "dialogues:promote": Access(FACILITATOR),
+    "dialogues:results": Access(MEMBER, ("GET",)),
+    "dialogues:results_csv": Access(MEMBER, ("GET",)),
+    "dialogues:results_pdf": Access(MEMBER, ("GET",)),
 }
 
 ORGANISATION_SCOPED = {MEMBER, FACILITATOR, ADMIN}
@@ -129,6 +150,8 @@ OBJECT_IN: dict[str, Callable[[Organisation], object]] = {
     "membership": lambda org: Membership.objects.filter(organisation=org).order_by("pk").first().public_id,
     "workshop": lambda org: Workshop.objects.filter(organisation=org).order_by("pk").first().public_id,
     "item": lambda org: Item.objects.filter(workshop__organisation=org).order_by("pk").first().public_id,
+    "dialogue": lambda org: Dialogue.objects.filter(organisation=org).order_by("pk").first().public_id,
+    "statement": lambda org: Statement.objects.filter(dialogue__organisation=org).order_by("pk").first().public_id,
 }
 
 
@@ -149,6 +172,11 @@ def snapshot() -> tuple[int, ...]:
         Item.objects.filter(merged_into__isnull=True).count(),
         Link.objects.count(),
         ImportanceRating.objects.count(),
+        tuple(Dialogue.objects.order_by("pk").values_list("question", "closes_on")),
+        tuple(Statement.objects.order_by("pk").values_list("status", "merged_into")),
+        DialogueParticipant.objects.count(),
+        tuple(Vote.objects.order_by("pk").values_list("value", flat=True)),
+        Flag.objects.count(),
     )
 
 
@@ -185,12 +213,30 @@ def workshop_in(organisation: Organisation, leader: Membership, participant: Mem
     workshop_actions.set_step(workshop=workshop, step="decide")  # so that results and exports exist
 
 
+def dialogue_in(organisation: Organisation, leader: Membership, participant: Membership) -> None:
+    today = timezone.localdate()
+    dialogue = dialogue_actions.create_dialogue(
+        organisation=organisation,
+        created_by=leader,
+        question="Vad skapar ett gott möte?",
+        live_results=True,  # so that results and exports are open to participants
+        opens_on=today - datetime.timedelta(days=1),
+        closes_on=today + datetime.timedelta(days=7),
+        seed_statements=["Samma personal varje gång", "Mer tid hos brukaren"],
+    )
+    voter = dialogue_actions.participant_for_member(dialogue, participant, create=True)
+    dialogue_actions.vote(participant=voter, statement=dialogue.statements.first(), value=1)
+    dialogue_worker.analyse_dialogue(dialogue)
+
+
 @pytest.fixture
 def everyone(organisation, other_organisation, org_admin, facilitator, employee, outsider, make_member):
     # A second member in the other organisation, so every kind of id exists there.
     colleague = make_member(other_organisation)
     workshop_in(organisation, org_admin.memberships.get(), employee.memberships.get())
     workshop_in(other_organisation, outsider.memberships.get(), colleague)
+    dialogue_in(organisation, org_admin.memberships.get(), employee.memberships.get())
+    dialogue_in(other_organisation, outsider.memberships.get(), colleague)
     return {"org_admin": org_admin, "facilitator": facilitator, "employee": employee, "outsider": outsider}
 
 

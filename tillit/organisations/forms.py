@@ -7,12 +7,11 @@ from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tillit.core.forms import TEXT_LIMIT_MESSAGE
 from tillit.core.text import normalise_text
 from tillit.organisations.actions import PersonDetails
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
 from tillit.organisations.queries import unit_tree
-
-TEXT_LIMIT_MESSAGE = _("At most %(limit_value)d characters (now %(show_value)d).")
 
 
 class CleanTextMixin:

@@ -6,8 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tillit.core.text import normalise_text
-from tillit.organisations.forms import TEXT_LIMIT_MESSAGE
+from tillit.core.forms import TEXT_LIMIT_MESSAGE, CleanText
 from tillit.organisations.models import ActorGroup, Membership, Organisation, Unit
 from tillit.organisations.queries import unit_tree
 from tillit.workshops.models import Item, Participant, Workshop
@@ -15,17 +14,6 @@ from tillit.workshops.models import Item, Participant, Workshop
 IMPORTANCE_CHOICES = [("", _("Not rated"))] + [(str(n), str(n)) for n in range(5)]
 ACHIEVEMENT_CHOICES = [("", _("Not rated"))] + [(str(n), str(n)) for n in range(1, 6)]
 CONTRIBUTION_CHOICES = [("", _("Don't know"))] + [(str(n), str(n)) for n in range(4)]
-
-
-class CleanText(forms.CharField):
-    """A text field that collapses whitespace and drops control characters."""
-
-    def to_python(self, value: object) -> str:
-        return normalise_text(super().to_python(value))
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.error_messages["max_length"] = TEXT_LIMIT_MESSAGE
 
 
 class WorkshopForm(forms.Form):

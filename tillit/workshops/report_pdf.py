@@ -14,6 +14,7 @@ import datetime
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils import formats, timezone, translation
@@ -92,7 +93,9 @@ def figure(value: Any, places: int = 2) -> str:
     """A figure in the active language's number format; "–" when hidden or undefined."""
     if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
         return DASH
-    return formats.number_format(value, places)
+    # number_format cuts decimals off; round half up first, as the pages' floatformat does.
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return formats.number_format(rounded, places)
 
 
 def cell_figure(cell: Cell | None, places: int = 2) -> str:

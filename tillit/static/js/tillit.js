@@ -29,6 +29,9 @@
     var target = event.target;
     if (!(target instanceof Element)) { return; }
     var i, links;
+    // New content that replaces what the person acted on (the next statement after a vote) takes focus.
+    var focusTarget = target.hasAttribute("data-focus-after-swap") ? target : target.querySelector("[data-focus-after-swap]");
+    if (focusTarget && focusedHref === null) { focusTarget.focus(); }
     if (focusedHref !== null) {
       links = target.querySelectorAll("a[href]");
       for (i = 0; i < links.length; i += 1) {

@@ -22,6 +22,7 @@ from django.utils import translation
 from faker import Faker
 
 from tillit.accounts.models import User
+from tillit.dialogues.demo import build_demo_dialogues, dialogue_summary
 from tillit.organisations import actions
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
 from tillit.workshops.demo import build_demo_workshops
@@ -400,6 +401,7 @@ class Command(BaseCommand):
             organisations = self.build()
         for organisation in organisations:
             self.stdout.write(self.style.SUCCESS(f"Built {organisation.name}: {summary(organisation)}."))
+        self.stdout.write(self.style.SUCCESS(f"Built {dialogue_summary(organisations[0])}"))
         self.stdout.write(login_instructions())
 
     def build(self) -> list[Organisation]:
@@ -407,4 +409,5 @@ class Command(BaseCommand):
         organisations = [build_exempelkommun(namer), build_norrdala(namer)]
         set_demo_passwords()
         build_demo_workshops(organisations[0], random.Random(SEED))
+        build_demo_dialogues(organisations[0], random.Random(SEED))
         return organisations

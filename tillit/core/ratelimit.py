@@ -1,0 +1,42 @@
+"""Limits on how often one network address may do something, without keeping the address.
+
+The counter's key is an HMAC of the client address under a random salt that lives in the shared
+cache for one window and is then forgotten, so neither the database nor the cache ever holds an
+address, and once a window has passed its keys cannot be tied to one even with the server's secrets.
+Counting uses the cache shared by all app processes; an increment there is not strictly atomic on
+every backend, so a burst may get slightly more than the limit through, never fewer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from tillit.core.http import client_address
+
+
+def _salt(window: int, seconds: int) -> bytes:
+    key = f"ratelimit-salt:{seconds}:{window}"
+    cache.add(key, secrets.token_hex(32), timeout=seconds * 2)
+    salt = cache.get(key) or secrets.token_hex(32)
+    return salt.encode()
+
+
+def allow(request: HttpRequest, scope: str, *, limit: int, seconds: int) -> bool:
+    """Count one attempt at `scope` from the request's address; False once `limit` is passed in the window."""
+    window = int(time.time() // seconds)
+    address = client_address(request).encode()
+    digest = hmac.new(_salt(window, seconds), address, hashlib.sha256).hexdigest()[:32]
+    key = f"ratelimit:{scope}:{window}:{digest}"
+    cache.add(key, 0, timeout=seconds * 2)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=seconds * 2)
+        count = 1
+    return count <= limit

@@ -1,0 +1,292 @@
+"""Changes of state in a dialogue. Each runs in one transaction and checks what it needs.
+
+Every change that alters what the analysis would find (a vote, a statement, a moderation
+decision) marks the dialogue's analysis dirty; worker.py picks it up.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tillit.core.text import normalise_text
+from tillit.dialogues.models import (
+    Dialogue,
+    DialogueAnalysis,
+    DialogueParticipant,
+    Flag,
+    Statement,
+    Vote,
+)
+from tillit.organisations.models import ActorGroup, Membership, Organisation
+
+MAX_SEED_STATEMENTS = 200
+
+
+class DialogueError(ValidationError):
+    """A change the dialogue's rules or dates do not allow."""
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def member_token_hash(dialogue: Dialogue, membership: Membership) -> str:
+    """A member's key in an internal dialogue: an HMAC, so the participant row does not name the member."""
+    message = f"dialogue:{dialogue.pk}:membership:{membership.pk}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def mark_dirty(dialogue_id: int) -> None:
+    # Only the flip writes, so concurrent votes do not queue behind one another on this row.
+    DialogueAnalysis.objects.filter(dialogue_id=dialogue_id, dirty=False).update(dirty=True)
+
+
+def _check_dates(opens_on: datetime.date, closes_on: datetime.date) -> None:
+    if closes_on < opens_on:
+        raise DialogueError(_("The dialogue cannot close before it opens."))
+
+
+def clean_statement_text(text: str, dialogue: Dialogue) -> str:
+    text = normalise_text(text)
+    if not text:
+        raise DialogueError(_("Write a statement."))
+    if len(text) > dialogue.statement_max_length:
+        raise DialogueError(
+            _("A statement may be at most %(limit)d characters; this one has %(length)d.")
+            % {"limit": dialogue.statement_max_length, "length": len(text)}
+        )
+    return text
+
+
+@transaction.atomic
+def create_dialogue(
+    *,
+    organisation: Organisation,
+    created_by: Membership | None,
+    question: str,
+    background: str = "",
+    access: str = Dialogue.Access.INTERNAL,
+    moderation: str = Dialogue.Moderation.POST,
+    statement_max_length: int = 140,
+    accepts_statements: bool = True,
+    live_results: bool = False,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    seed_statements: Iterable[str] = (),
+) -> Dialogue:
+    _check_dates(opens_on, closes_on)
+    dialogue = Dialogue.objects.create(
+        organisation=organisation,
+        created_by=created_by,
+        question=question,
+        background=background,
+        access=access,
+        moderation=moderation,
+        statement_max_length=statement_max_length,
+        accepts_statements=accepts_statements,
+        live_results=live_results,
+        opens_on=opens_on,
+        closes_on=closes_on,
+    )
+    DialogueAnalysis.objects.create(dialogue=dialogue)
+    add_seed_statements(dialogue=dialogue, texts=seed_statements)
+    return dialogue
+
+
+@transaction.atomic
+def update_dialogue(*, dialogue: Dialogue, **fields: object) -> Dialogue:
+    _check_dates(fields.get("opens_on", dialogue.opens_on), fields.get("closes_on", dialogue.closes_on))  # type: ignore[arg-type]
+    for name, value in fields.items():
+        setattr(dialogue, name, value)
+    dialogue.save()
+    return dialogue
+
+
+@transaction.atomic
+def add_seed_statements(*, dialogue: Dialogue, texts: Iterable[str]) -> list[Statement]:
+    """Statements the process leader starts the dialogue with: accepted, with no author."""
+    cleaned = [clean_statement_text(text, dialogue) for text in texts if normalise_text(text)]
+    if len(cleaned) > MAX_SEED_STATEMENTS:
+        raise DialogueError(_("At most %(count)d seed statements at a time.") % {"count": MAX_SEED_STATEMENTS})
+    locked = Dialogue.objects.select_for_update().get(pk=dialogue.pk)
+    existing = _casefolded_texts(locked)
+    created = []
+    number = _next_statement_number(locked)
+    for text in cleaned:
+        if text.casefold() in existing:
+            continue
+        existing.add(text.casefold())
+        created.append(
+            Statement(dialogue=locked, number=number, text=text, is_seed=True, status=Statement.Status.ACCEPTED)
+        )
+        number += 1
+    Statement.objects.bulk_create(created)
+    if created:
+        mark_dirty(dialogue.pk)
+    return created
+
+
+def _casefolded_texts(dialogue: Dialogue) -> set[str]:
+    # In Python: SQLite folds only ASCII letters, so "Å" and "å" would count as different there.
+    return {text.casefold() for text in Statement.objects.filter(dialogue=dialogue).values_list("text", flat=True)}
+
+
+def _next_statement_number(dialogue: Dialogue) -> int:
+    highest = Statement.objects.filter(dialogue=dialogue).aggregate(highest=Max("number"))["highest"]
+    return 1 if highest is None else highest + 1
+
+
+def _check_open(dialogue: Dialogue) -> None:
+    state = dialogue.state()
+    if state == "upcoming":
+        raise DialogueError(_("The dialogue has not opened yet."))
+    if state == "closed":
+        raise DialogueError(_("The dialogue has closed."))
+
+
+# Participants -----------------------------------------------------------------------------------
+
+
+def join_open_dialogue(*, dialogue: Dialogue, actor_group: ActorGroup | None) -> tuple[DialogueParticipant, str]:
+    """A new anonymous participant in an open dialogue, and the token to keep in their browser."""
+    if dialogue.is_internal:
+        raise DialogueError(_("This dialogue is for members of the organisation only."))
+    _check_open(dialogue)
+    if actor_group is not None and actor_group.organisation_id != dialogue.organisation_id:
+        raise DialogueError(_("Choose one of the listed groups."))
+    token = secrets.token_urlsafe(32)
+    participant = _create_participant(dialogue, hash_token(token), actor_group)
+    return participant, token
+
+
+def participant_for_token(dialogue: Dialogue, token: str) -> DialogueParticipant | None:
+    if not token:
+        return None
+    return DialogueParticipant.objects.filter(dialogue=dialogue, token_hash=hash_token(token)).first()
+
+
+def participant_for_member(dialogue: Dialogue, membership: Membership, *, create: bool) -> DialogueParticipant | None:
+    """A member's participation in an internal dialogue, with the actor group of their membership."""
+    token_hash = member_token_hash(dialogue, membership)
+    participant = DialogueParticipant.objects.filter(dialogue=dialogue, token_hash=token_hash).first()
+    if participant is not None or not create:
+        return participant
+    _check_open(dialogue)
+    try:
+        return _create_participant(dialogue, token_hash, membership.actor_group)
+    except IntegrityError:  # the same member joining twice at once
+        return DialogueParticipant.objects.get(dialogue=dialogue, token_hash=token_hash)
+
+
+@transaction.atomic
+def _create_participant(dialogue: Dialogue, token_hash: str, actor_group: ActorGroup | None) -> DialogueParticipant:
+    locked = Dialogue.objects.select_for_update().get(pk=dialogue.pk)
+    highest = DialogueParticipant.objects.filter(dialogue=locked).aggregate(highest=Max("number"))["highest"]
+    return DialogueParticipant.objects.create(
+        dialogue=locked,
+        number=1 if highest is None else highest + 1,
+        token_hash=token_hash,
+        actor_group=actor_group,
+    )
+
+
+# Statements and votes ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_statement(*, participant: DialogueParticipant, text: str) -> Statement:
+    """A participant's own statement. Its author agrees with it, as in Pol.is, so it is never shown to them."""
+    dialogue = Dialogue.objects.select_for_update().get(pk=participant.dialogue_id)
+    _check_open(dialogue)
+    if not dialogue.accepts_statements:
+        raise DialogueError(_("This dialogue does not take new statements."))
+    text = clean_statement_text(text, dialogue)
+    if text.casefold() in _casefolded_texts(dialogue):
+        raise DialogueError(_("That statement is already in the dialogue."))
+    # Pending in both modes: under post-moderation it is shown at once, and stays in the moderator's queue.
+    statement = Statement.objects.create(
+        dialogue=dialogue, number=_next_statement_number(dialogue), text=text, author=participant
+    )
+    Vote.objects.create(dialogue=dialogue, statement=statement, participant=participant, value=Vote.Value.AGREE)
+    mark_dirty(dialogue.pk)
+    return statement
+
+
+def _check_votable(statement: Statement, participant: DialogueParticipant) -> None:
+    if statement.dialogue_id != participant.dialogue_id:
+        raise DialogueError(_("That statement is not part of this dialogue."))
+    if statement.status == Statement.Status.REJECTED:
+        raise DialogueError(_("That statement has been removed by the moderator."))
+    if statement.status == Statement.Status.PENDING and statement.dialogue.moderation == Dialogue.Moderation.PRE:
+        raise DialogueError(_("That statement is waiting for moderation."))
+
+
+@transaction.atomic
+def vote(*, participant: DialogueParticipant, statement: Statement, value: int) -> None:
+    """Record a vote; a new vote on the same statement replaces the old one (one row, by constraint)."""
+    if value not in Vote.Value.values:
+        raise DialogueError(_("Choose agree, disagree or pass."))
+    _check_open(statement.dialogue)
+    _check_votable(statement, participant)
+    Vote.objects.bulk_create(
+        [
+            Vote(
+                dialogue_id=participant.dialogue_id,
+                statement=statement,
+                participant=participant,
+                value=value,
+                voted_at=timezone.now(),
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["participant", "statement"],
+        update_fields=["value", "voted_at"],
+    )
+    mark_dirty(participant.dialogue_id)
+
+
+def flag(*, participant: DialogueParticipant, statement: Statement) -> None:
+    _check_votable(statement, participant)
+    Flag.objects.get_or_create(statement=statement, participant=participant)
+
+
+# Moderation -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def moderate(*, statement: Statement, status: str) -> Statement:
+    if status not in Statement.Status.values:
+        raise DialogueError(_("Unknown moderation decision."))
+    if statement.merged_into_id is not None:
+        raise DialogueError(_("A merged statement cannot be moderated again."))
+    statement.status = status
+    statement.save(update_fields=["status"])
+    mark_dirty(statement.dialogue_id)
+    return statement
+
+
+@transaction.atomic
+def merge(*, duplicate: Statement, keep: Statement) -> Statement:
+    """Take a duplicate out of the dialogue in favour of `keep`. Its votes stay with it and no longer count."""
+    if duplicate.pk == keep.pk:
+        raise DialogueError(_("A statement cannot be merged with itself."))
+    if duplicate.dialogue_id != keep.dialogue_id:
+        raise DialogueError(_("Both statements must belong to the dialogue."))
+    if keep.status == Statement.Status.REJECTED:
+        raise DialogueError(_("Merge into a statement that is not removed."))
+    duplicate.status = Statement.Status.REJECTED
+    duplicate.merged_into = keep
+    duplicate.save(update_fields=["status", "merged_into"])
+    mark_dirty(duplicate.dialogue_id)
+    return keep

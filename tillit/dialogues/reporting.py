@@ -1,0 +1,383 @@
+"""What a dialogue's results show, built from an analysis and passed through the anonymity rules.
+
+`build_report` turns an `analysis.Analysis` into plain JSON, stored with the analysis; every
+figure in it has already gone through `tillit.privacy.suppression`, so the results page, the
+CSV and the PDF cannot show more than it holds. `results_view` reads it back for them.
+
+What is suppressed, with k the organisation's anonymity threshold:
+
+- Nothing at all is shown while fewer than k people have voted.
+- Opinion group sizes: the clustered participants broken down by group.
+- Per statement, the agreement in each opinion group and each actor group: the statement's
+  voters broken down by group, with those outside every group (not clustered, or no actor group
+  stated) as a further group that is never shown but counts towards complementary suppression.
+  The statement's own overall figures need k voters.
+- The opinion map shows no single person: it shows squares of a grid, each with how many of a
+  group's members sit there, suppressed as a breakdown of the group.
+- Participation over time: new participants per day, as a breakdown of all participants.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tillit.dialogues import analysis as opinion
+from tillit.dialogues.models import Dialogue, Statement
+from tillit.privacy.suppression import HIDDEN, cells, check_threshold
+
+GROUP_LABELS = "ABCDE"
+MAP_GRID = 10
+NOT_IN_A_GROUP = "none"
+CONSENSUS_ROWS = 10
+MAJORITY = 0.5
+
+
+def _uniting(order: list[int], agree: np.ndarray, seen: np.ndarray) -> list[int]:
+    """Statements, in `order`, that a majority agrees with in every group: what "unites" means on the page."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(seen > 0, agree / np.maximum(seen, 1), 0.0)
+    return [j for j in order if bool(np.all(share[:, j] > MAJORITY))][:CONSENSUS_ROWS]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the report needs besides the analysis, indexed like the vote matrix."""
+
+    statement_numbers: list[int]
+    statement_status: list[str]
+    participant_actor_groups: list[int]  # index into actor_group_names, -1 = not stated
+    actor_group_names: list[str]
+    joined_on: list[datetime.date]
+    votes: int
+    k: int
+
+
+def _percent(part: float, whole: float) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def _statement_breakdown(
+    labels: list[str], agree: np.ndarray, disagree: np.ndarray, seen: np.ndarray, total_seen: int, k: int
+) -> dict[str, dict | None]:
+    """Agreement per group for one statement, suppressed as a breakdown of the statement's voters."""
+    sizes = {label: int(seen[row]) for row, label in enumerate(labels)}
+    sizes[NOT_IN_A_GROUP] = max(total_seen - sum(sizes.values()), 0)
+    values = {
+        label: {
+            "agree": _percent(agree[row], seen[row]),
+            "disagree": _percent(disagree[row], seen[row]),
+            "voters": int(seen[row]),
+        }
+        for row, label in enumerate(labels)
+    }
+    values[NOT_IN_A_GROUP] = None
+    shown = cells(values, sizes, k=k, parent_shown=total_seen >= k)
+    return {label: (None if cell.hidden else cell.value) for label, cell in shown.items() if label != NOT_IN_A_GROUP}
+
+
+def build_report(result: opinion.Analysis, matrix: opinion.VoteMatrix, inputs: Inputs) -> dict:
+    k = check_threshold(inputs.k)
+    numbers = inputs.statement_numbers
+    voters = int(np.count_nonzero(result.vote_counts))
+    report: dict = {
+        "k": k,
+        "totals": {
+            "participants": len(inputs.joined_on),
+            "voters": voters,
+            "votes": inputs.votes,
+            "statements": sum(1 for status in inputs.statement_status if status != Statement.Status.REJECTED),
+            "clustered": int(result.clustered.sum()),
+        },
+        "routing": {str(numbers[j]): float(result.priority[j]) for j in range(len(numbers))},
+        "enough": voters >= k,
+    }
+    if not report["enough"]:
+        return report
+
+    # Per-statement totals over everybody who voted on it.
+    m = len(numbers)
+    total_agree = np.bincount(matrix.cols, weights=(matrix.values == 1), minlength=m)
+    total_disagree = np.bincount(matrix.cols, weights=(matrix.values == -1), minlength=m)
+    total_seen = np.bincount(matrix.cols, minlength=m)
+    shown_statement = [
+        j for j in range(m) if inputs.statement_status[j] != Statement.Status.REJECTED and total_seen[j] > 0
+    ]
+    report["statements"] = [
+        {
+            "statement": numbers[j],
+            "voters": int(total_seen[j]) if total_seen[j] >= k else None,
+            "agree": _percent(total_agree[j], total_seen[j]) if total_seen[j] >= k else None,
+            "disagree": _percent(total_disagree[j], total_seen[j]) if total_seen[j] >= k else None,
+            "pass": _percent(total_seen[j] - total_agree[j] - total_disagree[j], total_seen[j])
+            if total_seen[j] >= k
+            else None,
+        }
+        for j in shown_statement
+    ]
+
+    labels = list(GROUP_LABELS[: result.k])
+    group_sizes = {label: int(np.count_nonzero(result.groups == g)) for g, label in enumerate(labels)}
+    group_cells = cells(group_sizes, group_sizes, k=k, parent_shown=True)
+    shown_groups = [label for label in labels if not group_cells[label].hidden]
+    breakdowns = {
+        j: _statement_breakdown(
+            labels, result.agree[:, j], result.disagree[:, j], result.seen[:, j], int(total_seen[j]), k
+        )
+        for j in shown_statement
+    }
+    report["groups"] = [
+        {
+            "label": label,
+            "size": None if group_cells[label].hidden else group_cells[label].size,
+            "representative": []
+            if group_cells[label].hidden
+            else [
+                {
+                    "statement": numbers[rep.statement],
+                    "kind": rep.kind,
+                    "group": (breakdowns.get(rep.statement) or {}).get(label),
+                }
+                for rep in result.representative[g]
+                if inputs.statement_status[rep.statement] != Statement.Status.REJECTED
+            ],
+        }
+        for g, label in enumerate(labels)
+    ]
+    report["map"] = _opinion_map(result, labels, shown_groups, k)
+
+    def consensus_rows(order: list[int], breakdown_of) -> list[dict]:  # type: ignore[no-untyped-def]
+        return [{"statement": numbers[j], "cells": breakdown_of(j)} for j in order]
+
+    report["consensus"] = {
+        "groups": shown_groups,
+        "rows": consensus_rows(
+            _uniting([j for j in result.top_bridging(len(numbers)) if j in breakdowns], result.agree, result.seen),
+            lambda j: [breakdowns[j].get(label) for label in shown_groups],
+        )
+        if len(shown_groups) >= 2
+        else [],
+    }
+    report["actor_consensus"] = _actor_consensus(result, inputs, total_seen, shown_statement, numbers, k)
+    report["participation"] = _participation(
+        inputs.joined_on, inputs.actor_group_names, inputs.participant_actor_groups, k
+    )
+    return report
+
+
+def _opinion_map(result: opinion.Analysis, labels: list[str], shown_groups: list[str], k: int) -> dict:
+    clustered = result.clustered & (result.groups >= 0)
+    points = result.positions[clustered]
+    if not len(points) or not shown_groups:
+        return {"cells": [], "extent": [0, 1, 0, 1]}
+    low = points.min(axis=0)
+    high = points.max(axis=0)
+    span = np.where(high - low > 0, high - low, 1.0)
+    grid = np.minimum(((points - low) / span * MAP_GRID).astype(int), MAP_GRID - 1)
+    member_groups = result.groups[clustered]
+    map_cells = []
+    for g, label in enumerate(labels):
+        if label not in shown_groups:
+            continue
+        counts = Counter(map(tuple, grid[member_groups == g].tolist()))
+        sizes = dict(counts)
+        for square, cell in cells(sizes, sizes, k=k, parent_shown=True).items():
+            if not cell.hidden:
+                map_cells.append({"group": label, "x": int(square[0]), "y": int(square[1]), "count": cell.size})
+    map_cells.sort(key=lambda c: (c["group"], c["y"], c["x"]))
+    return {"cells": map_cells, "grid": MAP_GRID}
+
+
+def _actor_consensus(result, inputs: Inputs, total_seen, shown_statement, numbers, k) -> dict:  # type: ignore[no-untyped-def]
+    if result.actor_labels is None or len(result.actor_labels) < 2:
+        return {"groups": [], "rows": []}
+    names = [inputs.actor_group_names[int(label)] for label in result.actor_labels]
+    breakdowns = {
+        j: _statement_breakdown(
+            names, result.actor_agree[:, j], result.actor_disagree[:, j], result.actor_seen[:, j], int(total_seen[j]), k
+        )
+        for j in shown_statement
+    }
+    shown_names = [name for name in names if any(breakdowns[j].get(name) for j in breakdowns)]
+    order = _uniting(
+        [j for j in result.top_bridging(len(numbers), actor=True) if j in breakdowns],
+        result.actor_agree,
+        result.actor_seen,
+    )
+    if len(shown_names) < 2:
+        return {"groups": [], "rows": []}
+    return {
+        "groups": shown_names,
+        "rows": [{"statement": numbers[j], "cells": [breakdowns[j].get(name) for name in shown_names]} for j in order],
+    }
+
+
+def _participation(joined_on: list[datetime.date], names: list[str], actor_groups: list[int], k: int) -> dict:
+    per_day = Counter(day.isoformat() for day in joined_on)
+    days = dict(sorted(per_day.items()))
+    day_cells = cells(days, days, k=k, parent_shown=len(joined_on) >= k)
+    cumulative = 0
+    rows = []
+    for day, count in days.items():
+        cumulative += count
+        cell = day_cells[day]
+        rows.append({"date": day, "new": None if cell.hidden else cell.size})
+    by_group = Counter(names[index] if index >= 0 else NOT_IN_A_GROUP for index in actor_groups)
+    group_cells = cells(dict(by_group), dict(by_group), k=k, parent_shown=len(joined_on) >= k)
+    return {
+        "days": rows,
+        "actor_groups": [
+            {"name": name, "count": None if cell.hidden else cell.size}
+            for name, cell in sorted(group_cells.items(), key=lambda item: item[0] == NOT_IN_A_GROUP)
+        ],
+    }
+
+
+# Reading it back ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ResultsView:
+    dialogue: Dialogue
+    report: dict
+    texts: dict[int, str]
+    version: str
+    pending: bool
+    computed_at: datetime.datetime | None
+    statements: list[dict] = field(default_factory=list)
+
+    @property
+    def k(self) -> int:
+        return self.report.get("k", self.dialogue.organisation.anonymity_threshold)
+
+    def text(self, number: int) -> str:
+        return self.texts.get(number, "")
+
+
+def results_view(dialogue: Dialogue) -> ResultsView:
+    from tillit.dialogues.models import DialogueAnalysis
+
+    stored = DialogueAnalysis.objects.filter(dialogue=dialogue).first()
+    report = stored.report if stored and stored.computed_at else {}
+    if report and report.get("k") != dialogue.organisation.anonymity_threshold:
+        # The threshold changed since: show nothing computed under the old one, and have it redone.
+        DialogueAnalysis.objects.filter(pk=stored.pk).update(dirty=True)
+        report = {}
+    statements = {
+        number: (text, public_id)
+        for number, text, public_id in Statement.objects.filter(dialogue=dialogue).values_list(
+            "number", "text", "public_id"
+        )
+    }
+    texts = {number: text for number, (text, _public_id) in statements.items()}
+    report = _with_texts(report, statements)
+    version = stored.computed_at.isoformat() if stored and stored.computed_at else ""
+    view = ResultsView(
+        dialogue=dialogue,
+        report=report,
+        texts=texts,
+        version=version,
+        pending=bool(stored is None or stored.dirty or not report),
+        computed_at=stored.computed_at if stored else None,
+    )
+    view.statements = report.get("statements", [])
+    return view
+
+
+def _with_texts(report: dict, statements: dict[int, tuple[str, object]]) -> dict:
+    """A copy of the stored report in which every statement row also carries its text and public id."""
+
+    def named(row: dict) -> dict:
+        text, public_id = statements.get(row["statement"], ("", None))
+        return dict(row, text=text, uuid=public_id)
+
+    if not report.get("enough"):
+        return report
+    report = dict(report)
+    report["statements"] = [named(row) for row in report.get("statements", [])]
+    report["groups"] = [
+        dict(group, representative=[named(rep) for rep in group["representative"]])
+        for group in report.get("groups", [])
+    ]
+    for key in ("consensus", "actor_consensus"):
+        table = report.get(key) or {"groups": [], "rows": []}
+        report[key] = dict(table, rows=[named(row) for row in table["rows"]])
+    return report
+
+
+__all__ = ["HIDDEN", "Inputs", "ResultsView", "build_report", "results_view"]
+
+
+MAP_SIZE = 300
+GROUP_COLOURS = {"A": "#1f5f99", "B": "#a3400c", "C": "#2e6b30", "D": "#7b3fa0", "E": "#6b5500"}
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    group: str
+    count: int
+    cx: float
+    cy: float
+    r: float
+    colour: str
+
+
+@dataclass(frozen=True)
+class Bar:
+    date: str
+    count: int | None
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+def map_points(view: ResultsView) -> list[MapPoint]:
+    opinion_map = view.report.get("map") or {}
+    map_cells = opinion_map.get("cells", [])
+    if not map_cells:
+        return []
+    grid = opinion_map.get("grid", MAP_GRID)
+    step = MAP_SIZE / grid
+    largest = max(cell["count"] for cell in map_cells)
+    points = []
+    for cell in map_cells:
+        radius = max(6.0, (cell["count"] / largest) ** 0.5 * step * 0.48)
+        # Two groups in one square sit side by side rather than on top of each other.
+        offset = (GROUP_LABELS.index(cell["group"]) - 2) * step * 0.08
+        points.append(
+            MapPoint(
+                group=cell["group"],
+                count=cell["count"],
+                cx=round((cell["x"] + 0.5) * step + offset, 1),
+                cy=round(MAP_SIZE - (cell["y"] + 0.5) * step, 1),
+                r=round(radius, 1),
+                colour=GROUP_COLOURS[cell["group"]],
+            )
+        )
+    return points
+
+
+def participation_bars(view: ResultsView, width: int = 600, height: int = 160) -> list[Bar]:
+    days = (view.report.get("participation") or {}).get("days", [])
+    if not days:
+        return []
+    largest = max((day["new"] or 0) for day in days) or 1
+    slot = width / len(days)
+    bars = []
+    for index, day in enumerate(days):
+        bar_height = (day["new"] or 0) / largest * (height - 10)
+        bars.append(
+            Bar(
+                date=day["date"],
+                count=day["new"],
+                x=round(index * slot + slot * 0.1, 1),
+                y=round(height - bar_height, 1),
+                width=round(slot * 0.8, 1),
+                height=round(bar_height, 1),
+            )
+        )
+    return bars

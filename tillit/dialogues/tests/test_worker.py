@@ -1,0 +1,115 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from tillit.dialogues import actions, worker
+from tillit.dialogues.models import DialogueAnalysis, Vote
+
+
+def camps(dialogue, organisation, make_member, sizes=(8, 8), group_of=None):  # type: ignore[no-untyped-def]
+    """Members in opposing camps: camp c agrees with statement c and disagrees with the others; all agree with the first."""
+    for _index in range(3):
+        actions.add_seed_statements(dialogue=dialogue, texts=[f"Påstående {dialogue.statements.count() + 1}"])
+    statements = list(dialogue.statements.all())
+    participants = []
+    for camp, size in enumerate(sizes):
+        for index in range(size):
+            key = group_of(camp, index) if group_of else "employee"
+            participant = actions.participant_for_member(dialogue, make_member(organisation, group=key), create=True)
+            participants.append((camp, participant))
+            for position, statement in enumerate(statements):
+                value = 1 if position == 0 else 1 if position % len(sizes) == camp else -1
+                actions.vote(participant=participant, statement=statement, value=value)
+    return participants
+
+
+def test_the_worker_analyses_dirty_dialogues_once(dialogue, organisation, make_member):
+    camps(dialogue, organisation, make_member)
+    assert worker.run_pending(debounce=0) == 1
+    stored = DialogueAnalysis.objects.get(dialogue=dialogue)
+    assert not stored.dirty
+    assert stored.computed_at is not None
+    assert stored.report["totals"]["voters"] == 16
+    assert worker.run_pending(debounce=0) == 0
+
+
+def test_a_new_vote_makes_the_analysis_due_again_after_the_debounce(dialogue, organisation, make_member):
+    participants = camps(dialogue, organisation, make_member)
+    worker.run_pending(debounce=0)
+    _camp, participant = participants[0]
+    actions.vote(participant=participant, statement=dialogue.statements.last(), value=0)
+    assert worker.due(debounce=60) == []
+    assert worker.due(now=timezone.now() + datetime.timedelta(seconds=61), debounce=60) == [dialogue.pk]
+
+
+def test_two_opposing_camps_are_found_and_the_shared_statement_unites_them(dialogue, organisation, make_member):
+    camps(dialogue, organisation, make_member)
+    report = worker.analyse_dialogue(dialogue).report
+    assert [group["size"] for group in report["groups"]] == [8, 8]
+    first = dialogue.statements.first()
+    assert report["consensus"]["rows"][0]["statement"] == first.number
+    assert all(cell["agree"] == 100.0 for cell in report["consensus"]["rows"][0]["cells"])
+
+
+def test_a_group_below_the_threshold_and_its_complement_are_hidden(dialogue, organisation, make_member):
+    # Two camps of 8 employees and 2 managers per camp: the managers (4) are below k = 5.
+    def group_of(camp, index):  # type: ignore[no-untyped-def]
+        return "first_line_manager" if index < 2 else "employee"
+
+    camps(dialogue, organisation, make_member, sizes=(8, 8), group_of=group_of)
+    report = worker.analyse_dialogue(dialogue).report
+    participation = {row["name"]: row["count"] for row in report["participation"]["actor_groups"]}
+    assert participation["Första linjens chefer"] is None
+    # With the managers hidden, the employees must be hidden too, or 16 − 12 would give the managers away.
+    assert participation["Medarbetare"] is None
+    assert report["actor_consensus"] == {"groups": [], "rows": []}
+
+
+def test_too_few_voters_show_nothing(dialogue, employee, manager):
+    for user in (employee, manager):
+        participant = actions.participant_for_member(dialogue, user.memberships.get(), create=True)
+        actions.vote(participant=participant, statement=dialogue.statements.first(), value=1)
+    report = worker.analyse_dialogue(dialogue).report
+    assert report["enough"] is False
+    assert set(report) == {"k", "totals", "routing", "enough"}
+
+
+def test_rejected_statements_are_left_out_of_the_results(dialogue, organisation, make_member):
+    camps(dialogue, organisation, make_member)
+    rejected = dialogue.statements.last()
+    actions.moderate(statement=rejected, status="rejected")
+    report = worker.analyse_dialogue(dialogue).report
+    assert rejected.number not in {row["statement"] for row in report["statements"]}
+    assert report["routing"][str(rejected.number)] == 0
+
+
+def test_the_analysis_is_deterministic(dialogue, organisation, make_member):
+    camps(dialogue, organisation, make_member)
+    first = worker.analyse_dialogue(dialogue).report
+    DialogueAnalysis.objects.filter(dialogue=dialogue).update(state={})
+    assert worker.analyse_dialogue(dialogue).report == first
+
+
+def test_the_matrix_keeps_the_latest_vote_in_participant_and_statement_order(dialogue, organisation, make_member):
+    participants = camps(dialogue, organisation, make_member, sizes=(3, 3))
+    matrix, inputs = worker.load_matrix(dialogue)
+    assert matrix.n_participants == 6
+    assert matrix.n_statements == 6
+    assert matrix.n_votes == Vote.objects.count()
+    _camp, first = participants[0]
+    row_of_first = sorted(p.number for _c, p in participants).index(first.number)
+    mine = matrix.rows == row_of_first
+    votes_by_column = dict(zip(matrix.cols[mine].tolist(), matrix.values[mine].tolist(), strict=True))
+    assert votes_by_column == {0: 1, 1: -1, 2: 1, 3: -1, 4: 1, 5: -1}
+    assert inputs.statement_numbers == sorted(inputs.statement_numbers)
+
+
+@pytest.mark.parametrize("k", [3, 8])
+def test_the_report_follows_the_organisations_threshold(dialogue, organisation, make_member, k):
+    organisation.anonymity_threshold = k
+    organisation.save()
+    camps(dialogue, organisation, make_member, sizes=(6, 6))
+    report = worker.analyse_dialogue(dialogue).report
+    sizes = [group["size"] for group in report["groups"]]
+    assert sizes == ([6, 6] if k <= 6 else [None, None])

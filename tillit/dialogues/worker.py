@@ -1,0 +1,139 @@
+"""Keeping each dialogue's analysis up to date, in the background.
+
+`python manage.py dialogue_worker` runs `run_pending` in a loop. A dialogue is analysed when its
+analysis is dirty (a vote, statement or moderation decision since the last run) and the last run
+finished at least `DEBOUNCE_SECONDS` ago, so a burst of votes costs one run, not one per vote.
+Several workers may run at once: each claims a dialogue by clearing its dirty flag in a single
+UPDATE, and only the worker whose UPDATE changed the row goes on.
+
+The analysis is deterministic: the seed is fixed, and the only state carried between runs
+(`DialogueAnalysis.state`: the k-smoother and the previous components) is stored with it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import time
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tillit.dialogues import analysis as opinion
+from tillit.dialogues import reporting
+from tillit.dialogues.models import Dialogue, DialogueAnalysis, DialogueParticipant, Statement, Vote
+from tillit.organisations.models import ActorGroup
+
+log = logging.getLogger(__name__)
+
+DEBOUNCE_SECONDS = 2.0
+SEED = 20261123
+
+
+def load_matrix(dialogue: Dialogue) -> tuple[opinion.VoteMatrix, reporting.Inputs]:
+    """The votes as compact arrays, participants and statements indexed in the order of their numbers."""
+    participants = list(
+        DialogueParticipant.objects.filter(dialogue=dialogue)
+        .order_by("number")
+        .values_list("pk", "actor_group_id", "joined_on")
+    )
+    statements = list(
+        Statement.objects.filter(dialogue=dialogue).order_by("number").values_list("pk", "number", "status")
+    )
+    participant_pks = np.array([row[0] for row in participants], dtype=np.int64)
+    statement_pks = np.array([row[0] for row in statements], dtype=np.int64)
+    participant_order = np.argsort(participant_pks)
+    statement_order = np.argsort(statement_pks)
+
+    rows_qs = Vote.objects.filter(dialogue=dialogue).values_list("participant_id", "statement_id", "value")
+    count = rows_qs.count()
+    flat = np.fromiter(
+        (number for row in rows_qs.iterator(chunk_size=20_000) for number in row), dtype=np.int64, count=count * 3
+    ).reshape(-1, 3)
+    rows = participant_order[np.searchsorted(participant_pks, flat[:, 0], sorter=participant_order)]
+    cols = statement_order[np.searchsorted(statement_pks, flat[:, 1], sorter=statement_order)]
+    excluded = np.array([status == Statement.Status.REJECTED for _pk, _number, status in statements], dtype=bool)
+    matrix = opinion.VoteMatrix(len(participants), len(statements), rows, cols, flat[:, 2], excluded)
+
+    group_ids = sorted({row[1] for row in participants if row[1] is not None})
+    names = dict(ActorGroup.objects.filter(pk__in=group_ids).values_list("pk", "name"))
+    index_of = {pk: index for index, pk in enumerate(group_ids)}
+    inputs = reporting.Inputs(
+        statement_numbers=[row[1] for row in statements],
+        statement_status=[row[2] for row in statements],
+        participant_actor_groups=[index_of.get(row[1], -1) for row in participants],
+        actor_group_names=[names[pk] for pk in group_ids],
+        joined_on=[row[2] for row in participants],
+        votes=count,
+        k=dialogue.organisation.anonymity_threshold,
+    )
+    return matrix, inputs
+
+
+def analyse_dialogue(dialogue: Dialogue) -> DialogueAnalysis:
+    """Analyse now, whatever the dirty flag says, and store the report."""
+    started = time.perf_counter()
+    stored, _created = DialogueAnalysis.objects.get_or_create(dialogue=dialogue)
+    DialogueAnalysis.objects.filter(pk=stored.pk).update(dirty=False)
+    matrix, inputs = load_matrix(dialogue)
+    previous = _previous_state(stored.state, matrix)
+    result = opinion.analyse(
+        matrix,
+        actor_groups=np.array(inputs.participant_actor_groups, dtype=np.int64),
+        seed=SEED,
+        previous=previous,
+    )
+    report = reporting.build_report(result, matrix, inputs)
+    stored.report = report
+    stored.state = result.state.as_dict()
+    stored.computed_at = timezone.now()
+    stored.seconds = round(time.perf_counter() - started, 4)
+    DialogueAnalysis.objects.filter(pk=stored.pk).update(
+        report=stored.report, state=stored.state, computed_at=stored.computed_at, seconds=stored.seconds
+    )
+    return stored
+
+
+def _previous_state(data: dict, matrix: opinion.VoteMatrix) -> opinion.SmoothingState | None:
+    if not data:
+        return None
+    try:
+        state = opinion.SmoothingState.from_dict(data)
+    except (KeyError, TypeError, ValueError):
+        return None
+    if state.components.shape[1] > matrix.n_statements or (
+        state.clustered.size and state.clustered.max() >= matrix.n_participants
+    ):
+        return None  # statements or participants were removed since: start afresh
+    return state
+
+
+def due(now: datetime.datetime | None = None, debounce: float = DEBOUNCE_SECONDS) -> list[int]:
+    now = now or timezone.now()
+    quiet_since = now - datetime.timedelta(seconds=debounce)
+    return list(
+        DialogueAnalysis.objects.filter(dirty=True)
+        .filter(Q(computed_at__isnull=True) | Q(computed_at__lte=quiet_since))
+        .values_list("dialogue_id", flat=True)
+    )
+
+
+def run_pending(debounce: float = DEBOUNCE_SECONDS) -> int:
+    """Analyse every dialogue that is due; returns how many were analysed."""
+    done = 0
+    for dialogue_id in due(debounce=debounce):
+        with transaction.atomic():
+            claimed = DialogueAnalysis.objects.filter(dialogue_id=dialogue_id, dirty=True).update(dirty=False)
+        if not claimed:
+            continue  # another worker took it
+        dialogue = Dialogue.objects.select_related("organisation").get(pk=dialogue_id)
+        try:
+            analyse_dialogue(dialogue)
+        except Exception:
+            DialogueAnalysis.objects.filter(dialogue_id=dialogue_id).update(dirty=True)
+            log.exception("Analysing dialogue %s failed", dialogue_id)
+            raise
+        done += 1
+    return done
