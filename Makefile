@@ -25,6 +25,8 @@ demo: $(VENV)/.base ## Set up the demo organisation and serve it on http://127.0
 	mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
+	@# The dialogue worker keeps dialogue analyses up to date in the background; it stops with the server.
+	DEBUG=1 $(PY) manage.py dialogue_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT; \
 	DEBUG=1 $(PY) manage.py runserver --noreload $(DEMO_ADDRESS)
 
 prerequisites: $(VENV)/.dev ## Install Chromium and start PostgreSQL where missing
@@ -53,5 +55,10 @@ messages: $(VENV)/.dev ## Update and compile the Swedish catalogue
 	$(PY) manage.py makemessages -l sv --no-obsolete --add-location file --ignore '.venv/*' --ignore 'bench/*' --ignore 'tests/*'
 	$(PY) manage.py compilemessages -l sv --ignore '.venv/*'
 
-bench: prerequisites ## Run the benchmarks and print their figures
+# Benchmark-only packages (red-dwarf, the peer the dialogue benchmark compares with); never runtime dependencies.
+$(VENV)/.bench: $(VENV)/.dev requirements/bench.txt
+	$(PIP) install --quiet --disable-pip-version-check -r requirements/bench.txt
+	touch $@
+
+bench: prerequisites $(VENV)/.bench ## Run the benchmarks and print their figures
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/run.py

@@ -1,8 +1,10 @@
 """Run Tillit's benchmarks and print their figures: `make bench`, or `bench/run.py [NAME ...]`.
 
-Every bench/bench_<name>.py is a benchmark. It has a module docstring (what it
-measures) and a `run()` that returns a dict; the runner calls them in the
-order of their file names, prints each result as a readable block and then
+Every bench/*.py other than the helpers (harness.py, loadgen.py and this file) is a
+benchmark, named by its file name without `.py` and without a `bench_` prefix:
+bench/bench_pages.py is `pages`, bench/dialogue.py is `dialogue`. It has a module
+docstring (what it measures) and a `run()` that returns a dict; the runner calls them
+in the order of their file names, prints each result as a readable block and then
 one JSON line, `{"benchmark": "<name>", "ok": true, ...}`. See bench/README.md.
 """
 
@@ -23,9 +25,16 @@ if str(BENCH) not in sys.path:
 
 from harness import BenchError  # noqa: E402  (needs the path above)
 
+HELPERS = {"harness", "loadgen", "run"}  # bench/*.py that are not benchmarks
+
 
 def discover() -> dict[str, Path]:
-    return {path.stem.removeprefix("bench_"): path for path in sorted(BENCH.glob("bench_*.py"))}
+    """Benchmark name → file, in file-name order."""
+    return {
+        path.stem.removeprefix("bench_"): path
+        for path in sorted(BENCH.glob("*.py"))
+        if path.stem not in HELPERS and not path.stem.startswith("_")
+    }
 
 
 def format_value(value: object) -> str:
@@ -91,14 +100,14 @@ def interrupt_on_sigterm() -> None:
 def main(argv: list[str] | None = None) -> int:
     interrupt_on_sigterm()
     available = discover()
-    parser = argparse.ArgumentParser(description="Run Tillit's benchmarks (bench/bench_*.py).")
+    parser = argparse.ArgumentParser(description="Run Tillit's benchmarks (bench/*.py).")
     parser.add_argument("names", nargs="*", help=f"benchmarks to run (default: all): {', '.join(available)}")
     parser.add_argument("--list", action="store_true", help="list the benchmarks and what they measure")
     args = parser.parse_args(argv)
 
     if args.list:
         for name in available:
-            module = importlib.import_module(f"bench_{name}")
+            module = importlib.import_module(available[name].stem)
             print(f"{name:<16} {(module.__doc__ or '').strip().splitlines()[0] if module.__doc__ else ''}")
         return 0
     unknown = [name for name in args.names if name not in available]
@@ -111,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in selected:
         started = time.monotonic()
         try:
-            module = importlib.import_module(f"bench_{name}")
+            module = importlib.import_module(available[name].stem)
             result = module.run()
         except KeyboardInterrupt:
             print(f"\n{name}: interrupted", file=sys.stderr)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from tillit.dialogues.models import Dialogue, DialogueParticipant, Flag, Statement, Vote
+from tillit.dialogues.models import Dialogue, DialogueAnalysis, DialogueParticipant, Flag, Statement, Vote
 
 NOVELTY_BOOST = 8
 NOVELTY_HALF_LIFE_VOTES = 5
@@ -58,23 +58,22 @@ class Progress:
 def next_statement(participant: DialogueParticipant) -> tuple[Statement | None, Progress]:
     dialogue = participant.dialogue
     voted_ids = set(Vote.objects.filter(participant=participant).values_list("statement_id", flat=True))
-    shown = list(shown_statements(dialogue).only("id", "number", "text", "public_id", "dialogue_id"))
-    candidates = [statement for statement in shown if statement.pk not in voted_ids]
+    shown = list(shown_statements(dialogue).values_list("id", "number"))
+    candidates = [(pk, number) for pk, number in shown if pk not in voted_ids]
     progress = Progress(voted=len(shown) - len(candidates), total=len(shown))
     if not candidates:
         return None, progress
     priorities = _priorities(dialogue)
-    weights = [max(priorities.get(str(s.number), UNSEEN_PRIORITY), 1e-9) for s in candidates]
+    weights = [max(priorities.get(str(number), UNSEEN_PRIORITY), 1e-9) for _pk, number in candidates]
     seed = hashlib.sha256(f"{participant.token_hash}:{len(voted_ids)}".encode()).digest()
-    chosen = random.Random(seed).choices(candidates, weights=weights, k=1)[0]  # noqa: S311 - ordering, not security
-    return chosen, progress
+    chosen, _number = random.Random(seed).choices(candidates, weights=weights, k=1)[0]  # noqa: S311 - ordering, not security
+    return Statement.objects.get(pk=chosen), progress
 
 
 def _priorities(dialogue: Dialogue) -> dict[str, float]:
-    analysis = getattr(dialogue, "analysis", None)
-    if analysis is None:
-        return {}
-    return analysis.report.get("routing", {})
+    """The routing weights of the latest analysis: only that key of the stored report is read."""
+    routing = DialogueAnalysis.objects.filter(dialogue=dialogue).values_list("report__routing", flat=True).first()
+    return routing if isinstance(routing, dict) else {}
 
 
 def moderation_queue(dialogue: Dialogue) -> QuerySet[Statement]:

@@ -30,7 +30,7 @@ from tillit.dialogues.models import Dialogue, Statement
 from tillit.privacy.suppression import HIDDEN, cells, check_threshold
 
 GROUP_LABELS = "ABCDE"
-MAP_GRID = 10
+MAP_GRID = 6
 NOT_IN_A_GROUP = "none"
 CONSENSUS_ROWS = 10
 MAJORITY = 0.5
@@ -255,6 +255,14 @@ class ResultsView:
 
     def text(self, number: int) -> str:
         return self.texts.get(number, "")
+
+
+def results_version(dialogue: Dialogue) -> str:
+    """What the results page's poll compares: when the stored analysis was computed (one small query)."""
+    from tillit.dialogues.models import DialogueAnalysis
+
+    computed_at = DialogueAnalysis.objects.filter(dialogue=dialogue).values_list("computed_at", flat=True).first()
+    return computed_at.isoformat() if computed_at else ""
 
 
 def results_view(dialogue: Dialogue) -> ResultsView:

@@ -393,9 +393,9 @@ def results(request: HttpRequest, access: Access) -> HttpResponse:
         return render(
             request, "dialogues/results_closed.html", {"dialogue": access.dialogue, "access": access}, status=403
         )
-    view = reporting.results_view(access.dialogue)
-    if request.htmx and request.GET.get("since") == view.version:  # type: ignore[attr-defined]
+    if request.htmx and request.GET.get("since") == reporting.results_version(access.dialogue):  # type: ignore[attr-defined]
         return HttpResponse(status=204)
+    view = reporting.results_view(access.dialogue)
     context = {
         "dialogue": access.dialogue,
         "access": access,

@@ -17,7 +17,7 @@ import logging
 import time
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -47,11 +47,8 @@ def load_matrix(dialogue: Dialogue) -> tuple[opinion.VoteMatrix, reporting.Input
     participant_order = np.argsort(participant_pks)
     statement_order = np.argsort(statement_pks)
 
-    rows_qs = Vote.objects.filter(dialogue=dialogue).values_list("participant_id", "statement_id", "value")
-    count = rows_qs.count()
-    flat = np.fromiter(
-        (number for row in rows_qs.iterator(chunk_size=20_000) for number in row), dtype=np.int64, count=count * 3
-    ).reshape(-1, 3)
+    flat = _vote_rows(dialogue)
+    count = len(flat)
     rows = participant_order[np.searchsorted(participant_pks, flat[:, 0], sorter=participant_order)]
     cols = statement_order[np.searchsorted(statement_pks, flat[:, 1], sorter=statement_order)]
     excluded = np.array([status == Statement.Status.REJECTED for _pk, _number, status in statements], dtype=bool)
@@ -70,6 +67,24 @@ def load_matrix(dialogue: Dialogue) -> tuple[opinion.VoteMatrix, reporting.Input
         k=dialogue.organisation.anonymity_threshold,
     )
     return matrix, inputs
+
+
+def _vote_rows(dialogue: Dialogue, chunk: int = 50_000) -> np.ndarray:
+    """(participant pk, statement pk, value) per vote, read in chunks straight from the cursor.
+
+    The ORM's per-row tuples cost about as much as the whole analysis at a few hundred thousand
+    votes; reading the same query through the cursor in chunks costs about half."""
+    sql, params = (
+        Vote.objects.filter(dialogue=dialogue)
+        .values_list("participant_id", "statement_id", "value")
+        .query.sql_with_params()
+    )
+    parts = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(chunk):
+            parts.append(np.array(rows, dtype=np.int64))
+    return np.concatenate(parts) if parts else np.zeros((0, 3), dtype=np.int64)
 
 
 def analyse_dialogue(dialogue: Dialogue) -> DialogueAnalysis:

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from tillit.dialogues import actions, worker
@@ -160,14 +161,17 @@ def test_a_forged_participation_cookie_is_a_stranger(client, open_dialogue):
 
 
 def test_joining_an_open_dialogue_is_rate_limited_per_address(client, open_dialogue):
-    for _attempt in range(30):
-        client.cookies.clear()  # as a script would: every join a new participant
-        assert client.post(url(open_dialogue, "join/"), REMOTE_ADDR="192.0.2.7").status_code == 302
-    client.cookies.clear()
-    response = client.post(url(open_dialogue, "join/"), REMOTE_ADDR="192.0.2.7")
-    assert response.status_code == 429
-    assert DialogueParticipant.objects.count() == 30
-    assert client.post(url(open_dialogue, "join/"), REMOTE_ADDR="192.0.2.8").status_code == 302
+    # Time stands still mid-hour: the count starts afresh every hour, and the test must not straddle one.
+    mid_hour = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(10, 15)))
+    with time_machine.travel(mid_hour, tick=False):
+        for _attempt in range(30):
+            client.cookies.clear()  # as a script would: every join a new participant
+            assert client.post(url(open_dialogue, "join/"), REMOTE_ADDR="192.0.2.7").status_code == 302
+        client.cookies.clear()
+        response = client.post(url(open_dialogue, "join/"), REMOTE_ADDR="192.0.2.7")
+        assert response.status_code == 429
+        assert DialogueParticipant.objects.count() == 30
+        assert client.post(url(open_dialogue, "join/"), REMOTE_ADDR="192.0.2.8").status_code == 302
 
 
 def test_the_rate_limit_keeps_no_address(client, open_dialogue):
