@@ -211,6 +211,9 @@ if env_bool("BEHIND_PROXY"):
         raise ImproperlyConfigured("BEHIND_PROXY needs PROXY_COUNT: the number of proxies in front of the app.")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
+    # The client address (sign-in lockout, rate limits) is read from X-Forwarded-For, PROXY_COUNT
+    # entries from the right; without a proxy only REMOTE_ADDR counts, so the header cannot be forged.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 # Content-Security-Policy: only this host, no inline scripts or styles.
 CONTENT_SECURITY_POLICY = {

@@ -31,6 +31,7 @@ from tillit.dialogues.models import (
 from tillit.organisations.models import ActorGroup, Membership, Organisation
 
 MAX_SEED_STATEMENTS = 200
+STATEMENTS_PER_PARTICIPANT_PER_HOUR = 20
 
 
 class DialogueError(ValidationError):
@@ -107,6 +108,9 @@ def create_dialogue(
 @transaction.atomic
 def update_dialogue(*, dialogue: Dialogue, **fields: object) -> Dialogue:
     _check_dates(fields.get("opens_on", dialogue.opens_on), fields.get("closes_on", dialogue.closes_on))  # type: ignore[arg-type]
+    if fields.get("access", dialogue.access) != dialogue.access and dialogue.participants.exists():
+        # Members and cookie holders are different people to the dialogue: switching would let them vote twice.
+        raise DialogueError(_("Who may take part cannot change once someone has joined."))
     for name, value in fields.items():
         setattr(dialogue, name, value)
     dialogue.save()
@@ -212,6 +216,9 @@ def add_statement(*, participant: DialogueParticipant, text: str) -> Statement:
     if not dialogue.accepts_statements:
         raise DialogueError(_("This dialogue does not take new statements."))
     text = clean_statement_text(text, dialogue)
+    recent = Statement.objects.filter(author=participant, created_at__gte=timezone.now() - datetime.timedelta(hours=1))
+    if recent.count() >= STATEMENTS_PER_PARTICIPANT_PER_HOUR:
+        raise DialogueError(_("You have added many statements in a short time. Vote on the others' for a while."))
     if text.casefold() in _casefolded_texts(dialogue):
         raise DialogueError(_("That statement is already in the dialogue."))
     # Pending in both modes: under post-moderation it is shown at once, and stays in the moderator's queue.
@@ -257,6 +264,7 @@ def vote(*, participant: DialogueParticipant, statement: Statement, value: int) 
 
 
 def flag(*, participant: DialogueParticipant, statement: Statement) -> None:
+    _check_open(statement.dialogue)
     _check_votable(statement, participant)
     Flag.objects.get_or_create(statement=statement, participant=participant)
 

@@ -1076,6 +1076,11 @@ def analyse(
     if members.size:
         init_idx = _first_distinct(pts, BASE_K)
         lab, base_centres = _kmeans(pts, np.ones(members.size), pts[init_idx])
+        # Base centres in a canonical order (by position), so the group level does not depend on the
+        # order participants arrived in whenever the base clusters themselves do not.
+        order = np.lexsort((base_centres[:, 1], base_centres[:, 0]))
+        base_centres = base_centres[order]
+        lab = np.argsort(order)[lab]
         base_labels[members] = lab
         base_weights = np.bincount(lab, minlength=base_centres.shape[0]).astype(np.int64)
     else:
@@ -1113,6 +1118,13 @@ def analyse(
                 k, candidate_k = previous.k, best_k
         base_groups = labelings[k]
 
+    if members.size and k:
+        # Groups numbered by their earliest participant, so labels stay put as people arrive.
+        member_groups = base_groups[base_labels[members]]
+        present, first_member = np.unique(member_groups, return_index=True)
+        rank = np.arange(k)
+        rank[present[np.argsort(first_member, kind="stable")]] = np.arange(present.size)
+        base_groups = rank[base_groups]
     groups = np.full(n, -1, dtype=np.int64)
     if members.size:
         groups[members] = base_groups[base_labels[members]]

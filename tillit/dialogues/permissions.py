@@ -14,6 +14,7 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 
 from tillit.dialogues import actions
 from tillit.dialogues.models import Dialogue, DialogueParticipant
@@ -22,7 +23,7 @@ from tillit.organisations.permissions import acting_membership
 from tillit.workshops.permissions import SignInFirst
 
 PARTICIPATION_COOKIE_PREFIX = "samtal_"
-PARTICIPATION_COOKIE_DAYS = 90
+PARTICIPATION_COOKIE_DAYS = 90  # after the dialogue closes
 
 
 @dataclass
@@ -53,7 +54,8 @@ def remember_token(response: HttpResponse, request: HttpRequest, dialogue: Dialo
     response.set_cookie(
         token_cookie_name(dialogue),
         token,
-        max_age=PARTICIPATION_COOKIE_DAYS * 24 * 3600,
+        # Until well after the dialogue closes, so a participant can come back until the end and then read the results.
+        max_age=max((dialogue.closes_on - timezone.localdate()).days + PARTICIPATION_COOKIE_DAYS, 1) * 24 * 3600,
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",

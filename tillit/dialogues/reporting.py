@@ -34,13 +34,26 @@ MAP_GRID = 6
 NOT_IN_A_GROUP = "none"
 CONSENSUS_ROWS = 10
 MAJORITY = 0.5
+CONSENSUS_MIN_VOTES = 5
 
 
-def _uniting(order: list[int], agree: np.ndarray, seen: np.ndarray) -> list[int]:
-    """Statements, in `order`, that a majority agrees with in every group: what "unites" means on the page."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(seen > 0, agree / np.maximum(seen, 1), 0.0)
-    return [j for j in order if bool(np.all(share[:, j] > MAJORITY))][:CONSENSUS_ROWS]
+def _uniting(breakdowns: dict[int, dict], groups: list[str], min_voters: int) -> list[int]:
+    """The statements that unite `groups`: a majority agrees in every one of them.
+
+    Ranked by group-informed consensus, the geometric mean over the groups of (agree + 1) / (seen + 2),
+    computed from the shown cells only, so neither the choice nor the order of the rows depends on a
+    hidden group. Every group needs `min_voters` votes on the statement, so a statement seen by a few
+    cannot rank high on the smoothing alone."""
+    if len(groups) < 2:
+        return []
+    scored = []
+    for j, breakdown in breakdowns.items():
+        cells_ = [breakdown.get(group) for group in groups]
+        if any(cell is None or cell["voters"] < min_voters or cell["agree"] <= 100 * MAJORITY for cell in cells_):
+            continue
+        smoothed = [(cell["agree"] / 100 * cell["voters"] + 1) / (cell["voters"] + 2) for cell in cells_]
+        scored.append((-float(np.exp(np.mean(np.log(smoothed)))), j))
+    return [j for _score, j in sorted(scored)][:CONSENSUS_ROWS]
 
 
 @dataclass(frozen=True)
@@ -49,6 +62,7 @@ class Inputs:
 
     statement_numbers: list[int]
     statement_status: list[str]
+    statement_shown: list[bool]  # what participants see: accepted, and pending under post-moderation
     participant_actor_groups: list[int]  # index into actor_group_names, -1 = not stated
     actor_group_names: list[str]
     joined_on: list[datetime.date]
@@ -89,13 +103,14 @@ def build_report(result: opinion.Analysis, matrix: opinion.VoteMatrix, inputs: I
             "participants": len(inputs.joined_on),
             "voters": voters,
             "votes": inputs.votes,
-            "statements": sum(1 for status in inputs.statement_status if status != Statement.Status.REJECTED),
+            "statements": sum(inputs.statement_shown),
             "clustered": int(result.clustered.sum()),
         },
         "routing": {str(numbers[j]): float(result.priority[j]) for j in range(len(numbers))},
         "enough": voters >= k,
     }
     if not report["enough"]:
+        report["totals"] = {}  # a count of fewer than k people is a figure too
         return report
 
     # Per-statement totals over everybody who voted on it.
@@ -103,9 +118,7 @@ def build_report(result: opinion.Analysis, matrix: opinion.VoteMatrix, inputs: I
     total_agree = np.bincount(matrix.cols, weights=(matrix.values == 1), minlength=m)
     total_disagree = np.bincount(matrix.cols, weights=(matrix.values == -1), minlength=m)
     total_seen = np.bincount(matrix.cols, minlength=m)
-    shown_statement = [
-        j for j in range(m) if inputs.statement_status[j] != Statement.Status.REJECTED and total_seen[j] > 0
-    ]
+    shown_statement = [j for j in range(m) if inputs.statement_shown[j] and total_seen[j] > 0]
     report["statements"] = [
         {
             "statement": numbers[j],
@@ -119,6 +132,7 @@ def build_report(result: opinion.Analysis, matrix: opinion.VoteMatrix, inputs: I
         for j in shown_statement
     ]
 
+    min_voters = max(CONSENSUS_MIN_VOTES, k)
     labels = list(GROUP_LABELS[: result.k])
     group_sizes = {label: int(np.count_nonzero(result.groups == g)) for g, label in enumerate(labels)}
     group_cells = cells(group_sizes, group_sizes, k=k, parent_shown=True)
@@ -136,13 +150,10 @@ def build_report(result: opinion.Analysis, matrix: opinion.VoteMatrix, inputs: I
             "representative": []
             if group_cells[label].hidden
             else [
-                {
-                    "statement": numbers[rep.statement],
-                    "kind": rep.kind,
-                    "group": (breakdowns.get(rep.statement) or {}).get(label),
-                }
+                # Only with the group's figure shown: a statement named as a small group's stance is a figure too.
+                {"statement": numbers[rep.statement], "kind": rep.kind, "group": breakdowns[rep.statement][label]}
                 for rep in result.representative[g]
-                if inputs.statement_status[rep.statement] != Statement.Status.REJECTED
+                if (breakdowns.get(rep.statement) or {}).get(label) is not None
             ],
         }
         for g, label in enumerate(labels)
@@ -155,13 +166,13 @@ def build_report(result: opinion.Analysis, matrix: opinion.VoteMatrix, inputs: I
     report["consensus"] = {
         "groups": shown_groups,
         "rows": consensus_rows(
-            _uniting([j for j in result.top_bridging(len(numbers)) if j in breakdowns], result.agree, result.seen),
+            _uniting(breakdowns, shown_groups, min_voters),
             lambda j: [breakdowns[j].get(label) for label in shown_groups],
         )
         if len(shown_groups) >= 2
         else [],
     }
-    report["actor_consensus"] = _actor_consensus(result, inputs, total_seen, shown_statement, numbers, k)
+    report["actor_consensus"] = _actor_consensus(result, inputs, total_seen, shown_statement, numbers, k, min_voters)
     report["participation"] = _participation(
         inputs.joined_on, inputs.actor_group_names, inputs.participant_actor_groups, k
     )
@@ -191,7 +202,7 @@ def _opinion_map(result: opinion.Analysis, labels: list[str], shown_groups: list
     return {"cells": map_cells, "grid": MAP_GRID}
 
 
-def _actor_consensus(result, inputs: Inputs, total_seen, shown_statement, numbers, k) -> dict:  # type: ignore[no-untyped-def]
+def _actor_consensus(result, inputs: Inputs, total_seen, shown_statement, numbers, k, min_voters) -> dict:  # type: ignore[no-untyped-def]
     if result.actor_labels is None or len(result.actor_labels) < 2:
         return {"groups": [], "rows": []}
     names = [inputs.actor_group_names[int(label)] for label in result.actor_labels]
@@ -202,11 +213,7 @@ def _actor_consensus(result, inputs: Inputs, total_seen, shown_statement, number
         for j in shown_statement
     }
     shown_names = [name for name in names if any(breakdowns[j].get(name) for j in breakdowns)]
-    order = _uniting(
-        [j for j in result.top_bridging(len(numbers), actor=True) if j in breakdowns],
-        result.actor_agree,
-        result.actor_seen,
-    )
+    order = _uniting(breakdowns, shown_names, min_voters)
     if len(shown_names) < 2:
         return {"groups": [], "rows": []}
     return {

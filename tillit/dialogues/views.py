@@ -8,9 +8,11 @@ from collections.abc import Callable
 from functools import wraps
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -38,8 +40,9 @@ from tillit.workshops.permissions import SignInFirst, send_to_sign_in
 
 VIEW_ORGANISATION = "organisations.view_organisation"
 VIEW_PEOPLE = "organisations.view_people"
-JOIN_LIMIT_PER_HOUR = 30
-STATEMENT_LIMIT_PER_HOUR = 30
+# Per network address: high enough for a conference behind one NAT, low enough to stop a script.
+JOIN_LIMIT_PER_HOUR = getattr(settings, "DIALOGUE_JOINS_PER_ADDRESS_PER_HOUR", 1000)
+STATEMENT_LIMIT_PER_HOUR = getattr(settings, "DIALOGUE_STATEMENTS_PER_ADDRESS_PER_HOUR", 300)
 
 
 def with_access(*, manage: bool = False) -> Callable:
@@ -362,17 +365,23 @@ def promote(request: HttpRequest, access: Access, statement: UUID) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         workshop = form.cleaned_data["workshop"]
         try:
-            leader = workshop_actions.add_member(
-                workshop=workshop,
-                membership=access.membership,
-                role=WorkshopParticipant.Role.LEADER,  # type: ignore[arg-type]
-            )
-            workshop_actions.propose(
-                participant=leader,
-                kind=form.cleaned_data["kind"],
-                title=target.text[:140],
-                description=_("From the dialogue “%(question)s”.") % {"question": access.dialogue.question},
-            )
+            if not queries.shown_statements(access.dialogue).filter(pk=target.pk).exists():
+                raise actions.DialogueError(
+                    _("Only statements shown to the participants can be taken into a workshop.")
+                )
+            with transaction.atomic():  # no leadership is left behind if the card cannot be added
+                leader = workshop_actions.add_member(
+                    workshop=workshop,
+                    membership=access.membership,  # type: ignore[arg-type]
+                    role=WorkshopParticipant.Role.LEADER,
+                )
+                workshop_actions.propose(
+                    participant=leader,
+                    kind=form.cleaned_data["kind"],
+                    title=target.text[:140],
+                    description=_("From the dialogue “%(question)s”: %(text)s")
+                    % {"question": access.dialogue.question, "text": target.text},
+                )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -393,8 +402,13 @@ def results(request: HttpRequest, access: Access) -> HttpResponse:
         return render(
             request, "dialogues/results_closed.html", {"dialogue": access.dialogue, "access": access}, status=403
         )
-    if request.htmx and request.GET.get("since") == reporting.results_version(access.dialogue):  # type: ignore[attr-defined]
-        return HttpResponse(status=204)
+    if request.htmx:  # type: ignore[attr-defined]
+        # The page's poll: nothing while unchanged, then a notice with a link; the page is never swapped.
+        version = reporting.results_version(access.dialogue)
+        if request.GET.get("since") == version:
+            return HttpResponse(status=204)
+        context = {"dialogue": access.dialogue, "newer": True}
+        return render(request, "dialogues/results.html#update-notice", context)
     view = reporting.results_view(access.dialogue)
     context = {
         "dialogue": access.dialogue,
@@ -403,7 +417,7 @@ def results(request: HttpRequest, access: Access) -> HttpResponse:
         "points": reporting.map_points(view),
         "bars": reporting.participation_bars(view),
     }
-    template = "dialogues/results.html#live" if request.htmx else "dialogues/results.html"  # type: ignore[attr-defined]
+    template = "dialogues/results.html"
     return render(request, template, context)
 
 

@@ -29,11 +29,18 @@ from tillit.organisations.models import ActorGroup
 log = logging.getLogger(__name__)
 
 DEBOUNCE_SECONDS = 2.0
+CONSENSUS_MIN_VOTES = 5
 SEED = 20261123
 
 
 def load_matrix(dialogue: Dialogue) -> tuple[opinion.VoteMatrix, reporting.Inputs]:
-    """The votes as compact arrays, participants and statements indexed in the order of their numbers."""
+    """The votes as compact arrays, participants and statements indexed in the order of their numbers.
+
+    The votes are read first: every participant and statement they refer to was committed before
+    them, so the two later reads find them all (rows added in between only add empty rows or columns).
+    Statements that participants are not shown (rejected, or waiting under pre-moderation) are
+    excluded: they count as passes for everybody, as Pol.is treats moderated-out comments."""
+    flat = _vote_rows(dialogue)
     participants = list(
         DialogueParticipant.objects.filter(dialogue=dialogue)
         .order_by("number")
@@ -44,14 +51,13 @@ def load_matrix(dialogue: Dialogue) -> tuple[opinion.VoteMatrix, reporting.Input
     )
     participant_pks = np.array([row[0] for row in participants], dtype=np.int64)
     statement_pks = np.array([row[0] for row in statements], dtype=np.int64)
-    participant_order = np.argsort(participant_pks)
-    statement_order = np.argsort(statement_pks)
-
-    flat = _vote_rows(dialogue)
+    rows = _positions(participant_pks, flat[:, 0])
+    cols = _positions(statement_pks, flat[:, 1])
+    known = (rows >= 0) & (cols >= 0)
+    flat, rows, cols = flat[known], rows[known], cols[known]
     count = len(flat)
-    rows = participant_order[np.searchsorted(participant_pks, flat[:, 0], sorter=participant_order)]
-    cols = statement_order[np.searchsorted(statement_pks, flat[:, 1], sorter=statement_order)]
-    excluded = np.array([status == Statement.Status.REJECTED for _pk, _number, status in statements], dtype=bool)
+    shown = _shown_statuses(dialogue)
+    excluded = np.array([status not in shown for _pk, _number, status in statements], dtype=bool)
     matrix = opinion.VoteMatrix(len(participants), len(statements), rows, cols, flat[:, 2], excluded)
 
     group_ids = sorted({row[1] for row in participants if row[1] is not None})
@@ -60,6 +66,7 @@ def load_matrix(dialogue: Dialogue) -> tuple[opinion.VoteMatrix, reporting.Input
     inputs = reporting.Inputs(
         statement_numbers=[row[1] for row in statements],
         statement_status=[row[2] for row in statements],
+        statement_shown=[not flag for flag in excluded.tolist()],
         participant_actor_groups=[index_of.get(row[1], -1) for row in participants],
         actor_group_names=[names[pk] for pk in group_ids],
         joined_on=[row[2] for row in participants],
@@ -67,6 +74,22 @@ def load_matrix(dialogue: Dialogue) -> tuple[opinion.VoteMatrix, reporting.Input
         k=dialogue.organisation.anonymity_threshold,
     )
     return matrix, inputs
+
+
+def _positions(pks: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Index of each wanted pk in `pks`, -1 where it is missing."""
+    if not len(pks):
+        return np.full(len(wanted), -1, dtype=np.int64)
+    order = np.argsort(pks)
+    found = np.minimum(np.searchsorted(pks, wanted, sorter=order), len(pks) - 1)
+    index = order[found]
+    return np.where(pks[index] == wanted, index, -1)
+
+
+def _shown_statuses(dialogue: Dialogue) -> set[str]:
+    if dialogue.moderation == Dialogue.Moderation.PRE:
+        return {Statement.Status.ACCEPTED}
+    return {Statement.Status.ACCEPTED, Statement.Status.PENDING}
 
 
 def _vote_rows(dialogue: Dialogue, chunk: int = 50_000) -> np.ndarray:
@@ -99,6 +122,8 @@ def analyse_dialogue(dialogue: Dialogue) -> DialogueAnalysis:
         actor_groups=np.array(inputs.participant_actor_groups, dtype=np.int64),
         seed=SEED,
         previous=previous,
+        # A statement "unites" only where every group has at least k voters on it.
+        consensus_min_votes=max(CONSENSUS_MIN_VOTES, inputs.k),
     )
     report = reporting.build_report(result, matrix, inputs)
     stored.report = report
@@ -136,7 +161,7 @@ def due(now: datetime.datetime | None = None, debounce: float = DEBOUNCE_SECONDS
 
 
 def run_pending(debounce: float = DEBOUNCE_SECONDS) -> int:
-    """Analyse every dialogue that is due; returns how many were analysed."""
+    """Analyse every dialogue that is due; returns how many were analysed. A failure is logged, not raised."""
     done = 0
     for dialogue_id in due(debounce=debounce):
         with transaction.atomic():
@@ -147,8 +172,9 @@ def run_pending(debounce: float = DEBOUNCE_SECONDS) -> int:
         try:
             analyse_dialogue(dialogue)
         except Exception:
-            DialogueAnalysis.objects.filter(dialogue_id=dialogue_id).update(dirty=True)
+            # Due again after the debounce, so a dialogue that keeps failing does not hold up the others.
+            DialogueAnalysis.objects.filter(dialogue_id=dialogue_id).update(dirty=True, computed_at=timezone.now())
             log.exception("Analysing dialogue %s failed", dialogue_id)
-            raise
+            continue
         done += 1
     return done

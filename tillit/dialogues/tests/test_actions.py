@@ -189,3 +189,20 @@ def test_fifty_parallel_identical_votes_store_one_row(organisation, facilitator,
         thread.join()
     assert statuses == [302] * 50
     assert Vote.objects.filter(statement=statement).count() == 1
+
+
+def test_no_reports_after_closing(dialogue, employee):
+    participant = member_participant(dialogue, employee)
+    Dialogue.objects.filter(pk=dialogue.pk).update(closes_on=timezone.localdate() - datetime.timedelta(days=1))
+    statement = Statement.objects.select_related("dialogue").filter(dialogue=dialogue).first()
+    with pytest.raises(actions.DialogueError):
+        actions.flag(participant=participant, statement=statement)
+
+
+def test_a_participant_adds_at_most_twenty_statements_an_hour(dialogue, employee):
+    participant = member_participant(dialogue, employee)
+    for number in range(actions.STATEMENTS_PER_PARTICIPANT_PER_HOUR):
+        actions.add_statement(participant=participant, text=f"Förslag nummer {number}")
+    with pytest.raises(actions.DialogueError):
+        actions.add_statement(participant=participant, text="Ett till")
+    assert dialogue.statements.filter(author=participant).count() == actions.STATEMENTS_PER_PARTICIPANT_PER_HOUR

@@ -585,8 +585,11 @@ property_settings = settings(
 
 
 @property_settings
-@given(case=planted_cases, data=st.data())
+@given(case=planted_cases.filter(lambda case: case["n"] <= 100), data=st.data())
 def test_permuting_participants_permutes_the_result(case, data):
+    # Up to 100 participants every distinct position is its own base cluster, so the method is
+    # exactly order-free. Above that the base k-means starts, as Pol.is's does, from the first
+    # 100 distinct positions in arrival order, and a different order may settle elsewhere.
     rows, cols, values, _ = planted(case["seed"], case["n"], case["m"], case["groups"], noise=0.03)
     n, m = case["n"], case["m"]
     perm = np.array(data.draw(st.permutations(range(n))))  # new participant j is old perm[j]

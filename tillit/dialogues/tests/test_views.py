@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from tillit.dialogues import actions, worker
+from tillit.dialogues import actions, views, worker
 from tillit.dialogues.models import Dialogue, DialogueParticipant, Flag, Statement, Vote
 from tillit.dialogues.tests.conftest import make_dialogue
 from tillit.organisations.models import ActorGroup
@@ -160,7 +160,8 @@ def test_a_forged_participation_cookie_is_a_stranger(client, open_dialogue):
     assert not Vote.objects.exists()
 
 
-def test_joining_an_open_dialogue_is_rate_limited_per_address(client, open_dialogue):
+def test_joining_an_open_dialogue_is_rate_limited_per_address(client, open_dialogue, monkeypatch):
+    monkeypatch.setattr(views, "JOIN_LIMIT_PER_HOUR", 30)  # 1,000 by default
     # Time stands still mid-hour: the count starts afresh every hour, and the test must not straddle one.
     mid_hour = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(10, 15)))
     with time_machine.travel(mid_hour, tick=False):
@@ -278,6 +279,9 @@ def test_results_show_groups_consensus_and_a_map(client, open_dialogue, organisa
     since = {"since": response.context["view"].version}
     unchanged = client.get(url(dialogue, "results/"), since, headers={"HX-Request": "true"})
     assert unchanged.status_code == 204
+    newer = client.get(url(dialogue, "results/"), {"since": "older"}, headers={"HX-Request": "true"})
+    assert "Nya röster har analyserats" in newer.content.decode()
+    assert "<svg" not in newer.content.decode()
 
 
 def test_promoting_a_statement_adds_a_card_to_a_workshop(client, dialogue, facilitator):
@@ -303,3 +307,37 @@ def test_promoting_a_statement_adds_a_card_to_a_workshop(client, dialogue, facil
     item = Item.objects.get(workshop=workshop)
     assert item.kind == "activity"
     assert item.title == statement.text
+
+
+def test_a_statement_waiting_for_pre_moderation_cannot_be_promoted(client, organisation, facilitator):
+    from tillit.workshops import actions as workshop_actions
+
+    dialogue = make_dialogue(organisation, facilitator, moderation=Dialogue.Moderation.PRE)
+    pending = actions.add_statement(
+        participant=actions.participant_for_member(dialogue, facilitator.memberships.get(), create=True),
+        text="Väntar på granskning",
+    )
+    workshop = workshop_actions.create_workshop(
+        organisation=organisation,
+        leader=facilitator.memberships.get(),
+        title="Arbetsmöte",
+        purpose="Syfte",
+        service_user_group="Äldre",
+        units=[],
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
+    )
+    client.force_login(facilitator)
+    response = client.post(
+        url(dialogue, f"manage/{pending.public_id}/promote/"), {"workshop": workshop.pk, "kind": "effect"}
+    )
+    assert response.status_code == 422
+    assert not Item.objects.exists()
+
+
+def test_who_may_take_part_is_locked_once_someone_has_joined(client, dialogue, employee, facilitator):
+    actions.participant_for_member(dialogue, employee.memberships.get(), create=True)
+    with pytest.raises(actions.DialogueError):
+        actions.update_dialogue(dialogue=dialogue, access=Dialogue.Access.OPEN)
+    dialogue.refresh_from_db()
+    assert dialogue.access == Dialogue.Access.INTERNAL

@@ -4,7 +4,8 @@ import pytest
 from django.utils import timezone
 
 from tillit.dialogues import actions, worker
-from tillit.dialogues.models import DialogueAnalysis, Vote
+from tillit.dialogues.models import Dialogue, DialogueAnalysis, Vote
+from tillit.dialogues.tests.conftest import make_dialogue
 
 
 def camps(dialogue, organisation, make_member, sizes=(8, 8), group_of=None):  # type: ignore[no-untyped-def]
@@ -73,6 +74,7 @@ def test_too_few_voters_show_nothing(dialogue, employee, manager):
     report = worker.analyse_dialogue(dialogue).report
     assert report["enough"] is False
     assert set(report) == {"k", "totals", "routing", "enough"}
+    assert report["totals"] == {}
 
 
 def test_rejected_statements_are_left_out_of_the_results(dialogue, organisation, make_member):
@@ -113,3 +115,29 @@ def test_the_report_follows_the_organisations_threshold(dialogue, organisation, 
     report = worker.analyse_dialogue(dialogue).report
     sizes = [group["size"] for group in report["groups"]]
     assert sizes == ([6, 6] if k <= 6 else [None, None])
+
+
+def test_statements_waiting_for_pre_moderation_stay_out_of_the_results(organisation, facilitator, make_member):
+    dialogue = make_dialogue(organisation, facilitator, moderation=Dialogue.Moderation.PRE)
+    camps(dialogue, organisation, make_member)
+    author = actions.participant_for_member(dialogue, facilitator.memberships.get(), create=True)
+    pending = actions.add_statement(participant=author, text="Namnet på en person som inte ska synas")
+    report = worker.analyse_dialogue(dialogue).report
+    assert pending.number not in {row["statement"] for row in report["statements"]}
+    assert pending.number not in {rep["statement"] for group in report["groups"] for rep in group["representative"]}
+
+
+def test_a_failing_dialogue_does_not_stop_the_others(dialogue, organisation, facilitator, make_member, monkeypatch):
+    other = make_dialogue(organisation, facilitator, question="En annan fråga?")
+    camps(dialogue, organisation, make_member, sizes=(3, 3))
+    real = worker.analyse_dialogue
+
+    def analyse(target):  # type: ignore[no-untyped-def]
+        if target.pk == dialogue.pk:
+            raise RuntimeError("broken")
+        return real(target)
+
+    monkeypatch.setattr(worker, "analyse_dialogue", analyse)
+    assert worker.run_pending(debounce=0) == 1
+    assert DialogueAnalysis.objects.get(dialogue=other).computed_at is not None
+    assert DialogueAnalysis.objects.get(dialogue=dialogue).dirty

@@ -1,0 +1,22 @@
+from django.test import RequestFactory, override_settings
+
+from tillit.core.http import client_address
+from tillit.core.ratelimit import allow
+
+
+def test_the_address_is_the_direct_peer_without_a_proxy():
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="203.0.113.9", REMOTE_ADDR="192.0.2.1")
+    assert client_address(request) == "192.0.2.1"
+
+
+@override_settings(AXES_IPWARE_PROXY_COUNT=1, AXES_IPWARE_META_PRECEDENCE_ORDER=("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"))
+def test_behind_a_proxy_the_forwarded_address_counts():
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1", REMOTE_ADDR="10.0.0.2")
+    assert client_address(request) == "203.0.113.9"
+
+
+def test_each_address_has_its_own_count():
+    first = RequestFactory().post("/", REMOTE_ADDR="192.0.2.1")
+    second = RequestFactory().post("/", REMOTE_ADDR="192.0.2.2")
+    assert [allow(first, "test", limit=2, seconds=3600) for _attempt in range(3)] == [True, True, False]
+    assert allow(second, "test", limit=2, seconds=3600)
