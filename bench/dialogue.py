@@ -25,7 +25,6 @@ import random
 import re
 import resource
 import secrets
-import signal
 import statistics
 import string
 import subprocess
@@ -661,15 +660,7 @@ def dialogue_worker(env: dict[str, str]):
     try:
         yield process, log_path
     finally:
-        if process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+        harness.stop_process(process)
         with contextlib.suppress(OSError):
             log_path.unlink()
             log_dir.rmdir()

@@ -350,7 +350,7 @@ def gunicorn(
         _wait_healthy(server, process, startup_timeout)
         yield server
     finally:
-        _stop(process)
+        stop_process(process)
         with contextlib.suppress(OSError):
             log_path.unlink()
             log_dir.rmdir()
@@ -373,7 +373,8 @@ def _wait_healthy(server: Server, process: subprocess.Popen[bytes], timeout: flo
     raise BenchError(f"gunicorn did not answer /health/ with 200 within {timeout:.0f} s ({last}):\n{server.log_tail()}")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then after 10 s SIGKILL to its whole process group (started with start_new_session)."""
     if process.poll() is not None:
         return
     with contextlib.suppress(ProcessLookupError):

@@ -17,14 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tillit.dialogues.reporting import NOT_IN_A_GROUP, ResultsView
-from tillit.workshops.exporting import _number, _text
+from tillit.workshops.exporting import decimal_comma, spreadsheet_text
 
 BOM = "\ufeff"  # Excel reads UTF-8 only with a byte-order mark
 
 
 def _cell_text(value: Any) -> str:
     """Any text from the report or the database, defused against formulas."""
-    return _text("" if value is None else str(value))
+    return spreadsheet_text("" if value is None else str(value))
 
 
 def _count(value: Any) -> str:
@@ -47,7 +47,7 @@ def _group_name(label: Any) -> str:
 
 
 def _share(cell: Any, key: str) -> str:
-    return _number(cell.get(key)) if isinstance(cell, dict) else ""
+    return decimal_comma(cell.get(key)) if isinstance(cell, dict) else ""
 
 
 def _cell_count(cell: Any) -> str:
@@ -116,9 +116,9 @@ def _statements(writer: Any, rows: Sequence[dict]) -> None:
             [
                 _count(row.get("statement")),
                 _cell_text(row.get("text")),
-                _number(row.get("agree")),
-                _number(row.get("disagree")),
-                _number(row.get("pass")),
+                decimal_comma(row.get("agree")),
+                decimal_comma(row.get("disagree")),
+                decimal_comma(row.get("pass")),
                 _count(row.get("voters")),
             ]
         )

@@ -27,9 +27,9 @@ from tillit.workshops.report_pdf import (
     DASH,
     LINE,
     MUTED,
-    _Column,
-    _Document,
-    _Report,
+    Column,
+    ReportDocument,
+    ReportWriter,
     figure,
     long_date,
 )
@@ -80,13 +80,13 @@ def _numbered(row: dict) -> str:
     return f"{count(row.get('statement'))}. {_clip(row.get('text'))}"
 
 
-class _DialogueReport(_Report):
+class _DialogueReport(ReportWriter):
     """The workshop report's drawing (headings, paragraphs, facts, tables) on a document titled by the question."""
 
     def __init__(self, view: ResultsView) -> None:  # the workshop report's __init__ wants a workshop
         question = _clip(view.dialogue.question, LONGEST_TITLE)
         self.workshop = None
-        self.pdf = _Document(question)
+        self.pdf = ReportDocument(question)
         self.pdf.set_title(question)
         self.pdf.set_subject(_("Dialogue report"))
         self.pdf.set_author(view.dialogue.organisation.name)
@@ -132,11 +132,11 @@ def _totals(report: _DialogueReport, totals: dict) -> None:
     report.heading(_("Totals"), 2)
     report.table(
         [
-            _Column(_("Participants"), 1, "RIGHT"),
-            _Column(_("Voters"), 1, "RIGHT"),
-            _Column(_("Votes"), 1, "RIGHT"),
-            _Column(_("Statements"), 1, "RIGHT"),
-            _Column(_("Participants in opinion groups"), 1.4, "RIGHT"),
+            Column(_("Participants"), 1, "RIGHT"),
+            Column(_("Voters"), 1, "RIGHT"),
+            Column(_("Votes"), 1, "RIGHT"),
+            Column(_("Statements"), 1, "RIGHT"),
+            Column(_("Participants in opinion groups"), 1.4, "RIGHT"),
         ],
         [[count(totals.get(key)) for key in ("participants", "voters", "votes", "statements", "clustered")]],
     )
@@ -167,7 +167,7 @@ def _groups(report: _DialogueReport, groups: Sequence[dict]) -> None:
         )
     )
     report.table(
-        [_Column(_("Group"), 2), _Column(_("Participants"), 1, "RIGHT")],
+        [Column(_("Group"), 2), Column(_("Participants"), 1, "RIGHT")],
         [[_group_name(group.get("label")), count(group.get("size"))] for group in groups],
         caption=_("Opinion groups and their size"),
         width=100,
@@ -193,12 +193,12 @@ def _groups(report: _DialogueReport, groups: Sequence[dict]) -> None:
             continue
         report.table(
             [
-                _Column(_("No."), 0.6, "RIGHT"),
-                _Column(_("Representative statement"), 6),
-                _Column(_("The group tends to"), 1.8),
-                _Column(_("Agree"), 1.3, "RIGHT"),
-                _Column(_("Disagree"), 1.3, "RIGHT"),
-                _Column(_("Voters"), 1.2, "RIGHT"),
+                Column(_("No."), 0.6, "RIGHT"),
+                Column(_("Representative statement"), 6),
+                Column(_("The group tends to"), 1.8),
+                Column(_("Agree"), 1.3, "RIGHT"),
+                Column(_("Disagree"), 1.3, "RIGHT"),
+                Column(_("Voters"), 1.2, "RIGHT"),
             ],
             [_representative(rep) for rep in representative],
         )
@@ -236,7 +236,7 @@ def _consensus(report: _DialogueReport, title: str, intro: str, caption: str, gr
             )
         )
     report.split_table(
-        _Column(_("Statement"), 1),
+        Column(_("Statement"), 1),
         groups,
         table_rows,
         caption=caption,
@@ -253,12 +253,12 @@ def _statements(report: _DialogueReport, rows: Sequence[dict]) -> None:
         return
     report.table(
         [
-            _Column(_("No."), 0.6, "RIGHT"),
-            _Column(_("Statement"), 6.2),
-            _Column(_("Agree"), 1.3, "RIGHT"),
-            _Column(_("Disagree"), 1.3, "RIGHT"),
-            _Column(_("Pass"), 1.2, "RIGHT"),
-            _Column(_("Voters"), 1.2, "RIGHT"),
+            Column(_("No."), 0.6, "RIGHT"),
+            Column(_("Statement"), 6.2),
+            Column(_("Agree"), 1.3, "RIGHT"),
+            Column(_("Disagree"), 1.3, "RIGHT"),
+            Column(_("Pass"), 1.2, "RIGHT"),
+            Column(_("Voters"), 1.2, "RIGHT"),
         ],
         [
             [
@@ -281,7 +281,7 @@ def _participation(report: _DialogueReport, participation: dict) -> None:
     days = participation.get("days") or []
     if days:
         report.table(
-            [_Column(_("Day"), 2), _Column(_("New participants"), 1.4, "RIGHT")],
+            [Column(_("Day"), 2), Column(_("New participants"), 1.4, "RIGHT")],
             [[_day(day.get("date")), count(day.get("new"))] for day in days],
             caption=_("New participants per day"),
             width=100,
@@ -289,7 +289,7 @@ def _participation(report: _DialogueReport, participation: dict) -> None:
     groups = participation.get("actor_groups") or []
     if groups:
         report.table(
-            [_Column(_("Actor group"), 2), _Column(_("Participants"), 1.4, "RIGHT")],
+            [Column(_("Actor group"), 2), Column(_("Participants"), 1.4, "RIGHT")],
             [[_actor_group_name(row.get("name")), count(row.get("count"))] for row in groups],
             caption=_("Participants per actor group"),
             width=100,

@@ -11,14 +11,14 @@ from tillit.privacy.suppression import Cell
 from tillit.workshops.queries import Results
 
 
-def _number(value: Any) -> str:
+def decimal_comma(value: Any) -> str:
     """A figure with a decimal comma; empty when hidden or undefined."""
     if value is None or not isinstance(value, (int, float)) or isinstance(value, bool):
         return ""
     return f"{value:.2f}".replace(".", ",")
 
 
-def _text(value: str) -> str:
+def spreadsheet_text(value: str) -> str:
     """Card titles are typed by participants: keep spreadsheets from reading them as formulas."""
     return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
 
@@ -39,10 +39,10 @@ def write_results(out: Any, results: Results) -> None:
         writer.writerow(
             [
                 rank,
-                _text(row.item.title),
-                _number(row.score.value),
-                _number(row.low),
-                _number(row.high),
+                spreadsheet_text(row.item.title),
+                decimal_comma(row.score.value),
+                decimal_comma(row.low),
+                decimal_comma(row.high),
                 _size(row.score),
             ]
         )
@@ -61,9 +61,9 @@ def write_results(out: Any, results: Results) -> None:
         writer.writerow(
             [
                 rank,
-                _text(row.item.title),
-                _number(row.importance.value),
-                _number(row.achievement.value),
+                spreadsheet_text(row.item.title),
+                decimal_comma(row.importance.value),
+                decimal_comma(row.achievement.value),
                 row.quadrant_label,
                 _size(row.importance),
             ]

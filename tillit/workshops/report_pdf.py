@@ -118,7 +118,7 @@ def long_date(day: datetime.date) -> str:
     return formats.date_format(day, "j F Y")
 
 
-class _Document(FPDF):
+class ReportDocument(FPDF):
     """A4 portrait with a footer; every text passes through `printable` on its way in."""
 
     def __init__(self, running_title: str) -> None:
@@ -144,16 +144,16 @@ class _Document(FPDF):
 
 
 @dataclass
-class _Column:
+class Column:
     heading: str
     width: float  # a share of the table's width
     align: str = "LEFT"
 
 
-class _Report:
+class ReportWriter:
     def __init__(self, workshop: Workshop) -> None:
         self.workshop = workshop
-        self.pdf = _Document(workshop.title)
+        self.pdf = ReportDocument(workshop.title)
         self.pdf.set_title(workshop.title)
         self.pdf.set_subject(_("Workshop report"))
         self.pdf.set_author(workshop.organisation.name)
@@ -220,7 +220,7 @@ class _Report:
 
     def table(
         self,
-        columns: Sequence[_Column],
+        columns: Sequence[Column],
         rows: Sequence[Sequence[str | tuple[str, tuple[int, int, int] | None]]],
         *,
         caption: str = "",
@@ -260,14 +260,14 @@ class _Report:
 
     def split_table(
         self,
-        first: _Column,
+        first: Column,
         headings: Sequence[str],
         rows: Sequence[tuple[str, Sequence[Any]]],
         *,
         caption: str,
         part: str,
-        before: Sequence[_Column] = (),
-        after: Sequence[_Column] = (),
+        before: Sequence[Column] = (),
+        after: Sequence[Column] = (),
         column: float = 14,
     ) -> None:
         """A table with a column of row names and many figure columns, split into several tables when the
@@ -291,7 +291,7 @@ class _Report:
             figures = [self._figure_column(headings[index], column) for index in chunk]
             name_width = self.pdf.epw - sum(c.width for c in [*fixed, *figures])
             columns = [
-                _Column(first.heading, name_width, first.align),
+                Column(first.heading, name_width, first.align),
                 *fixed[: len(before)],
                 *figures,
                 *fixed[len(before) :],
@@ -310,12 +310,12 @@ class _Report:
             title = caption if len(parts) == 1 else f"{caption} ({part % {'number': number, 'total': len(parts)}})"
             self.table(columns, table_rows, caption=title, size=SMALL)
 
-    def _figure_column(self, heading: str, least: float, align: str = "RIGHT") -> _Column:
+    def _figure_column(self, heading: str, least: float, align: str = "RIGHT") -> Column:
         """A column at least `least` mm wide, and wide enough for the longest word of its heading
         (up to WIDEST_COLUMN)."""
         self.font(SMALL, "B")
         longest = max([0, *(self.pdf.get_string_width(word) for word in heading.split())])
-        return _Column(heading, max(least, min(WIDEST_COLUMN, longest + 2 * CELL_PADDING + 1)), align)
+        return Column(heading, max(least, min(WIDEST_COLUMN, longest + 2 * CELL_PADDING + 1)), align)
 
     # The quadrant ----------------------------------------------------------------------------------------
 
@@ -432,7 +432,7 @@ class _Report:
 # Sections -----------------------------------------------------------------------------------------------------
 
 
-def _title_block(report: _Report, workshop: Workshop, results: Results) -> None:
+def _title_block(report: ReportWriter, workshop: Workshop, results: Results) -> None:
     report.font(10, "B", ACCENT)
     report.pdf.cell(0, LINE, _("Workshop report").upper(), new_x="LMARGIN", new_y="NEXT")
     report.pdf.ln(1)
@@ -452,7 +452,7 @@ def _title_block(report: _Report, workshop: Workshop, results: Results) -> None:
     report.paragraph(workshop.purpose, size=11)
 
 
-def _participants(report: _Report, mix: Mix, results: Results) -> None:
+def _participants(report: ReportWriter, mix: Mix, results: Results) -> None:
     report.heading(_("Who takes part"))
     counts = [
         ngettext("%(counter)s participant", "%(counter)s participants", mix.total) % {"counter": mix.total},
@@ -462,33 +462,33 @@ def _participants(report: _Report, mix: Mix, results: Results) -> None:
     report.paragraph(f"{counts[0]}. {counts[1]}")
     if mix.warnings:
         report.bullets(mix.warnings, size=9.5, color=(138, 60, 0))
-    count = _Column(_("Participants"), 1, "RIGHT")
+    count = Column(_("Participants"), 1, "RIGHT")
     if mix.by_actor_group:
         report.table(
-            [_Column(_("Actor group"), 3), count], [[name, str(n)] for name, n in mix.by_actor_group], width=110
+            [Column(_("Actor group"), 3), count], [[name, str(n)] for name, n in mix.by_actor_group], width=110
         )
     if mix.by_level:
-        report.table([_Column(_("Level"), 3), count], [[name, str(n)] for name, n in mix.by_level], width=110)
+        report.table([Column(_("Level"), 3), count], [[name, str(n)] for name, n in mix.by_level], width=110)
 
 
 def _serves(item: Item) -> str:
     return "; ".join(target.title for target in getattr(item, "serves", [])) or DASH
 
 
-def _chain(report: _Report, chain: Chain) -> None:
+def _chain(report: ReportWriter, chain: Chain) -> None:
     report.heading(_("The effect chain"))
     if not (chain.goals or chain.effects or chain.activities):
         report.paragraph(_("The chain has no cards yet."), color=MUTED)
         return
     report.heading(_("Goals"), 2)
     if chain.goals:
-        report.table([_Column("#", 0.35, "RIGHT"), _Column(_("Goal"), 8)], _numbered(chain.goals))
+        report.table([Column("#", 0.35, "RIGHT"), Column(_("Goal"), 8)], _numbered(chain.goals))
     else:
         report.paragraph(_("No goals yet."), color=MUTED)
     report.heading(_("Effects for the service users"), 2)
     if chain.effects:
         report.table(
-            [_Column("#", 0.35, "RIGHT"), _Column(_("Effect"), 4), _Column(_("Goals this effect serves"), 4)],
+            [Column("#", 0.35, "RIGHT"), Column(_("Effect"), 4), Column(_("Goals this effect serves"), 4)],
             _numbered(chain.effects, serves=True),
         )
     else:
@@ -496,7 +496,7 @@ def _chain(report: _Report, chain: Chain) -> None:
     report.heading(_("Activities"), 2)
     if chain.activities:
         report.table(
-            [_Column("#", 0.35, "RIGHT"), _Column(_("Activity"), 4), _Column(_("Effects this activity serves"), 4)],
+            [Column("#", 0.35, "RIGHT"), Column(_("Activity"), 4), Column(_("Effects this activity serves"), 4)],
             _numbered(chain.activities, serves=True),
         )
     else:
@@ -510,7 +510,7 @@ def _numbered(items: Sequence[Item], *, serves: bool = False) -> list[list[str]]
     return [[str(number), item.title, *([_serves(item)] if serves else [])] for number, item in enumerate(items, 1)]
 
 
-def _results(report: _Report, results: Results) -> None:
+def _results(report: ReportWriter, results: Results) -> None:
     report.pdf.add_page()
     report.heading(_("Results"))
     report.paragraph(
@@ -528,11 +528,11 @@ def _results(report: _Report, results: Results) -> None:
     if results.activities:
         report.table(
             [
-                _Column(_("Rank"), 1.3, "RIGHT"),
-                _Column(_("Activity"), 5),
-                _Column(_("Expected contribution"), 1.6, "RIGHT"),
-                _Column(_("Interval"), 1.8, "CENTER"),
-                _Column(_("Raters"), 1.3, "RIGHT"),
+                Column(_("Rank"), 1.3, "RIGHT"),
+                Column(_("Activity"), 5),
+                Column(_("Expected contribution"), 1.6, "RIGHT"),
+                Column(_("Interval"), 1.8, "CENTER"),
+                Column(_("Raters"), 1.3, "RIGHT"),
             ],
             [
                 [
@@ -555,13 +555,13 @@ def _results(report: _Report, results: Results) -> None:
     if results.effects:
         report.table(
             [
-                _Column(_("Point"), 0.9, "RIGHT"),
-                _Column(_("Effect"), 3.9),
-                _Column(_("Importance (0–4)"), 1.4, "RIGHT"),
-                _Column(_("Interval"), 1.7, "CENTER"),
-                _Column(_("Achieved today (1–5)"), 1.5, "RIGHT"),
-                _Column(_("Priority"), 1.9),
-                _Column(_("Raters"), 1.3, "RIGHT"),
+                Column(_("Point"), 0.9, "RIGHT"),
+                Column(_("Effect"), 3.9),
+                Column(_("Importance (0–4)"), 1.4, "RIGHT"),
+                Column(_("Interval"), 1.7, "CENTER"),
+                Column(_("Achieved today (1–5)"), 1.5, "RIGHT"),
+                Column(_("Priority"), 1.9),
+                Column(_("Raters"), 1.3, "RIGHT"),
             ],
             [
                 [
@@ -583,7 +583,7 @@ def _results(report: _Report, results: Results) -> None:
     if results.matrix and results.matrix_effects:
         report.heading(_("How much each activity contributes to each effect"), 2)
         report.split_table(
-            _Column(_("Activity"), 1),
+            Column(_("Activity"), 1),
             [effect.title for effect in results.matrix_effects],
             [(row.activity.title, [_matrix_cell(cell) for cell in row.cells]) for row in results.matrix],
             caption=_("Mean contribution, 0–3 (darker is more); empty where the activity does not serve the effect"),
@@ -617,11 +617,11 @@ def _matrix_cell(cell: Cell | None) -> tuple[str, tuple[int, int, int] | None]:
     return (figure(cell.value, 1), HEAT[max(0, min(3, round(cell.value)))])
 
 
-def _group_table(report: _Report, table: GroupTable, caption: str) -> None:
+def _group_table(report: ReportWriter, table: GroupTable, caption: str) -> None:
     if not (table.groups and table.rows):
         return
     report.split_table(
-        _Column(_("Item"), 1),
+        Column(_("Item"), 1),
         table.groups,
         [
             (
@@ -630,25 +630,25 @@ def _group_table(report: _Report, table: GroupTable, caption: str) -> None:
             )
             for row in table.rows
         ],
-        before=[_Column(_("All"), 1, "RIGHT")],
-        after=[_Column(_("Difference"), 1, "RIGHT")],
+        before=[Column(_("All"), 1, "RIGHT")],
+        after=[Column(_("Difference"), 1, "RIGHT")],
         caption=caption,
         part=_("part %(number)s of %(total)s"),
     )
 
 
-def _decisions(report: _Report, decisions: Sequence[Decision]) -> None:
+def _decisions(report: ReportWriter, decisions: Sequence[Decision]) -> None:
     report.heading(_("Decisions"))
     if not decisions:
         report.paragraph(_("No decisions yet."), color=MUTED)
         return
     report.table(
         [
-            _Column(_("Activity"), 3),
-            _Column(_("Effect it serves"), 3),
-            _Column(_("Owner"), 2.4),
-            _Column(_("Follow-up"), 3),
-            _Column(_("Follow up by"), 1.8),
+            Column(_("Activity"), 3),
+            Column(_("Effect it serves"), 3),
+            Column(_("Owner"), 2.4),
+            Column(_("Follow-up"), 3),
+            Column(_("Follow up by"), 1.8),
         ],
         [
             [
@@ -664,7 +664,7 @@ def _decisions(report: _Report, decisions: Sequence[Decision]) -> None:
     )
 
 
-def _method(report: _Report, results: Results) -> None:
+def _method(report: ReportWriter, results: Results) -> None:
     report.heading(_("How the figures are computed"))
     report.bullets(
         [
@@ -712,7 +712,7 @@ def render_report(
     Everything shown comes from the arguments; `results` is already suppressed below the anonymity threshold,
     and hidden figures print as "–". `compress=False` leaves the page streams readable (for tests).
     """
-    report = _Report(workshop)
+    report = ReportWriter(workshop)
     report.pdf.set_compression(compress)
     _title_block(report, workshop, results)
     _participants(report, mix, results)

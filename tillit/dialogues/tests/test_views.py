@@ -284,12 +284,12 @@ def test_results_show_groups_consensus_and_a_map(client, open_dialogue, organisa
     assert "<svg" not in newer.content.decode()
 
 
-def test_promoting_a_statement_adds_a_card_to_a_workshop(client, dialogue, facilitator):
+def gathering_workshop(organisation, facilitator):  # type: ignore[no-untyped-def]
+    """A workshop that takes proposals, led by the facilitator."""
     from tillit.workshops import actions as workshop_actions
-    from tillit.workshops.tests.conftest import workshop as _workshop  # noqa: F401
 
-    workshop = workshop_actions.create_workshop(
-        organisation=dialogue.organisation,
+    return workshop_actions.create_workshop(
+        organisation=organisation,
         leader=facilitator.memberships.get(),
         title="Trygg hemtjänst",
         purpose="Trygghet",
@@ -298,6 +298,10 @@ def test_promoting_a_statement_adds_a_card_to_a_workshop(client, dialogue, facil
         starts_on=timezone.localdate(),
         ends_on=timezone.localdate(),
     )
+
+
+def test_promoting_a_statement_adds_a_card_to_a_workshop(client, dialogue, facilitator):
+    workshop = gathering_workshop(dialogue.organisation, facilitator)
     client.force_login(facilitator)
     statement = dialogue.statements.first()
     response = client.post(
@@ -310,23 +314,12 @@ def test_promoting_a_statement_adds_a_card_to_a_workshop(client, dialogue, facil
 
 
 def test_a_statement_waiting_for_pre_moderation_cannot_be_promoted(client, organisation, facilitator):
-    from tillit.workshops import actions as workshop_actions
-
     dialogue = make_dialogue(organisation, facilitator, moderation=Dialogue.Moderation.PRE)
     pending = actions.add_statement(
         participant=actions.participant_for_member(dialogue, facilitator.memberships.get(), create=True),
         text="Väntar på granskning",
     )
-    workshop = workshop_actions.create_workshop(
-        organisation=organisation,
-        leader=facilitator.memberships.get(),
-        title="Arbetsmöte",
-        purpose="Syfte",
-        service_user_group="Äldre",
-        units=[],
-        starts_on=timezone.localdate(),
-        ends_on=timezone.localdate(),
-    )
+    workshop = gathering_workshop(organisation, facilitator)
     client.force_login(facilitator)
     response = client.post(
         url(dialogue, f"manage/{pending.public_id}/promote/"), {"workshop": workshop.pk, "kind": "effect"}
