@@ -237,6 +237,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 PEOPLE_IMPORT_MAX_BYTES = env_int("PEOPLE_IMPORT_MAX_BYTES", 1_048_576)
 PEOPLE_IMPORT_MAX_ROWS = env_int("PEOPLE_IMPORT_MAX_ROWS", 5000)
 
+# Per network address and hour, in open dialogues (the address itself is never stored).
+DIALOGUE_JOINS_PER_ADDRESS_PER_HOUR = env_int("DIALOGUE_JOINS_PER_ADDRESS_PER_HOUR", 1000)
+DIALOGUE_STATEMENTS_PER_ADDRESS_PER_HOUR = env_int("DIALOGUE_STATEMENTS_PER_ADDRESS_PER_HOUR", 300)
+
 # A database cache, shared by every app process and kept across restarts: computed workshop
 # results are stored here once and served to everyone (the table is created by a migration).
 CACHES = {

@@ -41,8 +41,8 @@ from tillit.workshops.permissions import SignInFirst, send_to_sign_in
 VIEW_ORGANISATION = "organisations.view_organisation"
 VIEW_PEOPLE = "organisations.view_people"
 # Per network address: high enough for a conference behind one NAT, low enough to stop a script.
-JOIN_LIMIT_PER_HOUR = getattr(settings, "DIALOGUE_JOINS_PER_ADDRESS_PER_HOUR", 1000)
-STATEMENT_LIMIT_PER_HOUR = getattr(settings, "DIALOGUE_STATEMENTS_PER_ADDRESS_PER_HOUR", 300)
+JOIN_LIMIT_PER_HOUR = settings.DIALOGUE_JOINS_PER_ADDRESS_PER_HOUR
+STATEMENT_LIMIT_PER_HOUR = settings.DIALOGUE_STATEMENTS_PER_ADDRESS_PER_HOUR
 
 
 def with_access(*, manage: bool = False) -> Callable:
