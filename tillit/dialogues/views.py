@@ -112,6 +112,11 @@ def dialogue_create(request: AuthenticatedHttpRequest, organisation: str) -> Htt
 @with_access()
 def participate(request: HttpRequest, access: Access) -> HttpResponse:
     """The participant's page: an introduction and a join button, then one statement at a time."""
+    return _participation_page(request, access)
+
+
+def _participation_page(request: HttpRequest, access: Access) -> HttpResponse:
+    """The whole page, or for htmx only the card with the next statement."""
     dialogue = access.dialogue
     participant = access.participant
     join_form = None
@@ -185,7 +190,7 @@ def vote(request: HttpRequest, access: Access) -> HttpResponse:
 
 def _after_vote(request: HttpRequest, access: Access) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
-        return participate.__wrapped__(request, access)  # type: ignore[attr-defined]
+        return _participation_page(request, access)
     return _to_participation(access)
 
 
