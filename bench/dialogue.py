@@ -693,7 +693,8 @@ def wait_quiet(live: Live, process: subprocess.Popen, log_path: Path, *, debounc
 def wait_for_update(
     live: Live, version: str, expected_votes: int, voted: float, log_path: Path
 ) -> tuple[float, float, str, list[float]]:
-    """Poll the results page as its htmx does (`?since=`) until it shows an analysis with `expected_votes` votes.
+    """Poll the results page as its htmx does (`?since=`) until it reports a newer analysis, then load the page, as a
+    reader following the notice's link does, until it shows an analysis with `expected_votes` votes.
 
     Returns (seconds from `voted` to that response, the analysis's stored seconds, its version, the times of the
     unchanged 204 polls).
@@ -706,7 +707,9 @@ def wait_for_update(
             polls.append(response.seconds)
             time.sleep(POLL_INTERVAL_S)
             continue
-        new_version = page_version(response)
+        # The poll answers with a notice and a link; the reader follows it to the latest results.
+        new_version = page_version(live.results())
+        arrived = time.perf_counter()
         _dirty, computed_at, seconds, votes = live.analysis()
         if computed_at is not None and computed_at == version_time(new_version) and votes >= expected_votes:
             return arrived - voted, seconds, new_version, polls
