@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from tillit.dialogues import analysis as opinion
-from tillit.dialogues.models import Dialogue, Statement
-from tillit.privacy.suppression import HIDDEN, cells, check_threshold
+from tillit.dialogues.models import Dialogue, DialogueAnalysis, Statement
+from tillit.privacy.suppression import cells, check_threshold
 
 GROUP_LABELS = "ABCDE"
 MAP_GRID = 6
@@ -61,7 +61,6 @@ class Inputs:
     """What the report needs besides the analysis, indexed like the vote matrix."""
 
     statement_numbers: list[int]
-    statement_status: list[str]
     statement_shown: list[bool]  # what participants see: accepted, and pending under post-moderation
     participant_actor_groups: list[int]  # index into actor_group_names, -1 = not stated
     actor_group_names: list[str]
@@ -183,7 +182,7 @@ def _opinion_map(result: opinion.Analysis, labels: list[str], shown_groups: list
     clustered = result.clustered & (result.groups >= 0)
     points = result.positions[clustered]
     if not len(points) or not shown_groups:
-        return {"cells": [], "extent": [0, 1, 0, 1]}
+        return {"cells": [], "grid": MAP_GRID}
     low = points.min(axis=0)
     high = points.max(axis=0)
     span = np.where(high - low > 0, high - low, 1.0)
@@ -226,10 +225,8 @@ def _participation(joined_on: list[datetime.date], names: list[str], actor_group
     per_day = Counter(day.isoformat() for day in joined_on)
     days = dict(sorted(per_day.items()))
     day_cells = cells(days, days, k=k, parent_shown=len(joined_on) >= k)
-    cumulative = 0
     rows = []
-    for day, count in days.items():
-        cumulative += count
+    for day in days:
         cell = day_cells[day]
         rows.append({"date": day, "new": None if cell.hidden else cell.size})
     by_group = Counter(names[index] if index >= 0 else NOT_IN_A_GROUP for index in actor_groups)
@@ -250,32 +247,27 @@ def _participation(joined_on: list[datetime.date], names: list[str], actor_group
 class ResultsView:
     dialogue: Dialogue
     report: dict
-    texts: dict[int, str]
     version: str
     pending: bool
     computed_at: datetime.datetime | None
-    statements: list[dict] = field(default_factory=list)
 
     @property
     def k(self) -> int:
         return self.report.get("k", self.dialogue.organisation.anonymity_threshold)
 
-    def text(self, number: int) -> str:
-        return self.texts.get(number, "")
+    @property
+    def statements(self) -> list[dict]:
+        return self.report.get("statements", [])
 
 
 def results_version(dialogue: Dialogue) -> str:
     """What the results page's poll compares: when the stored analysis was computed (one small query)."""
-    from tillit.dialogues.models import DialogueAnalysis
-
     computed_at = DialogueAnalysis.objects.filter(dialogue=dialogue).values_list("computed_at", flat=True).first()
     return computed_at.isoformat() if computed_at else ""
 
 
 def results_view(dialogue: Dialogue) -> ResultsView:
-    from tillit.dialogues.models import DialogueAnalysis
-
-    stored = DialogueAnalysis.objects.filter(dialogue=dialogue).first()
+    stored = DialogueAnalysis.objects.filter(dialogue=dialogue).defer("state").first()
     report = stored.report if stored and stored.computed_at else {}
     if report and report.get("k") != dialogue.organisation.anonymity_threshold:
         # The threshold changed since: show nothing computed under the old one, and have it redone.
@@ -287,19 +279,15 @@ def results_view(dialogue: Dialogue) -> ResultsView:
             "number", "text", "public_id"
         )
     }
-    texts = {number: text for number, (text, _public_id) in statements.items()}
     report = _with_texts(report, statements)
     version = stored.computed_at.isoformat() if stored and stored.computed_at else ""
-    view = ResultsView(
+    return ResultsView(
         dialogue=dialogue,
         report=report,
-        texts=texts,
         version=version,
         pending=bool(stored is None or stored.dirty or not report),
         computed_at=stored.computed_at if stored else None,
     )
-    view.statements = report.get("statements", [])
-    return view
 
 
 def _with_texts(report: dict, statements: dict[int, tuple[str, object]]) -> dict:
@@ -323,7 +311,7 @@ def _with_texts(report: dict, statements: dict[int, tuple[str, object]]) -> dict
     return report
 
 
-__all__ = ["HIDDEN", "Inputs", "ResultsView", "build_report", "results_view"]
+__all__ = ["Inputs", "ResultsView", "build_report", "results_view"]
 
 
 MAP_SIZE = 300

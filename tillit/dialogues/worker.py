@@ -65,7 +65,6 @@ def load_matrix(dialogue: Dialogue) -> tuple[opinion.VoteMatrix, reporting.Input
     index_of = {pk: index for index, pk in enumerate(group_ids)}
     inputs = reporting.Inputs(
         statement_numbers=[row[1] for row in statements],
-        statement_status=[row[2] for row in statements],
         statement_shown=[not flag for flag in excluded.tolist()],
         participant_actor_groups=[index_of.get(row[1], -1) for row in participants],
         actor_group_names=[names[pk] for pk in group_ids],

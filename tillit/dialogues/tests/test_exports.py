@@ -134,16 +134,13 @@ def _english():
 
 def results(dialogue: Dialogue, report: dict | None = None) -> ResultsView:
     report = copy.deepcopy(REPORT if report is None else report)
-    view = ResultsView(
+    return ResultsView(
         dialogue=dialogue,
         report=report,
-        texts={row["statement"]: row["text"] for row in report.get("statements", [])},
         version="v1",
         pending=False,
         computed_at=timezone.now(),
     )
-    view.statements = report.get("statements", [])
-    return view
 
 
 def not_enough() -> dict:
