@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "tillit.privacy",
     "tillit.workshops",
     "tillit.dialogues",
+    "tillit.barometer",
 ]
 
 MIDDLEWARE = [

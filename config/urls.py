@@ -12,6 +12,7 @@ urlpatterns = [
     path("o/", include("tillit.organisations.urls")),
     path("", include("tillit.workshops.urls")),
     path("", include("tillit.dialogues.urls")),
+    path("", include("tillit.barometer.urls")),
 ]
 
 handler400 = "tillit.core.views.bad_request"

@@ -1,0 +1,258 @@
+"""Styrningsbarometern: a survey of how trust-based the governance is.
+
+An organisation's *instrument* is a versioned list of items (statements on a five-point scale with
+"vet ej", and open questions). A *round* asks one frozen instrument version of a population that is
+snapshotted when the round opens. People answer through a personal *invitation* (a one-time token sent
+by e-mail) or through the round's open link, where they choose their unit.
+
+What is stored of an answer is deliberately little: a `Response` knows its round and the respondent's
+unit, level and actor group, and nothing else: no person, token, session, address, browser, sequential
+id or time. Whether someone has answered lives apart, on their `Invitation`, and is written in the same
+transaction as the response. `tests/test_schema.py` fails if an answer table gains a column that could
+link it to a person or a moment.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
+
+SCALE_MIN = 1
+SCALE_MAX = 5
+OPEN_ANSWER_MAX_LENGTH = 2000
+
+
+class Theme(models.TextChoices):
+    """What an item measures: one of the seven principles, the capability to help, or the preconditions."""
+
+    TRUST = "trust", _("Trust")
+    SERVICE_USER_FOCUS = "service_user_focus", _("Service-user focus")
+    OPENNESS = "openness", _("Openness")
+    DELEGATION = "delegation", _("Delegation and room for action")
+    SUPPORT = "support", _("Support")
+    COLLABORATION = "collaboration", _("Collaboration and the whole")
+    KNOWLEDGE = "knowledge", _("Knowledge")
+    CAPABILITY = "capability", _("Can, want to and dare to")
+    PRECONDITIONS = "preconditions", _("Preconditions")
+    GOOD_MEETING = "good_meeting", _("The good meeting")
+
+
+PRINCIPLES = (
+    Theme.TRUST,
+    Theme.SERVICE_USER_FOCUS,
+    Theme.OPENNESS,
+    Theme.DELEGATION,
+    Theme.SUPPORT,
+    Theme.COLLABORATION,
+    Theme.KNOWLEDGE,
+)
+
+
+class Instrument(models.Model):
+    """One version of an organisation's questionnaire. Frozen (read-only) once a round has opened with it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="barometer_instruments")
+    version = models.PositiveSmallIntegerField(_("version"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    frozen_at = models.DateTimeField(_("frozen"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+        ordering = ["organisation", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "version"], name="one_instrument_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} v{self.version}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
+
+
+class Item(models.Model):
+    class Kind(models.TextChoices):
+        SCALE = "scale", _("Statement on a five-point scale")
+        OPEN = "open", _("Open question")
+
+    class Origin(models.TextChoices):
+        BANK = "bank", _("Tillit's item bank")
+        VALIDATED = "validated", _("Validated block")
+        OWN = "own", _("The organisation's own")
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="items")
+    # Stable across versions, so rounds on different versions can be compared item by item.
+    code = models.SlugField(_("code"), max_length=40)
+    theme = models.CharField(_("theme"), max_length=30, choices=Theme)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.SCALE)
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin, default=Origin.OWN)
+    text_sv = models.CharField(_("text in Swedish"), max_length=300)
+    text_en = models.CharField(_("text in English"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    reference_share = models.DecimalField(
+        _("national reference (% agreeing)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    reference_source = models.CharField(_("source of the reference"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        ordering = ["instrument", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "code"], name="item_code_unique_in_instrument"),
+            models.CheckConstraint(
+                condition=Q(reference_share__isnull=True) | Q(reference_share__gte=0, reference_share__lte=100),
+                name="item_reference_share_is_a_percentage",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The item in the reader's language, Swedish when no English text was written."""
+        if (get_language() or "sv").startswith("en") and self.text_en:
+            return self.text_en
+        return self.text_sv
+
+    @property
+    def is_scale(self) -> bool:
+        return self.kind == self.Kind.SCALE
+
+
+class RoundQuerySet(models.QuerySet["Round"]):
+    def in_organisation(self, organisation: Organisation) -> RoundQuerySet:
+        return self.filter(organisation=organisation)
+
+
+class Round(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="barometer_rounds")
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="rounds")
+    name = models.CharField(_("name"), max_length=150)
+    opens_on = models.DateField(_("opens"))
+    closes_on = models.DateField(_("closes"))
+    live_results = models.BooleanField(
+        _("show results while the round is open"),
+        default=False,
+        help_text=_("Off by default: results that change while answers come in let a reader watch them arrive."),
+    )
+    # A secret part of the open link, so only those given the link can answer through it.
+    open_key = models.CharField(max_length=43, unique=True, editable=False)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("barometer round")
+        verbose_name_plural = _("barometer rounds")
+        ordering = ["-opens_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")), name="round_closes_after_it_opens"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_launched(self) -> bool:
+        return self.opened_at is not None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None or (self.is_launched and timezone.localdate() > self.closes_on)
+
+    @property
+    def accepts_answers(self) -> bool:
+        return self.is_launched and not self.is_closed and timezone.localdate() >= self.opens_on
+
+    @property
+    def results_open(self) -> bool:
+        return self.is_closed or (self.is_launched and self.live_results)
+
+
+class PopulationCount(models.Model):
+    """How many members a unit, level and actor group had when the round opened: the base of response rates."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="population")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, related_name="+")
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, null=True, related_name="+")
+    actor_group = models.ForeignKey(ActorGroup, on_delete=models.PROTECT, null=True, related_name="+")
+    count = models.PositiveIntegerField()
+
+
+class Invitation(models.Model):
+    """A personal, one-time link to a round. Holds "has answered"; never the answers."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations")
+    membership = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True)  # SHA-256 of the token in the link
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, related_name="+")
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, null=True, related_name="+")
+    actor_group = models.ForeignKey(ActorGroup, on_delete=models.PROTECT, null=True, related_name="+")
+    answered = models.BooleanField(default=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "membership"], name="one_invitation_per_member_and_round"),
+        ]
+
+
+class Response(models.Model):
+    """One respondent's answers. Random id, no person, no token, no time: see the module docstring."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, related_name="+")
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, null=True, related_name="+")
+    actor_group = models.ForeignKey(ActorGroup, on_delete=models.PROTECT, null=True, related_name="+")
+
+
+class Answer(models.Model):
+    """One scale answer. `value` is 1–5, or empty for "vet ej" (don't know)."""
+
+    pk = models.CompositePrimaryKey("response", "item")
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    value = models.PositiveSmallIntegerField(
+        null=True, validators=[MinValueValidator(SCALE_MIN), MaxValueValidator(SCALE_MAX)]
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=SCALE_MIN, value__lte=SCALE_MAX),
+                name="answer_value_on_the_scale",
+            ),
+        ]
+
+
+class OpenAnswer(models.Model):
+    pk = models.CompositePrimaryKey("response", "item")
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="open_answers")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=OPEN_ANSWER_MAX_LENGTH)

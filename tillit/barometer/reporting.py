@@ -1,0 +1,262 @@
+"""The barometer's report: every figure of a round for the organisation, every unit (with everything below
+it), every level and every actor group, with the anonymity rules applied once, for all of them together.
+
+`round_report` reads the answers with two aggregate queries and builds a `RoundReport`. Suppression goes
+through `tillit.privacy.breakdowns`: each measure (the respondent count and every item) is disclosed on its own
+counts, over the unit tree and the two flat dimensions, level and actor group. A principle's index is the mean
+of its items' indices and is shown only where all of them are. Pages, fragments and exports read the report;
+none of them touches the answers.
+
+Closed rounds cannot change, so their report is kept in the cache.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.core.cache import cache
+from django.db.models import Count
+
+from tillit.barometer.models import PRINCIPLES, Answer, Item, OpenAnswer, PopulationCount, Response, Round, Theme
+from tillit.organisations.models import Unit
+from tillit.privacy.breakdowns import Disclosure, Population
+from tillit.privacy.suppression import HIDDEN, Hidden
+
+CACHE_VERSION = 1
+VALUES = 6  # columns of a distribution: 1–5, then "vet ej"
+DONT_KNOW_COLUMN = 5
+
+TOTAL = ("total",)
+
+
+def unit_cell(unit_id: int) -> tuple[str, int]:
+    return ("unit", unit_id)
+
+
+def level_cell(level_id: int | None) -> tuple[str, int | None]:
+    return ("level", level_id)
+
+
+def group_cell(actor_group_id: int | None) -> tuple[str, int | None]:
+    return ("group", actor_group_id)
+
+
+@dataclass(frozen=True)
+class ItemFigures:
+    index: float | Hidden  # 0–100: the mean answer, 1 → 0 and 5 → 100, "vet ej" left out
+    agree: float | Hidden  # % answering 4 or 5 of those who took a position
+    answers: int | Hidden  # how many took a position (1–5)
+    distribution: tuple[float, ...] | Hidden  # % per 1–5 and "vet ej", of all who answered the item
+
+
+@dataclass
+class CellFigures:
+    respondents: int | Hidden
+    population: int | None
+    items: dict[int, ItemFigures] = field(default_factory=dict)
+    principles: dict[str, float | Hidden] = field(default_factory=dict)
+
+    @property
+    def shown(self) -> bool:
+        return not isinstance(self.respondents, Hidden)
+
+    @property
+    def response_rate(self) -> float | Hidden:
+        if isinstance(self.respondents, Hidden) or not self.population:
+            return HIDDEN
+        return 100 * self.respondents / self.population
+
+
+@dataclass
+class RoundReport:
+    round_id: int
+    k: int
+    items: list[Item]
+    cells: dict[tuple, CellFigures]
+    # Units whose respondent total is shown: free text may be read there, in unfiltered views only.
+    text_units: frozenset[int]
+    text_total: bool
+
+    def cell(self, key: tuple) -> CellFigures:
+        return self.cells.get(key) or CellFigures(HIDDEN, None)
+
+    @property
+    def scale_items(self) -> list[Item]:
+        return [item for item in self.items if item.is_scale]
+
+    def principle_themes(self) -> list[str]:
+        present = {item.theme for item in self.scale_items}
+        return [theme for theme in (*PRINCIPLES, Theme.CAPABILITY, Theme.PRECONDITIONS) if theme in present]
+
+
+def round_report(round: Round) -> RoundReport:
+    """The report of `round`, from the cache when the round is closed."""
+    if not round.is_closed:
+        return build_report(round)
+    key = f"barometer-report:{CACHE_VERSION}:{round.pk}:{round.organisation.anonymity_threshold}"
+    report = cache.get(key)
+    if report is None:
+        report = build_report(round)
+        cache.set(key, report, timeout=None)
+    return report
+
+
+def build_report(round: Round) -> RoundReport:
+    k = round.organisation.anonymity_threshold
+    items = list(round.instrument.items.all())
+    scale_items = [item for item in items if item.is_scale]
+    column_of = {item.pk: position for position, item in enumerate(scale_items)}
+    respondents, counts = _load(round, column_of)
+    parents = dict(Unit.objects.filter(organisation=round.organisation).values_list("pk", "parent_id"))
+    population = _population(round)
+    cells: dict[tuple, CellFigures] = {}
+    if not respondents:
+        return RoundReport(round.pk, k, items, cells, frozenset(), False)
+    atoms = list(respondents)
+    structure = Population(parents, atoms)
+    respondent_sizes = np.array([respondents[atom] for atom in atoms])
+    shown = structure.disclose(respondent_sizes, k=k)
+    total, units, flat = structure.totals(respondent_sizes)
+    for key, size, visible in _cells(shown, total, units, flat):
+        cells[key] = CellFigures(int(size[0]) if visible else HIDDEN, population.get(key))
+    # counts: atoms × items × 6 values.
+    matrix = np.array([counts[atom] for atom in atoms])
+    for item in scale_items:
+        column = column_of[item.pk]
+        distribution = matrix[:, column, :]
+        answers = distribution[:, :DONT_KNOW_COLUMN].sum(axis=1)
+        visible_cells = structure.disclose(answers, k=k)
+        total_d, units_d, flat_d = structure.totals(distribution)
+        for key, sums, visible in _cells(visible_cells, total_d, units_d, flat_d):
+            figures = cells.get(key)
+            if figures is None:
+                continue
+            figures.items[item.pk] = _item_figures(sums) if visible and figures.shown else _HIDDEN_ITEM
+    themes = defaultdict(list)
+    for item in scale_items:
+        themes[item.theme].append(item.pk)
+    for figures in cells.values():
+        for theme, item_ids in themes.items():
+            indices = [figures.items.get(item_id, _HIDDEN_ITEM).index for item_id in item_ids]
+            figures.principles[theme] = (
+                HIDDEN if any(isinstance(index, Hidden) for index in indices) else float(np.mean(indices))
+            )
+    text_units = frozenset(unit for unit in shown.units)
+    return RoundReport(round.pk, k, items, cells, text_units, shown.total)
+
+
+_HIDDEN_ITEM = ItemFigures(HIDDEN, HIDDEN, HIDDEN, HIDDEN)
+
+
+def _item_figures(sums: np.ndarray) -> ItemFigures:
+    positions = sums[:DONT_KNOW_COLUMN]
+    answers = int(positions.sum())
+    everyone = float(sums.sum())
+    mean = float((positions * np.arange(1, 6)).sum() / answers)
+    return ItemFigures(
+        index=(mean - 1) / 4 * 100,
+        agree=float(100 * positions[3:].sum() / answers),
+        answers=answers,
+        distribution=tuple(float(100 * value / everyone) for value in sums),
+    )
+
+
+def _cells(disclosure: Disclosure, total: np.ndarray, units: dict, flat: list[dict]):
+    yield TOTAL, total, disclosure.total
+    for unit, sums in units.items():
+        yield unit_cell(unit), sums, disclosure.shows_unit(unit)
+    for value, sums in flat[0].items():
+        yield level_cell(value), sums, disclosure.shows(0, value)
+    for value, sums in flat[1].items():
+        yield group_cell(value), sums, disclosure.shows(1, value)
+
+
+def _load(round: Round, column_of: dict[int, int]) -> tuple[dict[tuple, int], dict[tuple, np.ndarray]]:
+    """Respondents per atom (unit, level, actor group), and per atom an items × values array of answer counts."""
+    respondents: dict[tuple, int] = {}
+    for unit, level, group, count in (
+        Response.objects.filter(round=round)
+        .values_list("unit_id", "level_id", "actor_group_id")
+        .order_by()
+        .annotate(count=Count("pk"))
+    ):
+        respondents[(unit, level, group)] = count
+    counts: dict[tuple, np.ndarray] = {atom: np.zeros((len(column_of), VALUES)) for atom in respondents}
+    rows = (
+        Answer.objects.filter(response__round=round)
+        .values_list("response__unit_id", "response__level_id", "response__actor_group_id", "item_id", "value")
+        .order_by()
+        .annotate(count=Count("item_id"))
+    )
+    for unit, level, group, item_id, value, count in rows:
+        column = column_of.get(item_id)
+        if column is None:
+            continue
+        counts[(unit, level, group)][column, DONT_KNOW_COLUMN if value is None else value - 1] += count
+    return respondents, counts
+
+
+def _population(round: Round) -> dict[tuple, int]:
+    """The snapshot at opening, summed to the same cells as the report."""
+    rows = list(
+        PopulationCount.objects.filter(round=round).values_list("unit_id", "level_id", "actor_group_id", "count")
+    )
+    parents = dict(Unit.objects.filter(organisation=round.organisation).values_list("pk", "parent_id"))
+    result: dict[tuple, int] = defaultdict(int)
+    for unit, level, group, count in rows:
+        result[TOTAL] += count
+        result[level_cell(level)] += count
+        result[group_cell(group)] += count
+        while unit is not None:
+            result[unit_cell(unit)] += count
+            unit = parents.get(unit)
+    return dict(result)
+
+
+def open_answers(round: Round, report: RoundReport, unit_id: int | None = None) -> dict[int, list[str]] | Hidden:
+    """Free text of the whole organisation (`unit_id` None) or of a unit with everything below it, where that
+    group is shown. Only unfiltered views come here, never a level or an actor group. Texts come in a fixed,
+    meaningless order (alphabetical), never in the order they were written.
+    """
+    answers = OpenAnswer.objects.filter(response__round=round)
+    if unit_id is None:
+        if not report.text_total:
+            return HIDDEN
+    else:
+        if unit_id not in report.text_units:
+            return HIDDEN
+        parents = dict(Unit.objects.filter(organisation_id=round.organisation_id).values_list("pk", "parent_id"))
+        answers = answers.filter(response__unit_id__in=subtree(unit_id, parents))
+    texts: dict[int, list[str]] = defaultdict(list)
+    for item_id, text in answers.values_list("item_id", "text"):
+        texts[item_id].append(text)
+    return {item_id: sorted(values, key=str.casefold) for item_id, values in texts.items()}
+
+
+def subtree(unit_id: int, parents: dict[Hashable, Hashable | None]) -> set[int]:
+    children: dict[Hashable, list] = defaultdict(list)
+    for child, parent in parents.items():
+        children[parent].append(child)
+    found, queue = {unit_id}, [unit_id]
+    for node in queue:
+        for child in children[node]:
+            if child not in found:
+                found.add(child)
+                queue.append(child)
+    return found
+
+
+def previous_round(round: Round) -> Round | None:
+    """The organisation's last closed round before this one, for the trend."""
+    candidates = (
+        Round.objects.filter(
+            organisation_id=round.organisation_id, opened_at__isnull=False, opens_on__lt=round.opens_on
+        )
+        .exclude(pk=round.pk)
+        .select_related("organisation", "instrument")
+        .order_by("-opens_on", "-pk")
+    )
+    return next((candidate for candidate in candidates if candidate.is_closed), None)
