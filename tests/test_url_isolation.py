@@ -17,6 +17,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from tillit.accounts.models import User
+from tillit.barometer import actions as barometer_actions
+from tillit.barometer.models import Instrument, Invitation, Response, Round
+from tillit.barometer.models import Item as BarometerItem
 from tillit.dialogues import actions as dialogue_actions
 from tillit.dialogues import worker as dialogue_worker
 from tillit.dialogues.models import Dialogue, DialogueParticipant, Flag, Statement, Vote
@@ -107,6 +110,29 @@ ACCESS: dict[str, Access] = {
     "dialogues:results": Access(MEMBER, ("GET",)),
     "dialogues:results_csv": Access(MEMBER, ("GET",)),
     "dialogues:results_pdf": Access(MEMBER, ("GET",)),
+    # Barometer: the answering pages need a link, not an account (tested in tillit/barometer/tests).
+    "barometer:list": Access(MEMBER, ("GET",)),
+    "barometer:create": Access(FACILITATOR),
+    "barometer:instrument": Access(MEMBER, ("GET",)),
+    "barometer:add_item": Access(FACILITATOR, ("POST",)),
+    "barometer:add_block": Access(FACILITATOR, ("POST",)),
+    "barometer:remove_item": Access(FACILITATOR),
+    "barometer:round": Access(FACILITATOR, ("GET",)),
+    "barometer:edit": Access(FACILITATOR),
+    "barometer:launch": Access(FACILITATOR),
+    "barometer:close": Access(FACILITATOR),
+    "barometer:remind": Access(FACILITATOR),
+    "barometer:respond": Access(PUBLIC),
+    "barometer:respond_open": Access(PUBLIC),
+    "barometer:thanks": Access(PUBLIC, ("GET",)),
+    # Results: process leaders, and managers for their own units (tillit/barometer/tests/test_report_views.py).
+    "barometer:report": Access(FACILITATOR, ("GET",)),
+    "barometer:report_unit": Access(FACILITATOR, ("GET",)),
+    "barometer:report_level": Access(FACILITATOR, ("GET",)),
+    "barometer:report_group": Access(FACILITATOR, ("GET",)),
+    "barometer:export_csv": Access(FACILITATOR, ("GET",)),
+    "barometer:export_xlsx": Access(FACILITATOR, ("GET",)),
+    "barometer:codebook": Access(FACILITATOR, ("GET",)),
 }
 
 ORGANISATION_SCOPED = {MEMBER, FACILITATOR, ADMIN}
@@ -138,7 +164,12 @@ def kwargs_for(name: str, organisation: Organisation) -> dict[str, object]:
     pattern = dict(named_patterns())[name]
     kwargs: dict[str, object] = {}
     for argument in pattern.pattern.regex.groupindex:
-        kwargs[argument] = OBJECT_IN[argument](organisation)
+        if name.startswith("barometer:") and argument == "item":
+            kwargs[argument] = (
+                BarometerItem.objects.filter(instrument__organisation=organisation).order_by("pk").first().pk
+            )
+        else:
+            kwargs[argument] = OBJECT_IN[argument](organisation)
     return kwargs
 
 
@@ -152,6 +183,8 @@ OBJECT_IN: dict[str, Callable[[Organisation], object]] = {
     "item": lambda org: Item.objects.filter(workshop__organisation=org).order_by("pk").first().public_id,
     "dialogue": lambda org: Dialogue.objects.filter(organisation=org).order_by("pk").first().public_id,
     "statement": lambda org: Statement.objects.filter(dialogue__organisation=org).order_by("pk").first().public_id,
+    "group": lambda org: ActorGroup.objects.filter(organisation=org).order_by("pk").first().public_id,
+    "round": lambda org: Round.objects.filter(organisation=org).order_by("pk").first().public_id,
 }
 
 
@@ -177,6 +210,11 @@ def snapshot() -> tuple[int, ...]:
         DialogueParticipant.objects.count(),
         tuple(Vote.objects.order_by("pk").values_list("value", flat=True)),
         Flag.objects.count(),
+        tuple(Round.objects.order_by("pk").values_list("name", "opened_at", "closed_at")),
+        tuple(Instrument.objects.order_by("pk").values_list("version", "frozen_at")),
+        BarometerItem.objects.count(),
+        Invitation.objects.filter(answered=True).count(),
+        Response.objects.count(),
     )
 
 
@@ -229,6 +267,29 @@ def dialogue_in(organisation: Organisation, leader: Membership, participant: Mem
     dialogue_worker.analyse_dialogue(dialogue)
 
 
+def barometer_round_in(organisation: Organisation, respondents: Unit) -> None:
+    """A closed round with enough answers that its results show."""
+    today = timezone.localdate()
+    round = barometer_actions.create_round(
+        organisation=organisation,
+        name="Barometern",
+        opens_on=today - datetime.timedelta(days=14),
+        closes_on=today + datetime.timedelta(days=1),
+    )
+    barometer_actions.launch_round(round=round, site_url="http://testserver")
+    round.refresh_from_db()
+    item = round.instrument.items.filter(kind="scale").first()
+    for _ in range(6):
+        barometer_actions.answer_openly(
+            round=round,
+            unit=respondents,
+            level=None,
+            actor_group=None,
+            answers=barometer_actions.Answers({item.pk: 4}, {}),
+        )
+    barometer_actions.close_round(round=round)
+
+
 @pytest.fixture
 def everyone(organisation, other_organisation, org_admin, facilitator, employee, outsider, make_member):
     # A second member in the other organisation, so every kind of id exists there.
@@ -237,6 +298,8 @@ def everyone(organisation, other_organisation, org_admin, facilitator, employee,
     workshop_in(other_organisation, outsider.memberships.get(), colleague)
     dialogue_in(organisation, org_admin.memberships.get(), employee.memberships.get())
     dialogue_in(other_organisation, outsider.memberships.get(), colleague)
+    barometer_round_in(organisation, Unit.objects.filter(organisation=organisation).order_by("pk").first())
+    barometer_round_in(other_organisation, Unit.objects.filter(organisation=other_organisation).order_by("pk").first())
     return {"org_admin": org_admin, "facilitator": facilitator, "employee": employee, "outsider": outsider}
 
 

@@ -2,9 +2,12 @@
 it), every level and every actor group, with the anonymity rules applied once, for all of them together.
 
 `round_report` reads the answers with two aggregate queries and builds a `RoundReport`. Suppression goes
-through `tillit.privacy.breakdowns`: each measure (the respondent count and every item) is disclosed on its own
-counts, over the unit tree and the two flat dimensions, level and actor group. A principle's index is the mean
-of its items' indices and is shown only where all of them are. Pages, fragments and exports read the report;
+through `tillit.privacy.breakdowns`, once, on the respondent counts over the unit tree and the two flat
+dimensions, level and actor group: a group is shown with all its figures or not at all. The group is the people
+who responded; someone who answered "vet ej" or skipped an item stays in it, so every figure of a shown group
+comes from at least k respondents, and every figure a reader could compute by combining shown groups comes from a
+group of at least k respondents too (the engine guarantees this for the counts, and every figure here is a sum
+over the same groups). A principle's index is the mean of its items' indices. Pages, fragments and exports read the report;
 none of them touches the answers.
 
 Closed rounds cannot change, so their report is kept in the cache.
@@ -105,16 +108,37 @@ def round_report(round: Round) -> RoundReport:
 
 
 def build_report(round: Round) -> RoundReport:
-    k = round.organisation.anonymity_threshold
     items = list(round.instrument.items.all())
-    scale_items = [item for item in items if item.is_scale]
-    column_of = {item.pk: position for position, item in enumerate(scale_items)}
+    column_of = {item.pk: position for position, item in enumerate(item for item in items if item.is_scale)}
     respondents, counts = _load(round, column_of)
-    parents = dict(Unit.objects.filter(organisation=round.organisation).values_list("pk", "parent_id"))
-    population = _population(round)
+    parents = dict(Unit.objects.filter(organisation_id=round.organisation_id).values_list("pk", "parent_id"))
+    return assemble(
+        round_id=round.pk,
+        k=round.organisation.anonymity_threshold,
+        items=items,
+        parents=parents,
+        respondents=respondents,
+        counts=counts,
+        population=_population(round),
+    )
+
+
+def assemble(
+    *,
+    round_id: int,
+    k: int,
+    items: list[Item],
+    parents: dict[int, int | None],
+    respondents: dict[tuple, int],
+    counts: dict[tuple, np.ndarray],
+    population: dict[tuple, int],
+) -> RoundReport:
+    """The report from the aggregated answers: `respondents` per atom (unit, level, actor group) and, per atom, an
+    array of answer counts (scale items in order × the values 1–5 and "vet ej"). Pure: no database."""
+    scale_items = [item for item in items if item.is_scale]
     cells: dict[tuple, CellFigures] = {}
     if not respondents:
-        return RoundReport(round.pk, k, items, cells, frozenset(), False)
+        return RoundReport(round_id, k, items, cells, frozenset(), False)
     atoms = list(respondents)
     structure = Population(parents, atoms)
     respondent_sizes = np.array([respondents[atom] for atom in atoms])
@@ -122,30 +146,24 @@ def build_report(round: Round) -> RoundReport:
     total, units, flat = structure.totals(respondent_sizes)
     for key, size, visible in _cells(shown, total, units, flat):
         cells[key] = CellFigures(int(size[0]) if visible else HIDDEN, population.get(key))
-    # counts: atoms × items × 6 values.
-    matrix = np.array([counts[atom] for atom in atoms])
-    for item in scale_items:
-        column = column_of[item.pk]
-        distribution = matrix[:, column, :]
-        answers = distribution[:, :DONT_KNOW_COLUMN].sum(axis=1)
-        visible_cells = structure.disclose(answers, k=k)
-        total_d, units_d, flat_d = structure.totals(distribution)
-        for key, sums, visible in _cells(visible_cells, total_d, units_d, flat_d):
-            figures = cells.get(key)
-            if figures is None:
-                continue
-            figures.items[item.pk] = _item_figures(sums) if visible and figures.shown else _HIDDEN_ITEM
+    matrix = np.array([counts[atom] for atom in atoms]).reshape(len(atoms), len(scale_items) * VALUES)
+    total_d, units_d, flat_d = structure.totals(matrix)
+    for key, sums, visible in _cells(shown, total_d, units_d, flat_d):
+        per_item = sums.reshape(len(scale_items), VALUES)
+        cells[key].items = {
+            item.pk: _item_figures(per_item[column]) if visible else _HIDDEN_ITEM
+            for column, item in enumerate(scale_items)
+        }
     themes = defaultdict(list)
     for item in scale_items:
         themes[item.theme].append(item.pk)
     for figures in cells.values():
         for theme, item_ids in themes.items():
-            indices = [figures.items.get(item_id, _HIDDEN_ITEM).index for item_id in item_ids]
+            indices = [figures.items[item_id].index for item_id in item_ids]
             figures.principles[theme] = (
                 HIDDEN if any(isinstance(index, Hidden) for index in indices) else float(np.mean(indices))
             )
-    text_units = frozenset(unit for unit in shown.units)
-    return RoundReport(round.pk, k, items, cells, text_units, shown.total)
+    return RoundReport(round_id, k, items, cells, frozenset(shown.units), shown.total)
 
 
 _HIDDEN_ITEM = ItemFigures(HIDDEN, HIDDEN, HIDDEN, HIDDEN)
@@ -155,6 +173,10 @@ def _item_figures(sums: np.ndarray) -> ItemFigures:
     positions = sums[:DONT_KNOW_COLUMN]
     answers = int(positions.sum())
     everyone = float(sums.sum())
+    if answers == 0:  # nobody took a position: there is no index to give
+        return ItemFigures(
+            HIDDEN, HIDDEN, 0, tuple(float(100 * value / everyone) for value in sums) if everyone else HIDDEN
+        )
     mean = float((positions * np.arange(1, 6)).sum() / answers)
     return ItemFigures(
         index=(mean - 1) / 4 * 100,
@@ -260,3 +282,38 @@ def previous_round(round: Round) -> Round | None:
         .order_by("-opens_on", "-pk")
     )
     return next((candidate for candidate in candidates if candidate.is_closed), None)
+
+
+# Added for the report pages (report_views.py): pure helpers, no database. -----------------------------------
+
+
+def whole_number(value: float) -> int:
+    """A figure as it is printed: rounded half up to a whole number ("67", "89 %")."""
+    return int(np.floor(value + 0.5))
+
+
+@dataclass(frozen=True)
+class Gap:
+    """The largest difference in one principle's index between the shown groups of a breakdown."""
+
+    high: Hashable
+    high_index: int
+    low: Hashable
+    low_index: int
+
+    @property
+    def size(self) -> int:
+        return self.high_index - self.low_index
+
+
+def largest_gap(indices: dict[Hashable, float | Hidden]) -> Gap | None:
+    """Between which two groups one principle's index differs most, on the whole numbers a reader sees.
+
+    `indices` maps a group (a level, an actor group) to its index, HIDDEN where it is not shown; hidden groups take
+    no part. None when fewer than two groups are shown. Ties go to the group that comes first in `indices`."""
+    shown = [(group, whole_number(index)) for group, index in indices.items() if not isinstance(index, Hidden)]
+    if len(shown) < 2:
+        return None
+    high = max(shown, key=lambda pair: pair[1])
+    low = min(shown, key=lambda pair: pair[1])
+    return Gap(high[0], high[1], low[0], low[1])

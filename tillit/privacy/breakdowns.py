@@ -38,7 +38,7 @@ it.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -158,9 +158,15 @@ class Population:
         node_sizes = self._subtree_sizes(atom_sizes)
         if node_sizes[0] < k:
             return Disclosure(False, frozenset(), tuple(frozenset() for _ in range(self.dimensions)))
-        shown_nodes = self._tree(atom_sizes, node_sizes, k)
-        shown_values = [self._flat(dimension, atom_sizes, k) for dimension in range(self.dimensions)]
+        strict = self._tree(atom_sizes, node_sizes, k, opening=False)
+        opened = self._tree(atom_sizes, node_sizes, k, opening=True)
+        shown_nodes = max(strict, opened, key=lambda nodes: (len(nodes), int(node_sizes[list(nodes)].sum())))
         audit = _Audit(self, atom_sizes, node_sizes, shown_nodes, k)
+        if shown_nodes is not strict and audit.determined([frozenset()] * self.dimensions).small:
+            # Opening did not hold here: fall back to hiding whole subtrees, which is safe by construction.
+            shown_nodes = strict
+            audit = _Audit(self, atom_sizes, node_sizes, shown_nodes, k)
+        shown_values = [self._flat(dimension, atom_sizes, k) for dimension in range(self.dimensions)]
         while True:
             revealed = audit.determined(shown_values)
             if not revealed.small:
@@ -196,23 +202,42 @@ class Population:
             totals[self._parent[node]] += totals[node]
         return totals
 
-    def _tree(self, atom_sizes: np.ndarray, node_sizes: np.ndarray, k: int) -> frozenset[int]:
+    def _tree(self, atom_sizes: np.ndarray, node_sizes: np.ndarray, k: int, *, opening: bool) -> frozenset[int]:
+        """The shown units, top down. Below each shown unit the remainder a reader can compute (the unit minus
+        its shown cells) must be nobody, or at least k people not all inside one child. When it is not, a child
+        with people placed directly on it is *opened* first (`opening`): its own total is hidden, its people
+        join the remainder and its children take its place; only then are whole children hidden, smallest first.
+        """
         own = np.bincount(self._atom_node, weights=atom_sizes, minlength=len(self._parent)).astype(np.int64)
         shown, queue = {0}, [0]
         for node in queue:
-            children = self._children[node]
-            visible = sorted((child for child in children if node_sizes[child] >= k), key=lambda c: (node_sizes[c], c))
-            hidden = [child for child in children if 0 < node_sizes[child] < k]
-            remainder = int(own[node]) + sum(int(node_sizes[child]) for child in hidden)
-            hidden_count = len(hidden)
-            taken = 0
-            while remainder > 0 and (remainder < k or (hidden_count == 1 and own[node] == 0)) and taken < len(visible):
-                remainder += int(node_sizes[visible[taken]])
-                hidden_count += 1
-                taken += 1
-            for child in visible[taken:]:
-                shown.add(child)
-                queue.append(child)
+            remainder = int(own[node])
+            origins: set[int] = set()  # the children of `node` whose subtrees the remainder reaches into
+
+            visible, small, small_origins = _split(((child, child) for child in self._children[node]), node_sizes, k)
+            remainder += small
+            origins |= small_origins
+            while visible and remainder > 0 and (remainder < k or (own[node] == 0 and len(origins) == 1)):
+                openable = [entry for entry in visible if opening and own[entry[0]] > 0 and self._children[entry[0]]]
+                if openable:
+                    cell, origin = max(openable, key=lambda entry: (own[entry[0]], -entry[0]))
+                    visible.remove((cell, origin))
+                    remainder += int(own[cell])
+                    origins.add(origin)
+                    opened, small, small_origins = _split(
+                        ((child, origin) for child in self._children[cell]), node_sizes, k
+                    )
+                    visible += opened
+                    remainder += small
+                    origins |= small_origins
+                else:
+                    cell, origin = min(visible, key=lambda entry: (node_sizes[entry[0]], entry[0]))
+                    visible.remove((cell, origin))
+                    remainder += int(node_sizes[cell])
+                    origins.add(origin)
+            for cell, _origin in visible:
+                shown.add(cell)
+                queue.append(cell)
         return frozenset(shown)
 
     def _flat(self, dimension: int, atom_sizes: np.ndarray, k: int) -> frozenset[int]:
@@ -220,6 +245,20 @@ class Population:
             self._atom_value[:, dimension], weights=atom_sizes, minlength=len(self._values[dimension])
         ).astype(np.int64)
         return shown_groups({value: int(size) for value, size in enumerate(sizes)}, k=k, parent_shown=True)
+
+
+def _split(
+    cells: Iterable[tuple[int, int]], node_sizes: np.ndarray, k: int
+) -> tuple[list[tuple[int, int]], int, set[int]]:
+    """Cells (with the child they lie in) split into those of at least k, and the total and origins of the small."""
+    visible, small, origins = [], 0, set()
+    for cell, origin in cells:
+        if node_sizes[cell] >= k:
+            visible.append((cell, origin))
+        elif node_sizes[cell] > 0:
+            small += int(node_sizes[cell])
+            origins.add(origin)
+    return visible, small, origins
 
 
 class _Audit:

@@ -147,3 +147,21 @@ def test_sizes_must_match_the_atoms(bad):
 def test_a_cycle_is_not_a_tree():
     with pytest.raises(ValueError, match="tree"):
         Population({"a": "b", "b": "a"}, [("a", "x")])
+
+
+def test_a_manager_placed_on_a_department_opens_it_rather_than_hiding_its_teams():
+    # Socialförvaltningen has 2 people of its own; Äldreomsorg 3 of its own above two teams of 6. Hiding the
+    # smallest child would hide Äldreomsorg with both teams; opening it hides only Äldreomsorg's own total.
+    parents = {
+        "soc": None,
+        "aldre": "soc",
+        "team1": "aldre",
+        "team2": "aldre",
+        "ifo": "soc",
+        "ifo1": "ifo",
+        "ifo2": "ifo",
+    }
+    sizes = {"soc": 2, "aldre": 3, "team1": 6, "team2": 6, "ifo": 0, "ifo1": 10, "ifo2": 10}
+    atoms = [(unit, "x") for unit in sizes]
+    disclosure = Population(parents, atoms).disclose(list(sizes.values()), k=5)
+    assert disclosure.units == {"soc", "team1", "team2", "ifo", "ifo1", "ifo2"}

@@ -22,6 +22,7 @@ from django.utils import translation
 from faker import Faker
 
 from tillit.accounts.models import User
+from tillit.barometer.demo import barometer_summary, build_demo_barometer, delete_demo_barometer
 from tillit.dialogues.demo import build_demo_dialogues, dialogue_summary
 from tillit.organisations import actions
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
@@ -317,6 +318,8 @@ def demo_users() -> QuerySet[User]:
 def delete_demo() -> None:
     """Delete the demo organisations, and the demo people who belong nowhere else."""
     organisations = Organisation.objects.filter(slug__in=DEMO_SLUGS)
+    # Barometer answers, population counts and invitations protect their units.
+    delete_demo_barometer(organisations)
     # A decision protects its activity and effect, and a participant its actor group: delete them first.
     Decision.objects.filter(workshop__organisation__in=organisations).delete()
     Workshop.objects.filter(organisation__in=organisations).delete()
@@ -402,6 +405,7 @@ class Command(BaseCommand):
         for organisation in organisations:
             self.stdout.write(self.style.SUCCESS(f"Built {organisation.name}: {summary(organisation)}."))
         self.stdout.write(self.style.SUCCESS(f"Built {dialogue_summary(organisations[0])}"))
+        self.stdout.write(self.style.SUCCESS(f"Built {barometer_summary(organisations[0])}"))
         self.stdout.write(login_instructions())
 
     def build(self) -> list[Organisation]:
@@ -410,4 +414,5 @@ class Command(BaseCommand):
         set_demo_passwords()
         build_demo_workshops(organisations[0], random.Random(SEED))
         build_demo_dialogues(organisations[0], random.Random(SEED))
+        build_demo_barometer(organisations[0], random.Random(SEED))
         return organisations

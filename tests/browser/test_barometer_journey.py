@@ -1,0 +1,114 @@
+"""The barometer in a browser: an employee answers on a phone through their personal link, and a manager reads
+the results of their unit, where a small team is suppressed. Every page and state gets an axe scan."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import Browser, expect
+
+from tillit.barometer import actions
+from tillit.barometer.models import Invitation, Item, Response
+from tillit.organisations import actions as organisation_actions
+from tillit.organisations.models import Unit
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE = {"width": 375, "height": 740}
+
+
+def open_round(organisation):
+    today = timezone.localdate()
+    round = actions.create_round(
+        organisation=organisation,
+        name="Styrningsbarometern hösten 2026",
+        opens_on=today - datetime.timedelta(days=2),
+        closes_on=today + datetime.timedelta(days=14),
+    )
+    actions.launch_round(round=round, site_url="http://testserver")
+    round.refresh_from_db()
+    return round
+
+
+def test_an_employee_answers_on_a_phone(
+    browser: Browser, base_url, assert_accessible, outside_requests, organisation, employee
+):
+    round = open_round(organisation)
+    invitation = Invitation.objects.select_related("round").get(round=round, membership__user=employee)
+    link = base_url + reverse("barometer:respond", args=[round.public_id, actions.invitation_token(invitation)])
+    context = browser.new_context(
+        locale="sv-SE", timezone_id="Europe/Stockholm", viewport=PHONE, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    context.on("request", lambda r: None if r.url.startswith(base_url) else outside_requests.append(r.url))
+
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1, name="Styrningsbarometern hösten 2026")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_accessible(page)
+
+    first, second = Item.objects.filter(instrument=round.instrument, kind=Item.Kind.SCALE).order_by("position")[:2]
+    page.get_by_role("group", name=first.text_sv).get_by_label("Stämmer helt").check()
+    # The second by keyboard: focus the first option, then arrow keys move within the radio group.
+    page.get_by_role("group", name=second.text_sv).get_by_label("Stämmer inte alls").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("group", name=second.text_sv).get_by_role("radio", checked=True)).to_have_value("3")
+    value_question = Item.objects.get(instrument=round.instrument, code="open_value")
+    page.get_by_label(value_question.text_sv).fill("Att få tid att lyssna på brukaren.")
+
+    page.get_by_role("button", name="Spara och fortsätt senare").click()
+    expect(page.get_by_role("group", name=first.text_sv).get_by_label("Stämmer helt")).to_be_checked()
+    assert_accessible(page)
+    assert Response.objects.count() == 0
+
+    page.get_by_role("button", name="Skicka svar").click()
+    expect(page.get_by_role("heading", level=1, name="Tack för dina svar!")).to_be_visible()
+    assert_accessible(page)
+    response = Response.objects.get()
+    assert {answer.value for answer in response.answers.all()} == {5, 3}
+    assert Invitation.objects.get(pk=invitation.pk).answered
+
+    page.goto(link)
+    expect(page.get_by_text("Du har redan svarat")).to_be_visible()
+    assert_accessible(page)
+    context.close()
+    assert outside_requests == []
+
+
+def test_a_manager_reads_their_unit_with_a_small_team_suppressed(
+    page, sign_in, assert_accessible, outside_requests, organisation, home_unit, manager
+):
+    round = open_round(organisation)
+    teams = {
+        name: organisation_actions.create_unit(
+            organisation=organisation, name=name, kind=Unit.Kind.TEAM, parent=home_unit, actor=None
+        )
+        for name in ("Team Öst", "Team Syd", "Team Väst")
+    }
+    item = Item.objects.filter(instrument=round.instrument, kind=Item.Kind.SCALE).first()
+    for name, count in (("Team Öst", 8), ("Team Syd", 7), ("Team Väst", 2)):
+        for number in range(count):
+            actions.answer_openly(
+                round=round,
+                unit=teams[name],
+                level=None,
+                actor_group=None,
+                answers=actions.Answers({item.pk: 1 + number % 5}, {}),
+            )
+    actions.close_round(round=round)
+
+    sign_in(page, manager.email)
+    page.goto(page.url.split("/o/")[0] + reverse("barometer:report", args=[round.public_id]))
+    expect(page.get_by_role("heading", level=1, name="Resultat för Hemtjänst Norr")).to_be_visible()
+    assert_accessible(page)
+    main = page.get_by_role("main")
+    small_team = main.get_by_role("row").filter(has_text="Team Väst")
+    expect(small_team.first).to_contain_text("–")
+    expect(small_team.first).not_to_contain_text("2")
+    expect(main.get_by_role("row").filter(has_text="Team Öst").first).to_contain_text("8")
+    assert outside_requests == []

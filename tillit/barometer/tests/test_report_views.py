@@ -1,0 +1,373 @@
+"""The barometer's results pages: who may read which, what is hidden, and what is never shown."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.shortcuts import resolve_url
+from django.utils import timezone, translation
+
+from tillit.barometer import actions, charts, report_views, reporting
+from tillit.barometer.models import Round, Theme
+from tillit.organisations import actions as organisation_actions
+from tillit.organisations.models import ActorGroup, Level, Organisation, Unit
+from tillit.privacy.suppression import HIDDEN
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "Mer tid hos brukaren"
+
+
+def results_url(round: Round, rest: str = "") -> str:
+    return f"/b/{round.public_id}/results/{rest}"
+
+
+def unit_url(round: Round, unit: Unit) -> str:
+    return results_url(round, f"unit/{unit.public_id}/")
+
+
+def level_url(round: Round, level: Level) -> str:
+    return results_url(round, f"level/{level.public_id}/")
+
+
+def group_url(round: Round, group: ActorGroup) -> str:
+    return results_url(round, f"group/{group.public_id}/")
+
+
+def page(response) -> str:
+    return response.content.decode()
+
+
+def text_of(html: str) -> str:
+    """What a reader sees: the markup without tags and with its whitespace collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def table_row(html: str, label: str) -> str:
+    """The text of the first table row headed by `label`."""
+    for row in re.findall(r"<tr>.*?</tr>", html, flags=re.DOTALL):
+        cells = text_of(row).strip()
+        if cells.startswith(label):
+            return cells
+    raise AssertionError(f"No row for {label!r}")
+
+
+def main(html: str) -> str:
+    """The page's own content, without the layout around it (whose asset names hold digits)."""
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def section(html: str, element_id: str) -> str:
+    start = html.index(f'id="{element_id}"')
+    return html[start : html.index("</section>", start)]
+
+
+@pytest.fixture
+def small_unit(organisation: Organisation, home_unit: Unit) -> Unit:
+    return organisation_actions.create_unit(
+        organisation=organisation, name="Nattpatrullen", kind=Unit.Kind.TEAM, parent=home_unit.parent, actor=None
+    )
+
+
+@pytest.fixture
+def front_line(organisation: Organisation) -> Level:
+    return Level.objects.get(organisation=organisation, rank=5)
+
+
+@pytest.fixture
+def staff(organisation: Organisation) -> ActorGroup:
+    return ActorGroup.objects.get(organisation=organisation, key=ActorGroup.Key.EMPLOYEE)
+
+
+@pytest.fixture
+def closed_round(organisation, home_unit, small_unit, front_line, staff, make_round, add_responses) -> Round:
+    """Eight answers in Hemtjänst Norr and two in its sibling Nattpatrullen: ten in Socialförvaltningen."""
+    round = make_round(organisation)
+    add_responses(round, home_unit, 8, level=front_line, actor_group=staff, mean=4.0, texts={"open_value": TEXT})
+    add_responses(round, small_unit, 2, level=front_line, actor_group=staff, mean=2.0, seed=1)
+    return actions.close_round(round=round)
+
+
+# Who may read what ----------------------------------------------------------------------------------------------
+
+
+def report_urls(round: Round, organisation: Organisation, home_unit: Unit, small_unit: Unit) -> dict[str, str]:
+    return {
+        "organisation": results_url(round),
+        "unit": unit_url(round, home_unit),
+        "sibling": unit_url(round, small_unit),
+        "level": level_url(round, Level.objects.get(organisation=organisation, rank=1)),
+        "group": group_url(round, ActorGroup.objects.get(organisation=organisation, key=ActorGroup.Key.POLITICIAN)),
+    }
+
+
+ALL_PAGES = {"organisation": 200, "unit": 200, "sibling": 200, "level": 200, "group": 200}
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("facilitator", ALL_PAGES),
+        ("org_admin", ALL_PAGES),
+        ("manager", {"organisation": 302, "unit": 200, "sibling": 403, "level": 403, "group": 403}),
+        ("employee", dict.fromkeys(ALL_PAGES, 403)),
+        ("politician", dict.fromkeys(ALL_PAGES, 403)),
+        ("outsider", dict.fromkeys(ALL_PAGES, 404)),
+    ],
+)
+def test_who_may_read_which_results(client, request, organisation, home_unit, small_unit, closed_round, who, expected):
+    client.force_login(request.getfixturevalue(who))
+    urls = report_urls(closed_round, organisation, home_unit, small_unit)
+
+    statuses = {name: client.get(url).status_code for name, url in urls.items()}
+
+    assert statuses == expected
+
+
+def test_a_manager_is_sent_from_the_organisation_to_their_own_unit(client, manager, home_unit, closed_round):
+    client.force_login(manager)
+
+    response = client.get(results_url(closed_round))
+
+    assert response.status_code == 302
+    assert response["Location"] == unit_url(closed_round, home_unit)
+
+
+def test_a_manager_cannot_read_the_unit_above_their_own(client, manager, home_unit, closed_round):
+    client.force_login(manager)
+
+    response = client.get(unit_url(closed_round, home_unit.parent))
+
+    assert response.status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, organisation, home_unit, small_unit, closed_round):
+    for url in report_urls(closed_round, organisation, home_unit, small_unit).values():
+        response = client.get(url)
+
+        assert response.status_code == 302
+        assert response["Location"] == f"{resolve_url('accounts:login')}?next={url}"
+
+
+def test_ids_of_another_organisation_do_not_exist_in_ones_own_round(
+    client, outsider, other_organisation, organisation, home_unit, make_round
+):
+    own_round = make_round(other_organisation, closed=True)
+    client.force_login(outsider)
+    level = Level.objects.get(organisation=organisation, rank=1)
+    group = ActorGroup.objects.get(organisation=organisation, key=ActorGroup.Key.EMPLOYEE)
+
+    assert client.get(results_url(own_round)).status_code == 200
+    assert client.get(unit_url(own_round, home_unit)).status_code == 404
+    assert client.get(level_url(own_round, level)).status_code == 404
+    assert client.get(group_url(own_round, group)).status_code == 404
+
+
+# Before the results open -----------------------------------------------------------------------------------------
+
+
+@time_machine.travel(datetime.datetime(2030, 3, 5, 12, tzinfo=datetime.UTC), tick=False)
+def test_nothing_is_shown_before_the_round_closes(
+    client, facilitator, organisation, home_unit, front_line, staff, make_round, add_responses
+):
+    round = make_round(organisation, name="Barometern")
+    add_responses(round, home_unit, 11, level=front_line, actor_group=staff, texts={"open_value": TEXT})
+    client.force_login(facilitator)
+
+    for url in (results_url(round), unit_url(round, home_unit), level_url(round, front_line), group_url(round, staff)):
+        response = client.get(url)
+        html = main(page(response))
+
+        assert response.status_code == 200
+        assert "Resultaten visas när omgången stänger den 19 mars 2030" in html
+        assert not re.search(r"\b11\b", html)
+        assert TEXT not in html
+        assert "Svarsfrekvens" not in html
+
+
+def test_live_results_are_shown_while_the_round_is_open(
+    client, facilitator, organisation, home_unit, make_round, add_responses
+):
+    round = make_round(organisation, live_results=True)
+    add_responses(round, home_unit, 6)
+    client.force_login(facilitator)
+
+    html = page(client.get(results_url(round)))
+
+    assert "Omgången är fortfarande öppen" in html
+    assert "Tillit" in table_row(html, "Tillit")
+
+
+# Suppression ----------------------------------------------------------------------------------------------------
+
+
+def test_a_small_unit_and_its_sibling_are_dashes_and_their_parent_counts_both(
+    client, facilitator, home_unit, small_unit, closed_round
+):
+    client.force_login(facilitator)
+
+    organisation_page = page(client.get(results_url(closed_round)))
+    parent_page = page(client.get(unit_url(closed_round, home_unit.parent)))
+
+    for html in (organisation_page, parent_page):
+        for name in ("Hemtjänst Norr", "Nattpatrullen"):
+            row = table_row(section(html, "units-title"), name)
+            assert "– för få svar" in row
+            assert not re.search(r"\d", row)
+    assert "10 svarande" in text_of(parent_page.split('class="cards report-summary"')[1].split("</ul>")[0])
+
+
+def test_a_hidden_unit_shows_no_figure_at_all(client, facilitator, home_unit, closed_round):
+    client.force_login(facilitator)
+
+    html = page(client.get(unit_url(closed_round, home_unit)))
+
+    assert "För få har svarat här" in html
+    assert 'id="principles-title"' not in html
+    assert "<svg" not in html
+
+
+# Free text ------------------------------------------------------------------------------------------------------
+
+
+def test_open_answers_are_read_on_the_organisation_and_a_large_enough_unit(
+    client, facilitator, home_unit, closed_round
+):
+    client.force_login(facilitator)
+
+    assert TEXT in page(client.get(results_url(closed_round)))
+    assert TEXT in page(client.get(unit_url(closed_round, home_unit.parent)))
+
+
+def test_open_answers_are_never_on_a_level_or_an_actor_group(client, facilitator, front_line, staff, closed_round):
+    client.force_login(facilitator)
+
+    level_page = page(client.get(level_url(closed_round, front_line)))
+    group_page = page(client.get(group_url(closed_round, staff)))
+
+    for html in (level_page, group_page):
+        assert 'id="principles-title"' in html  # the group is shown ...
+        assert TEXT not in html  # ... but never its free text
+        assert "Svar på de öppna frågorna" not in html
+
+
+def test_open_answers_are_absent_for_a_hidden_unit(client, facilitator, home_unit, closed_round):
+    client.force_login(facilitator)
+
+    html = page(client.get(unit_url(closed_round, home_unit)))
+
+    assert TEXT not in html
+
+
+def test_open_answers_are_paginated(
+    client, monkeypatch, facilitator, organisation, home_unit, make_round, add_responses
+):
+    monkeypatch.setattr(report_views, "OPEN_ANSWERS_PER_PAGE", 4)
+    round = make_round(organisation)
+    for number in range(6):
+        add_responses(round, home_unit, 1, seed=number, texts={"open_value": f"Svar nummer {number:02d}"})
+    round = actions.close_round(round=round)
+    item = round.instrument.items.get(code="open_value")
+    client.force_login(facilitator)
+
+    first = page(client.get(results_url(round)))
+    second = page(client.get(results_url(round), {"question": item.pk, "page": 2}))
+    nonsense = client.get(results_url(round), {"question": "x", "page": "-1"})
+
+    assert "Svar nummer 03" in first
+    assert "Svar nummer 04" not in first
+    assert "Svar nummer 04" in second
+    assert "Svar nummer 00" not in second
+    assert nonsense.status_code == 200
+
+
+# Figures --------------------------------------------------------------------------------------------------------
+
+
+def test_the_trend_shows_the_previous_rounds_index(
+    client, facilitator, organisation, home_unit, make_round, add_responses
+):
+    today = timezone.localdate()
+    earlier = make_round(organisation, name="Barometern våren", opens_on=today - datetime.timedelta(days=90))
+    add_responses(earlier, home_unit, 6, mean=2.0, seed=3)
+    earlier = actions.close_round(round=earlier)
+    round = make_round(organisation, name="Barometern hösten")
+    add_responses(round, home_unit, 6, mean=4.5, seed=4)
+    round = actions.close_round(round=round)
+    before = reporting.whole_number(reporting.round_report(earlier).cell(reporting.TOTAL).principles[Theme.TRUST])
+    now = reporting.whole_number(reporting.round_report(round).cell(reporting.TOTAL).principles[Theme.TRUST])
+    client.force_login(facilitator)
+
+    html = page(client.get(results_url(round)))
+
+    row = table_row(section(html, "trend-title"), "Tillit")
+    assert row.split()[1:4] == [str(before), str(now), f"+{now - before}"]
+
+
+def test_the_gap_between_levels_is_put_in_words(
+    client, facilitator, organisation, home_unit, make_round, add_responses
+):
+    politicians = Level.objects.get(organisation=organisation, rank=1)
+    front_line = Level.objects.get(organisation=organisation, rank=5)
+    round = make_round(organisation)
+    add_responses(round, home_unit, 5, level=politicians, mean=4.8, seed=1)
+    add_responses(round, home_unit, 5, level=front_line, mean=1.5, seed=2)
+    round = actions.close_round(round=round)
+    client.force_login(facilitator)
+
+    html = text_of(page(client.get(results_url(round))))
+
+    assert re.search(
+        r"Störst skillnad: [^,]+, \d+ indexenheter mellan Politisk nivå \(\d+\) och Verksamhetsnära nivå", html
+    )
+
+
+def test_items_with_a_national_reference_are_compared_with_it(
+    client, facilitator, organisation, home_unit, make_round, add_responses
+):
+    actions.add_validated_block(instrument=actions.editable_instrument(organisation), key="statskontoret_2016")
+    round = make_round(organisation)
+    add_responses(round, home_unit, 6, mean=4.0)
+    round = actions.close_round(round=round)
+    client.force_login(facilitator)
+
+    html = page(client.get(results_url(round)))
+
+    assert "Statskontoret" in html
+    assert "89&nbsp;%" in html
+    assert 'id="reference-chart-title"' in html
+
+
+def test_the_organisation_page_reads_a_bounded_number_of_queries(
+    client, facilitator, closed_round, django_assert_max_num_queries
+):
+    client.force_login(facilitator)
+
+    with django_assert_max_num_queries(30):
+        response = client.get(results_url(closed_round))
+
+    assert response.status_code == 200
+
+
+# Charts ---------------------------------------------------------------------------------------------------------
+
+
+def test_a_hidden_point_is_left_out_of_the_charts():
+    radar = charts.radar(["Tillit", "Öppenhet", "Stöd"], [("Nu", [67.4, None, 50.0])])
+    bars = charts.bar_chart([charts.BarRow("Tillit", 67.5), charts.BarRow("Stöd", HIDDEN, reference=89)])
+
+    assert [(point.label, point.value) for point in radar.series[0].points] == [("Tillit", 67), ("Stöd", 50)]
+    assert radar.series[0].polygon == ""  # two points make no polygon
+    assert [bar.value for bar in bars.bars] == [68, None]
+    assert bars.bars[1].reference == 89
+
+
+def test_chart_coordinates_keep_a_decimal_point_in_swedish():
+    with translation.override("sv"):
+        radar = charts.radar(["A", "B", "C"], [("Nu", [12.5, 50, 100])])
+
+    assert "," not in radar.series[0].points[0].x
+    assert re.fullmatch(r"(\d+\.\d,\d+\.\d ?){3}", radar.series[0].polygon + " ")
