@@ -241,6 +241,7 @@ PEOPLE_IMPORT_MAX_ROWS = env_int("PEOPLE_IMPORT_MAX_ROWS", 5000)
 # Per network address and hour, in open dialogues (the address itself is never stored).
 DIALOGUE_JOINS_PER_ADDRESS_PER_HOUR = env_int("DIALOGUE_JOINS_PER_ADDRESS_PER_HOUR", 1000)
 DIALOGUE_STATEMENTS_PER_ADDRESS_PER_HOUR = env_int("DIALOGUE_STATEMENTS_PER_ADDRESS_PER_HOUR", 300)
+BAROMETER_OPEN_ANSWERS_PER_ADDRESS_PER_HOUR = env_int("BAROMETER_OPEN_ANSWERS_PER_ADDRESS_PER_HOUR", 1000)
 
 # A database cache, shared by every app process and kept across restarts: computed workshop
 # results are stored here once and served to everyone (the table is created by a migration).
@@ -255,7 +256,9 @@ CACHES = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Secrets in addresses (a barometer respondent's personal link, a round's open link) never reach the log.
+    "filters": {"hide_link_secrets": {"()": "tillit.core.logging.HideLinkSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["hide_link_secrets"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

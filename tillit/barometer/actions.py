@@ -38,6 +38,8 @@ from tillit.barometer.models import (
     PopulationCount,
     Response,
     Round,
+    pack_scale_answers,
+    scale_item_ids,
 )
 from tillit.core.text import normalise_text
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
@@ -195,6 +197,12 @@ def update_round(
         raise BarometerError(_("The round is closed and can no longer change."))
     if round.is_launched and opens_on != round.opens_on:
         raise BarometerError(_("The round has opened; its opening date can no longer change."))
+    if round.is_launched and live_results and not round.live_results:
+        raise BarometerError(
+            _(
+                "Live results can only be chosen before the round opens: switched on later, they would show answers arrive."
+            )
+        )
     if round.is_launched and closes_on < timezone.localdate():
         raise BarometerError(_("Choose a closing date from today on, or close the round instead."))
     round.name, round.opens_on, round.closes_on, round.live_results = (
@@ -225,7 +233,8 @@ def launch_round(*, round: Round, site_url: str) -> Sent:
         Instrument.objects.filter(pk=instrument.pk, frozen_at__isnull=True).update(frozen_at=timezone.now())
         round.instrument = instrument
         round.opened_at = timezone.now()
-        round.save(update_fields=["instrument", "opened_at"])
+        fix_round_context(round)
+        round.save(update_fields=["instrument", "opened_at", "anonymity_threshold", "unit_parents"])
         members = Membership.objects.filter(organisation=round.organisation, user__is_active=True)
         PopulationCount.objects.bulk_create(
             PopulationCount(
@@ -249,6 +258,15 @@ def launch_round(*, round: Round, site_url: str) -> Sent:
         )
         _store_token_hashes(round)
     return _send(round, Invitation.objects.filter(round=round), site_url=site_url, reminder=False)
+
+
+def fix_round_context(round: Round) -> None:
+    """Fix the threshold and the unit tree the round's results are suppressed with (not saved here)."""
+    round.anonymity_threshold = round.organisation.anonymity_threshold
+    round.unit_parents = {
+        str(unit): parent
+        for unit, parent in Unit.objects.filter(organisation=round.organisation).values_list("pk", "parent_id")
+    }
 
 
 def _store_token_hashes(round: Round) -> None:
@@ -309,6 +327,22 @@ def close_round(*, round: Round) -> Round:
         if round.closed_at is None:
             round.closed_at = timezone.now()
             round.save(update_fields=["closed_at"])
+    return seal_round(round=round)
+
+
+def seal_round(*, round: Round) -> Round:
+    """Once a round has closed: make sure no answer can arrive any more, and rewrite every "has answered" flag.
+
+    Submissions check the round under the same row lock, so after this none is stored. Rewriting the answered
+    invitations in one statement gives them all one new row version: in PostgreSQL a row remembers the
+    transaction that wrote it, and until now each flag shared its transaction with one response.
+    """
+    with transaction.atomic():
+        round = Round.objects.select_for_update().select_related("organisation").get(pk=round.pk)
+        if round.sealed_at is None and round.is_closed:
+            Invitation.objects.filter(round=round, answered=True).update(answered=True)
+            round.sealed_at = timezone.now()
+            round.save(update_fields=["sealed_at"])
     return round
 
 
@@ -379,6 +413,7 @@ def answer_with_invitation(*, round: Round, token: str, answers: Answers) -> Non
         if not Invitation.objects.filter(pk=invitation.pk, answered=False).update(answered=True):
             raise AlreadyAnswered(_("You have already answered this round. Thank you!"))
         _store(round, invitation.unit_id, invitation.level_id, invitation.actor_group_id, answers)
+        _recheck_under_lock(round)
 
 
 def answer_openly(
@@ -393,6 +428,7 @@ def answer_openly(
             raise BarometerError(_("Choose from the organisation's own lists."))
     with transaction.atomic():
         _store(round, unit.pk, level.pk if level else None, actor_group.pk if actor_group else None, answers)
+        _recheck_under_lock(round)
 
 
 def _check_accepts(round: Round) -> None:
@@ -402,10 +438,23 @@ def _check_accepts(round: Round) -> None:
         raise BarometerError(_("The round has closed. Thank you for your interest!"))
 
 
+def _recheck_under_lock(round: Round) -> None:
+    """Check again, holding the round's row until commit, that it still takes answers. Closing takes the same
+    lock, so an answer is either stored before the round closes or not at all. Taken last, the lock is held only
+    for the commit."""
+    _check_accepts(Round.objects.select_for_update().select_related("organisation").get(pk=round.pk))
+
+
 def _store(
     round: Round, unit_id: int | None, level_id: int | None, actor_group_id: int | None, answers: Answers
 ) -> None:
-    response = Response.objects.create(round=round, unit_id=unit_id, level_id=level_id, actor_group_id=actor_group_id)
+    response = Response.objects.create(
+        round=round,
+        unit_id=unit_id,
+        level_id=level_id,
+        actor_group_id=actor_group_id,
+        scale_answers=pack_scale_answers(scale_item_ids(round.instrument), dict(answers.scale)),
+    )
     Answer.objects.bulk_create(
         Answer(response=response, item_id=item_id, value=value) for item_id, value in answers.scale.items()
     )

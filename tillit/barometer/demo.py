@@ -65,6 +65,8 @@ from tillit.barometer.models import (
     Response,
     Round,
     Theme,
+    pack_scale_answers,
+    scale_item_ids,
 )
 from tillit.organisations.models import ActorGroup, Membership, Organisation, Unit
 from tillit.privacy.breakdowns import Population
@@ -361,7 +363,13 @@ def _open(round: Round, plan: Plan) -> None:
     Instrument.objects.filter(pk=round.instrument_id, created_at__gt=opened_at).update(
         created_at=opened_at - datetime.timedelta(days=30)
     )
-    Round.objects.filter(pk=round.pk).update(opened_at=opened_at, created_at=opened_at - datetime.timedelta(days=14))
+    actions.fix_round_context(round)
+    Round.objects.filter(pk=round.pk).update(
+        opened_at=opened_at,
+        created_at=opened_at - datetime.timedelta(days=14),
+        anonymity_threshold=round.anonymity_threshold,
+        unit_parents=round.unit_parents,
+    )
     round.refresh_from_db()
 
 
@@ -475,6 +483,7 @@ def _answer(rng: random.Random, round: Round, plan: Plan, respondents: list[Memb
     }
     tendencies = _tendencies(rng, respondents)
     responses, answers, open_answers = [], [], []
+    scale_ids = scale_item_ids(round.instrument)
     for member in rng.sample(respondents, len(respondents)):  # no trace of the membership order
         group = member.actor_group.key
         response = Response(
@@ -483,6 +492,7 @@ def _answer(rng: random.Random, round: Round, plan: Plan, respondents: list[Memb
         responses.append(response)
         tendency = tendencies[member.pk]
         writes = rng.random() < WRITERS
+        values: dict[int, int | None] = {}
         for item in items:
             if not item.is_scale:
                 texts = unused_texts.get(item.code, {}).get(perspective(group), [])
@@ -497,6 +507,8 @@ def _answer(rng: random.Random, round: Round, plan: Plan, respondents: list[Memb
                 drawn = expected_answer(item, group, plan) + tendency + rng.gauss(0, ANSWER_SPREAD)
                 value = min(SCALE_MAX, max(SCALE_MIN, int(drawn + 0.5)))
             answers.append(Answer(response=response, item=item, value=value))
+            values[item.pk] = value
+        response.scale_answers = pack_scale_answers(scale_ids, values)
     Response.objects.bulk_create(responses, batch_size=500)
     Answer.objects.bulk_create(answers, batch_size=1000)
     OpenAnswer.objects.bulk_create(open_answers, batch_size=500)

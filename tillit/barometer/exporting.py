@@ -216,7 +216,7 @@ def _count(value: Any) -> int | None:
 def codebook_rows(round: Round) -> list[Row]:
     """Every item of the round's questionnaire, every theme, every column of the results and how the figures are
     computed. Holds no results."""
-    k = round.organisation.anonymity_threshold
+    k = round.k
     items = list(round.instrument.items.all())
     rows: list[Row] = [[_("Codebook: %(round)s") % {"round": round.name}], []]
 
@@ -363,7 +363,7 @@ def _open_answers_note() -> str:
 
 
 def about_rows(round: Round, *, whole_organisation: bool) -> list[Row]:
-    k = round.organisation.anonymity_threshold
+    k = round.k
     rows: list[Row] = [
         [_("Round"), round.name],
         [_("Organisation"), round.organisation.name],

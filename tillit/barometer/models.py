@@ -157,6 +157,11 @@ class Round(models.Model):
     open_key = models.CharField(max_length=43, unique=True, editable=False)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Fixed when the round opens, so that a later change of the organisation's threshold or unit tree cannot
+    # make two versions of the same results that, compared, reveal a small group.
+    anonymity_threshold = models.PositiveSmallIntegerField(null=True, blank=True)
+    unit_parents = models.JSONField(default=dict, blank=True)  # unit id (as text) -> parent id or None
+    sealed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -186,6 +191,17 @@ class Round(models.Model):
     @property
     def accepts_answers(self) -> bool:
         return self.is_launched and not self.is_closed and timezone.localdate() >= self.opens_on
+
+    @property
+    def k(self) -> int:
+        """The anonymity threshold of this round: the organisation's when the round opened."""
+        return self.anonymity_threshold or self.organisation.anonymity_threshold
+
+    def parents(self) -> dict[int, int | None]:
+        """The unit tree as it was when the round opened (the current one for a round not yet opened)."""
+        if self.unit_parents:
+            return {int(unit): parent for unit, parent in self.unit_parents.items()}
+        return dict(Unit.objects.filter(organisation_id=self.organisation_id).values_list("pk", "parent_id"))
 
     @property
     def results_open(self) -> bool:
@@ -222,14 +238,37 @@ class Invitation(models.Model):
         ]
 
 
+NOT_ANSWERED = 0  # in `Response.scale_answers`; 1–5 are the scale, DONT_KNOW_BYTE "vet ej"
+DONT_KNOW_BYTE = 6
+
+
 class Response(models.Model):
-    """One respondent's answers. Random id, no person, no token, no time: see the module docstring."""
+    """One respondent's answers. Random id, no person, no token, no time: see the module docstring.
+
+    `scale_answers` repeats the scale answers as one byte per scale item of the round's (frozen) questionnaire, in
+    its order: 0 not answered, 1–5, 6 "vet ej". Reports read it instead of the answer rows: 50,000 short rows
+    instead of 1.75 million. `actions._store` writes both in one transaction; `Answer` stays the readable form.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, related_name="+")
     level = models.ForeignKey(Level, on_delete=models.PROTECT, null=True, related_name="+")
     actor_group = models.ForeignKey(ActorGroup, on_delete=models.PROTECT, null=True, related_name="+")
+    scale_answers = models.BinaryField(default=b"")
+
+
+def pack_scale_answers(scale_item_ids: list[int], values: dict[int, int | None]) -> bytes:
+    """`Response.scale_answers` for answers by item id (None is "vet ej"; a missing item was not answered)."""
+    return bytes(
+        (NOT_ANSWERED if item_id not in values else DONT_KNOW_BYTE if values[item_id] is None else values[item_id])
+        for item_id in scale_item_ids
+    )
+
+
+def scale_item_ids(instrument: Instrument) -> list[int]:
+    """The scale items of a questionnaire in its order: the positions of `Response.scale_answers`."""
+    return [item.pk for item in instrument.items.all() if item.is_scale]
 
 
 class Answer(models.Model):

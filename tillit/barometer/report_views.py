@@ -436,7 +436,7 @@ def render_report(request: HttpRequest, access: RoundAccess, context: dict[str, 
         "round": round,
         "organisation": round.organisation,
         "access": access,
-        "k": round.organisation.anonymity_threshold,
+        "k": round.k,
         "export": access.reads_everything,
         **context,
     }

@@ -21,10 +21,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.core.cache import cache
-from django.db.models import Count
 
-from tillit.barometer.models import PRINCIPLES, Answer, Item, OpenAnswer, PopulationCount, Response, Round, Theme
-from tillit.organisations.models import Unit
+from tillit.barometer.actions import seal_round
+from tillit.barometer.models import (
+    DONT_KNOW_BYTE,
+    PRINCIPLES,
+    Item,
+    OpenAnswer,
+    PopulationCount,
+    Response,
+    Round,
+    Theme,
+)
 from tillit.privacy.breakdowns import Disclosure, Population
 from tillit.privacy.suppression import HIDDEN, Hidden
 
@@ -99,7 +107,9 @@ def round_report(round: Round) -> RoundReport:
     """The report of `round`, from the cache when the round is closed."""
     if not round.is_closed:
         return build_report(round)
-    key = f"barometer-report:{CACHE_VERSION}:{round.pk}:{round.organisation.anonymity_threshold}"
+    if round.sealed_at is None:
+        round = seal_round(round=round)
+    key = f"barometer-report:{CACHE_VERSION}:{round.pk}:{round.k}"
     report = cache.get(key)
     if report is None:
         report = build_report(round)
@@ -109,14 +119,12 @@ def round_report(round: Round) -> RoundReport:
 
 def build_report(round: Round) -> RoundReport:
     items = list(round.instrument.items.all())
-    column_of = {item.pk: position for position, item in enumerate(item for item in items if item.is_scale)}
-    respondents, counts = _load(round, column_of)
-    parents = dict(Unit.objects.filter(organisation_id=round.organisation_id).values_list("pk", "parent_id"))
+    respondents, counts = _load(round, sum(1 for item in items if item.is_scale))
     return assemble(
         round_id=round.pk,
-        k=round.organisation.anonymity_threshold,
+        k=round.k,
         items=items,
-        parents=parents,
+        parents=round.parents(),
         respondents=respondents,
         counts=counts,
         population=_population(round),
@@ -148,42 +156,54 @@ def assemble(
         cells[key] = CellFigures(int(size[0]) if visible else HIDDEN, population.get(key))
     matrix = np.array([counts[atom] for atom in atoms]).reshape(len(atoms), len(scale_items) * VALUES)
     total_d, units_d, flat_d = structure.totals(matrix)
-    for key, sums, visible in _cells(shown, total_d, units_d, flat_d):
-        per_item = sums.reshape(len(scale_items), VALUES)
-        cells[key].items = {
-            item.pk: _item_figures(per_item[column]) if visible else _HIDDEN_ITEM
-            for column, item in enumerate(scale_items)
-        }
-    themes = defaultdict(list)
-    for item in scale_items:
-        themes[item.theme].append(item.pk)
+    visible_cells = [(key, sums) for key, sums, visible in _cells(shown, total_d, units_d, flat_d) if visible]
+    themes = {item.theme for item in scale_items}
     for figures in cells.values():
-        for theme, item_ids in themes.items():
-            indices = [figures.items[item_id].index for item_id in item_ids]
-            figures.principles[theme] = (
-                HIDDEN if any(isinstance(index, Hidden) for index in indices) else float(np.mean(indices))
-            )
+        figures.items = dict.fromkeys((item.pk for item in scale_items), _HIDDEN_ITEM)
+        figures.principles = dict.fromkeys(themes, HIDDEN)
+    if visible_cells and scale_items:
+        _fill_item_figures(cells, visible_cells, scale_items)
     return RoundReport(round_id, k, items, cells, frozenset(shown.units), shown.total)
 
 
 _HIDDEN_ITEM = ItemFigures(HIDDEN, HIDDEN, HIDDEN, HIDDEN)
 
 
-def _item_figures(sums: np.ndarray) -> ItemFigures:
-    positions = sums[:DONT_KNOW_COLUMN]
-    answers = int(positions.sum())
-    everyone = float(sums.sum())
-    if answers == 0:  # nobody took a position: there is no index to give
-        return ItemFigures(
-            HIDDEN, HIDDEN, 0, tuple(float(100 * value / everyone) for value in sums) if everyone else HIDDEN
-        )
-    mean = float((positions * np.arange(1, 6)).sum() / answers)
-    return ItemFigures(
-        index=(mean - 1) / 4 * 100,
-        agree=float(100 * positions[3:].sum() / answers),
-        answers=answers,
-        distribution=tuple(float(100 * value / everyone) for value in sums),
-    )
+def _fill_item_figures(
+    cells: dict[tuple, CellFigures], visible: list[tuple[tuple, np.ndarray]], scale_items: list
+) -> None:
+    """Item figures and principle indices of every shown cell, computed for all of them at once."""
+    sums = np.stack([cell_sums for _key, cell_sums in visible]).reshape(len(visible), len(scale_items), VALUES)
+    positions = sums[:, :, :DONT_KNOW_COLUMN]
+    answers = positions.sum(axis=2)
+    everyone = sums.sum(axis=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        index = ((positions * np.arange(1, 6)).sum(axis=2) / answers - 1) * 25
+        agree = 100 * positions[:, :, 3:].sum(axis=2) / answers
+        distribution = 100 * sums / everyone[:, :, None]
+    themes: dict[str, list[int]] = defaultdict(list)
+    for column, item in enumerate(scale_items):
+        themes[item.theme].append(column)
+    principle = {theme: index[:, columns].mean(axis=1) for theme, columns in themes.items()}  # NaN if any is
+    index_list, agree_list, answer_list = index.tolist(), agree.tolist(), answers.astype(int).tolist()
+    distribution_list, everyone_list = distribution.tolist(), everyone.tolist()
+    for row, (key, _sums) in enumerate(visible):
+        figures = cells[key]
+        for column, item in enumerate(scale_items):
+            if answer_list[row][column]:
+                figures.items[item.pk] = ItemFigures(
+                    index_list[row][column],
+                    agree_list[row][column],
+                    answer_list[row][column],
+                    tuple(distribution_list[row][column]),
+                )
+            else:  # nobody took a position: there is no index to give
+                figures.items[item.pk] = ItemFigures(
+                    HIDDEN, HIDDEN, 0, tuple(distribution_list[row][column]) if everyone_list[row][column] else HIDDEN
+                )
+        for theme, values in principle.items():
+            value = float(values[row])
+            figures.principles[theme] = HIDDEN if value != value else value  # NaN: an item without an index
 
 
 def _cells(disclosure: Disclosure, total: np.ndarray, units: dict, flat: list[dict]):
@@ -196,29 +216,30 @@ def _cells(disclosure: Disclosure, total: np.ndarray, units: dict, flat: list[di
         yield group_cell(value), sums, disclosure.shows(1, value)
 
 
-def _load(round: Round, column_of: dict[int, int]) -> tuple[dict[tuple, int], dict[tuple, np.ndarray]]:
-    """Respondents per atom (unit, level, actor group), and per atom an items × values array of answer counts."""
-    respondents: dict[tuple, int] = {}
-    for unit, level, group, count in (
-        Response.objects.filter(round=round)
-        .values_list("unit_id", "level_id", "actor_group_id")
-        .order_by()
-        .annotate(count=Count("pk"))
-    ):
-        respondents[(unit, level, group)] = count
-    counts: dict[tuple, np.ndarray] = {atom: np.zeros((len(column_of), VALUES)) for atom in respondents}
-    rows = (
-        Answer.objects.filter(response__round=round)
-        .values_list("response__unit_id", "response__level_id", "response__actor_group_id", "item_id", "value")
-        .order_by()
-        .annotate(count=Count("item_id"))
-    )
-    for unit, level, group, item_id, value, count in rows:
-        column = column_of.get(item_id)
-        if column is None:
-            continue
-        counts[(unit, level, group)][column, DONT_KNOW_COLUMN if value is None else value - 1] += count
-    return respondents, counts
+def _load(round: Round, item_count: int) -> tuple[dict[tuple, int], dict[tuple, np.ndarray]]:
+    """Respondents per atom (unit, level, actor group), and per atom an items × values array of answer counts.
+
+    Reads one short row per response (`Response.scale_answers`) and counts with NumPy.
+    """
+    rows = Response.objects.filter(round=round).values_list("unit_id", "level_id", "actor_group_id", "scale_answers")
+    atom_of: dict[tuple, int] = {}
+    positions: list[int] = []
+    packed: list[bytes] = []
+    for unit, level, group, answers in rows.order_by().iterator(chunk_size=5000):
+        positions.append(atom_of.setdefault((unit, level, group), len(atom_of)))
+        packed.append(bytes(answers).ljust(item_count, b"\0")[:item_count])
+    if not atom_of:
+        return {}, {}
+    atom = np.array(positions)
+    values = np.frombuffer(b"".join(packed), dtype=np.uint8).reshape(len(positions), item_count).astype(np.int64)
+    if values.max(initial=0) > DONT_KNOW_BYTE:
+        raise ValueError(f"A stored answer of round {round.pk} is off the scale.")
+    # Bins per atom and item: 0 not answered, 1–5, 6 "vet ej"; the first is dropped.
+    bins = (atom[:, None] * item_count + np.arange(item_count)[None, :]) * (VALUES + 1) + values
+    counted = np.bincount(bins.ravel(), minlength=len(atom_of) * item_count * (VALUES + 1))
+    counted = counted.reshape(len(atom_of), item_count, VALUES + 1)[:, :, 1:].astype(float)
+    respondents = dict(zip(atom_of, np.bincount(atom).tolist(), strict=True))
+    return respondents, {key: counted[index] for key, index in atom_of.items()}
 
 
 def _population(round: Round) -> dict[tuple, int]:
@@ -226,7 +247,7 @@ def _population(round: Round) -> dict[tuple, int]:
     rows = list(
         PopulationCount.objects.filter(round=round).values_list("unit_id", "level_id", "actor_group_id", "count")
     )
-    parents = dict(Unit.objects.filter(organisation=round.organisation).values_list("pk", "parent_id"))
+    parents = round.parents()
     result: dict[tuple, int] = defaultdict(int)
     for unit, level, group, count in rows:
         result[TOTAL] += count
@@ -250,8 +271,7 @@ def open_answers(round: Round, report: RoundReport, unit_id: int | None = None) 
     else:
         if unit_id not in report.text_units:
             return HIDDEN
-        parents = dict(Unit.objects.filter(organisation_id=round.organisation_id).values_list("pk", "parent_id"))
-        answers = answers.filter(response__unit_id__in=subtree(unit_id, parents))
+        answers = answers.filter(response__unit_id__in=subtree(unit_id, round.parents()))
     texts: dict[int, list[str]] = defaultdict(list)
     for item_id, text in answers.values_list("item_id", "text"):
         texts[item_id].append(text)

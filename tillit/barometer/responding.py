@@ -43,8 +43,8 @@ from tillit.organisations.models import ActorGroup, Level, Organisation, Unit
 from tillit.organisations.queries import unit_tree
 
 # Per network address and hour, on the open link: high enough for a workplace behind one address, low enough to
-# stop a script. TODO: make it a setting, like DIALOGUE_JOINS_PER_ADDRESS_PER_HOUR.
-OPEN_ANSWERS_PER_ADDRESS_PER_HOUR = 1000
+# stop a script.
+OPEN_ANSWERS_PER_ADDRESS_PER_HOUR = settings.BAROMETER_OPEN_ANSWERS_PER_ADDRESS_PER_HOUR
 
 DRAFT_COOKIE = "barometer_draft"
 ANSWERED_COOKIE = "barometer_answered"
@@ -477,22 +477,29 @@ def respond_open(request: HttpRequest, round: UUID, key: str) -> HttpResponse:
         return unavailable
     organisation = found.organisation
     items = items_of(found)
+    # No drafts here: the open link is for staff without e-mail, who often share a computer, and a draft kept in
+    # its browser would greet the next person with the last one's answers. The personal link keeps drafts.
     if request.method != "POST":
-        draft = load_draft(request, link)
-        respondent_form = RespondentForm(_respondent_fields(draft), organisation=organisation)
-        if draft.get("unit") and respondent_form.is_valid():
-            return _questionnaire(request, link, items, values=draft, respondent_form=respondent_form)
-        return _unit_page(request, link, RespondentForm(initial=draft, organisation=organisation))
+        return _unit_page(request, link, RespondentForm(organisation=organisation))
     action = request.POST.get("action")
-    if action == SAVE:
-        return _after_saving(request, link, items)
     respondent_form = RespondentForm(request.POST, organisation=organisation)
     if action == CHOOSE:
         if not respondent_form.is_valid():
             return _unit_page(request, link, respondent_form, status=400)
-        draft = load_draft(request, link)
-        return _questionnaire(request, link, items, values=draft, respondent_form=respondent_form)
+        return _questionnaire(request, link, items, values={}, respondent_form=respondent_form)
     posted = Posted.from_data(request.POST)
+    if action == SAVE:
+        return _questionnaire(
+            request,
+            link,
+            items,
+            values=posted.field_values(),
+            problems=[
+                _("Answers given through this shared link cannot be saved for later. Send them when you are done.")
+            ],
+            respondent_form=respondent_form,
+            status=400,
+        )
     answers, problems = _clean(link, posted)
     if not respondent_form.is_valid() or answers is None:
         values, errors = posted.field_values(), posted.field_errors()

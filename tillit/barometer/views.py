@@ -55,7 +55,7 @@ def respondents_total(round: Round) -> int | Hidden:
     """How many answered in the whole organisation, or HIDDEN below the anonymity threshold: the report's total,
     without building the report."""
     count = Response.objects.filter(round=round).count()
-    return count if count >= round.organisation.anonymity_threshold else HIDDEN
+    return count if count >= round.k else HIDDEN
 
 
 def results_open_filter() -> Q:
@@ -299,7 +299,10 @@ def waiting_for_answers(round: Round) -> int | Hidden:
     counts = Invitation.objects.filter(round=round).aggregate(
         answered_count=Count("pk", filter=Q(answered=True)), waiting=Count("pk", filter=Q(answered=False))
     )
-    if counts["answered_count"] < round.organisation.anonymity_threshold:
+    k = round.k
+    through_open_link = Response.objects.filter(round=round).count() - counts["answered_count"]
+    # Invitations minus "not answered", next to the response total, would also give the open link's count.
+    if counts["answered_count"] < k or 0 < through_open_link < k:
         return HIDDEN
     return counts["waiting"]
 
@@ -318,7 +321,7 @@ def round_detail(request: HttpRequest, access: RoundAccess) -> HttpResponse:
         "not_answered": not_answered,
         "not_answered_shown": not isinstance(not_answered, Hidden),
         "respondents": respondents_total(round) if round.is_launched else None,
-        "k": round.organisation.anonymity_threshold,
+        "k": round.k,
         "would_invite": None if round.is_launched else invited_members(round.organisation),
     }
     return render(request, "barometer/round_detail.html", context)
@@ -372,6 +375,9 @@ def _report_sent(request: HttpRequest, sent: actions.Sent, *, reminder: bool, co
         text = ngettext("Invitation sent to %(sent)d person.", "Invitations sent to %(sent)d people.", sent.sent) % {
             "sent": sent.sent
         }
+    if sent.failed and not count_shown:
+        messages.warning(request, _("The reminders are sent, but some e-mails could not be sent."))
+        return
     if sent.failed:
         failed = ngettext(
             "%(failed)d e-mail could not be sent.", "%(failed)d e-mails could not be sent.", sent.failed
@@ -433,7 +439,7 @@ def round_remind(request: HttpRequest, access: RoundAccess) -> HttpResponse:
             recipients = _(
                 "The reminder goes only to those who have not answered yet. How many they are is shown once "
                 "at least %(k)d have answered with their personal link."
-            ) % {"k": round.organisation.anonymity_threshold}
+            ) % {"k": round.k}
         else:
             recipients = ngettext(
                 "The reminder goes only to those who have not answered yet: %(count)d person.",

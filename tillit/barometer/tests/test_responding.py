@@ -460,15 +460,19 @@ def test_ordinary_open_answers_fit_in_a_draft_whole(organisation, make_round):
     assert not draft.shortened
 
 
-def test_the_open_link_draft_keeps_the_unit_choice(client, organisation, home_unit, make_round):
+def test_the_open_link_keeps_no_draft_for_the_next_person_at_a_shared_computer(
+    client, organisation, home_unit, make_round
+):
     round = make_round(organisation)
-    posted = respondent(home_unit, organisation) | {"open_open_value": "Utkast", "action": "save"}
-    assert client.post(open_url(round), posted).status_code == 302
-    resumed = client.get(open_url(round))
-    html = page(resumed)
-    assert "Skicka svar" in html  # straight to the questionnaire, the unit already chosen
-    assert f'value="{home_unit.public_id}" selected' in html
-    assert "Utkast</textarea>" in html
+    posted = respondent(home_unit, organisation) | {"open_open_value": "Mitt utkast", "action": "save"}
+    refused = client.post(open_url(round), posted)
+    assert refused.status_code == 400
+    assert "kan inte sparas" in page(refused)
+    assert not Response.objects.exists()
+    next_person = client.get(open_url(round))
+    html = page(next_person)
+    assert "Mitt utkast" not in html
+    assert f'value="{home_unit.public_id}" selected' not in html
 
 
 # Concurrency -----------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 # Every column each answer table may have. Adding one means adding it here, with the argument above.
 EXPECTED_COLUMNS = {
-    Response: {"id", "round_id", "unit_id", "level_id", "actor_group_id"},
+    Response: {"id", "round_id", "unit_id", "level_id", "actor_group_id", "scale_answers"},
     Answer: {"response_id", "item_id", "value"},
     OpenAnswer: {"response_id", "item_id", "text"},
 }

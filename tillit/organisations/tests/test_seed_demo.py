@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -51,9 +53,18 @@ def counts() -> dict[str, int]:
     }
 
 
+@pytest.fixture(scope="module")
+def built_demo(django_db_setup: None, django_db_blocker) -> Iterator[None]:
+    """The demo, built once for the module inside a transaction rolled back at the end; each test runs in a
+    savepoint of its own within it, so tests that reseed or reset still start from the same demo."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        seed_demo()
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(db: None) -> Organisation:
-    seed_demo()
+def demo(built_demo: None, db: None) -> Organisation:
     return Organisation.objects.get(slug="exempelkommun")
 
 

@@ -1,0 +1,26 @@
+"""Personal links' secrets never reach the log."""
+
+import logging
+
+from tillit.core.logging import HideLinkSecrets, hide_secrets
+
+PATH = "/b/1b4e28ba-2fa1-11d2-883f-0016d3cca427/svar/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822c/"
+
+
+def test_the_token_of_a_personal_link_is_blanked():
+    assert "9f86d081" not in hide_secrets(f"Bad Request: {PATH}")
+    assert "/b/1b4e28ba-2fa1-11d2-883f-0016d3cca427/svar/…/" in hide_secrets(f"Bad Request: {PATH}")
+
+
+def test_the_filter_rewrites_a_django_request_record():
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Not Found: %s", (PATH,), None)
+    record.request = object()
+    assert HideLinkSecrets().filter(record)
+    assert "9f86d081" not in record.getMessage()
+    assert record.request is None
+
+
+def test_other_messages_pass_unchanged():
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Not Found: %s", ("/o/norrby/",), None)
+    HideLinkSecrets().filter(record)
+    assert record.getMessage() == "Not Found: /o/norrby/"
