@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, expect
 from tillit.barometer import actions
 from tillit.barometer.models import Invitation, Item, Response
 from tillit.organisations import actions as organisation_actions
-from tillit.organisations.models import Unit
+from tillit.organisations.models import Level, Unit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -111,4 +111,79 @@ def test_a_manager_reads_their_unit_with_a_small_team_suppressed(
     expect(small_team.first).to_contain_text("–")
     expect(small_team.first).not_to_contain_text("2")
     expect(main.get_by_role("row").filter(has_text="Team Öst").first).to_contain_text("8")
+    assert outside_requests == []
+
+
+def test_a_process_leader_runs_a_round_from_the_questionnaire_to_the_results(
+    page, sign_in, assert_accessible, outside_requests, organisation, home_unit, facilitator, employee, make_member
+):
+    sign_in(page, facilitator.email)
+    page.get_by_role("navigation", name="Organisation", exact=True).get_by_role("link", name="Barometern").click()
+    expect(page.get_by_role("heading", level=1, name="Styrningsbarometern")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Enkäten").first.click()
+    expect(page.get_by_role("heading", level=1, name="Enkäten")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Text på svenska").fill("Jag vet vart jag ska vända mig när något inte fungerar.")
+    page.get_by_role("button", name="Lägg till frågan").click()
+    expect(
+        page.get_by_role("main").get_by_text("Jag vet vart jag ska vända mig när något inte fungerar.").first
+    ).to_be_visible()
+    assert_accessible(page)
+
+    page.goto(page.url.split("/o/")[0] + reverse("barometer:create", args=[organisation.slug]))
+    page.get_by_role("button", name="Skapa omgången").click()
+    expect(page.get_by_role("alert")).to_be_visible()  # nothing filled in: the errors, linked to their fields
+    assert_accessible(page)
+    today = timezone.localdate()
+    page.get_by_label("Namn").fill("Styrningsbarometern våren 2027")
+    page.get_by_label("Öppnar").fill(today.isoformat())
+    page.get_by_label("Stänger").fill((today + datetime.timedelta(days=14)).isoformat())
+    page.get_by_role("button", name="Skapa omgången").click()
+    expect(page.get_by_role("heading", level=1, name="Styrningsbarometern våren 2027")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Öppna omgången").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Öppna omgången").click()
+    expect(page.get_by_role("heading", level=1, name="Styrningsbarometern våren 2027")).to_be_visible()
+    assert_accessible(page)
+
+    round = organisation.barometer_rounds.get(name="Styrningsbarometern våren 2027")
+    open_link = page.url.split("/b/")[0] + reverse("barometer:respond_open", args=[round.public_id, round.open_key])
+    visitor = page.context.browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm").new_page()
+    visitor.goto(open_link)
+    expect(visitor.get_by_role("heading", level=1, name="Styrningsbarometern våren 2027")).to_be_visible()
+    assert_accessible(visitor)
+    visitor.get_by_label("Din enhet").select_option(label="Socialförvaltningen / Hemtjänst Norr")
+    visitor.get_by_role("button", name="Fortsätt till frågorna").click()
+    expect(visitor.get_by_role("button", name="Skicka svar")).to_be_visible()
+    assert_accessible(visitor)
+    visitor.context.close()
+
+    item = Item.objects.filter(instrument=round.instrument, kind=Item.Kind.SCALE).first()
+    front_line = Level.objects.get(organisation=organisation, rank=5)
+    for number in range(6):
+        actions.answer_openly(
+            round=round,
+            unit=home_unit,
+            level=front_line,
+            actor_group=None,
+            answers=actions.Answers({item.pk: 2 + number % 3}, {}),
+        )
+
+    page.get_by_role("link", name="Skicka påminnelse").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Skicka påminnelse").click()
+    expect(page.get_by_role("heading", level=1, name="Styrningsbarometern våren 2027")).to_be_visible()
+    page.get_by_role("link", name="Stäng omgången").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Stäng omgången").click()
+    page.get_by_role("link", name="Resultat").first.click()
+    expect(page.get_by_role("heading", level=1, name="Resultat för Norrby kommun")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("main").get_by_role("link", name=front_line.name).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(front_line.name)
+    assert_accessible(page)
     assert outside_requests == []

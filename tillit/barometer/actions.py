@@ -74,41 +74,21 @@ def editable_instrument(organisation: Organisation) -> Instrument:
         if not latest.is_frozen:
             return latest
         draft = Instrument.objects.create(organisation=organisation, version=latest.version + 1)
-        Item.objects.bulk_create(
-            Item(
-                instrument=draft,
-                code=item.code,
-                theme=item.theme,
-                kind=item.kind,
-                origin=item.origin,
-                text_sv=item.text_sv,
-                text_en=item.text_en,
-                position=item.position,
-                reference_share=item.reference_share,
-                reference_source=item.reference_source,
-            )
-            for item in latest.items.all()
-        )
+        Item.objects.bulk_create(_item_like(item, draft, item.position) for item in latest.items.all())
         return draft
+
+
+ITEM_CONTENT = ("code", "theme", "kind", "origin", "text_sv", "text_en", "reference_share", "reference_source")
+
+
+def _item_like(source: Item | BankItem, instrument: Instrument, position: int) -> Item:
+    """A new item of `instrument` with the content of a bank item or of an earlier version's item."""
+    return Item(instrument=instrument, position=position, **{name: getattr(source, name) for name in ITEM_CONTENT})
 
 
 def _add_bank_items(instrument: Instrument, items: Iterable[BankItem]) -> list[Item]:
     start = (instrument.items.aggregate(last=Max("position"))["last"] or 0) + 1
-    return Item.objects.bulk_create(
-        Item(
-            instrument=instrument,
-            code=item.code,
-            theme=item.theme,
-            kind=item.kind,
-            origin=item.origin,
-            text_sv=item.text_sv,
-            text_en=item.text_en,
-            position=start + offset,
-            reference_share=item.reference_share,
-            reference_source=item.reference_source,
-        )
-        for offset, item in enumerate(items)
-    )
+    return Item.objects.bulk_create(_item_like(item, instrument, start + offset) for offset, item in enumerate(items))
 
 
 def _check_editable(instrument: Instrument) -> None:

@@ -198,10 +198,11 @@ class Round(models.Model):
         return self.anonymity_threshold or self.organisation.anonymity_threshold
 
     def parents(self) -> dict[int, int | None]:
-        """The unit tree as it was when the round opened (the current one for a round not yet opened)."""
-        if self.unit_parents:
-            return {int(unit): parent for unit, parent in self.unit_parents.items()}
-        return dict(Unit.objects.filter(organisation_id=self.organisation_id).values_list("pk", "parent_id"))
+        """The unit tree as it was when the round opened (the current one for a round not yet opened). A unit made
+        since then, which answers can name through the open link, joins where it is now."""
+        current = dict(Unit.objects.filter(organisation_id=self.organisation_id).values_list("pk", "parent_id"))
+        fixed = {int(unit): parent for unit, parent in self.unit_parents.items()}
+        return fixed | {unit: parent for unit, parent in current.items() if unit not in fixed}
 
     @property
     def results_open(self) -> bool:

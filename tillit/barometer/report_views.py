@@ -251,35 +251,40 @@ def with_gaps(breakdown: Breakdown, themes: Sequence[str]) -> Breakdown:
 
 
 def level_breakdown(round: Round, report: RoundReport, themes: Sequence[str]) -> Breakdown:
-    rows = [
-        breakdown_row(
-            level.name,
-            report_url(round, "report_level", level=level.public_id),
-            report.cell(reporting.level_cell(level.pk)),
-            themes,
-        )
-        for level in Level.objects.in_organisation(round.organisation).order_by("rank", "name")
+    levels = Level.objects.in_organisation(round.organisation).order_by("rank", "name")
+    cells = [
+        (level.name, "report_level", {"level": level.public_id}, reporting.level_cell(level.pk)) for level in levels
     ]
-    unstated = report.cell(reporting.level_cell(None))
-    if unstated.shown:
-        rows.append(breakdown_row(_("Level not stated"), None, unstated, themes))
-    return with_gaps(Breakdown("levels", [theme_label(theme) for theme in themes], rows), themes)
+    return _flat_breakdown(round, report, themes, "levels", cells, reporting.level_cell(None), _("Level not stated"))
 
 
 def group_breakdown(round: Round, report: RoundReport, themes: Sequence[str]) -> Breakdown:
-    rows = [
-        breakdown_row(
-            group.name,
-            report_url(round, "report_group", group=group.public_id),
-            report.cell(reporting.group_cell(group.pk)),
-            themes,
-        )
-        for group in ActorGroup.objects.in_organisation(round.organisation).order_by("position", "name")
+    groups = ActorGroup.objects.in_organisation(round.organisation).order_by("position", "name")
+    cells = [
+        (group.name, "report_group", {"group": group.public_id}, reporting.group_cell(group.pk)) for group in groups
     ]
-    unstated = report.cell(reporting.group_cell(None))
+    unstated = _("Actor group not stated")
+    return _flat_breakdown(round, report, themes, "groups", cells, reporting.group_cell(None), unstated)
+
+
+def _flat_breakdown(
+    round: Round,
+    report: RoundReport,
+    themes: Sequence[str],
+    name: str,
+    cells: list[tuple[str, str, dict, tuple]],
+    unstated_key: tuple,
+    unstated_label: str,
+) -> Breakdown:
+    """A breakdown of the whole organisation by level or actor group, with its gaps."""
+    rows = [
+        breakdown_row(label, report_url(round, view, **kwargs), report.cell(key), themes)
+        for label, view, kwargs, key in cells
+    ]
+    unstated = report.cell(unstated_key)
     if unstated.shown:
-        rows.append(breakdown_row(_("Actor group not stated"), None, unstated, themes))
-    return with_gaps(Breakdown("groups", [theme_label(theme) for theme in themes], rows), themes)
+        rows.append(breakdown_row(unstated_label, None, unstated, themes))
+    return with_gaps(Breakdown(name, [theme_label(theme) for theme in themes], rows), themes)
 
 
 @dataclass(frozen=True)

@@ -95,3 +95,17 @@ def test_closing_rewrites_every_answered_flag_so_no_row_version_pairs_it_with_a_
     actions.close_round(round=round)
     assert shared_versions() == 0
     assert type(round).objects.get(pk=round.pk).sealed_at is not None
+
+
+def test_a_unit_made_after_opening_has_its_answers_counted_where_it_is(
+    organisation, home_unit, make_round, add_responses
+):
+    round = make_round(organisation)
+    team = organisation_actions.create_unit(
+        organisation=organisation, name="Team Öst", kind=Unit.Kind.TEAM, parent=home_unit, actor=None
+    )
+    add_responses(round, team, 6)
+    round.refresh_from_db()
+    report = reporting.build_report(round)
+    assert report.cell(reporting.unit_cell(team.pk)).respondents == 6
+    assert report.cell(reporting.unit_cell(home_unit.pk)).respondents == 6
