@@ -39,7 +39,10 @@ lint: $(VENV)/.dev ## Ruff, and no model change without a migration
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings_test
 
-test: prerequisites lint test-sqlite test-postgres ## Everything CI runs: lint, then the suite on SQLite and on PostgreSQL
+test: prerequisites lint ## Everything CI runs: lint, then the suite on SQLite and on PostgreSQL, side by side
+	@# The two runs share nothing (an in-memory SQLite database; a PostgreSQL test database), so they run at
+	@# once, one per core; each one's output is printed whole when it ends.
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: $(VENV)/.dev ## The suite on SQLite
 	$(VENV)/bin/pytest
