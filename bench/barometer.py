@@ -944,18 +944,6 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-def timing_row(measure: str, seconds: list[float], **extra: object) -> dict[str, object]:
-    summary = harness.timings(seconds)
-    return {
-        "measure": measure,
-        "n": summary["n"],
-        "median ms": summary["median_ms"],
-        "p95 ms": summary["p95_ms"],
-        "min ms": summary["min_ms"],
-        **extra,
-    }
-
-
 def budget(measured: dict) -> dict[str, list[float]]:
     """Where build_report's time goes: per part, its seconds in each run with stopwatches.
 
@@ -999,7 +987,7 @@ def report(
         head = f"{label} ({data['respondents']:,} × {len(data['scale_codes'])} items, {data['units']:,} units)"
         report_s, floor_s = median(measured["build_report"]), median(measured["floor"])
         ratio = report_s / floor_s if floor_s else float("nan")
-        report_row = timing_row(
+        report_row = harness.timing_row(
             f"{head}: build_report, full organisation report with suppression",
             measured["build_report"],
             **{"× floor": round(ratio, 1)},
@@ -1012,15 +1000,17 @@ def report(
         rows.append(report_row)
         parts = budget(measured)
         rows.append(
-            timing_row("  the same with stopwatches around its parts, which take:", measured["split"]["build_report"])
+            harness.timing_row(
+                "  the same with stopwatches around its parts, which take:", measured["split"]["build_report"]
+            )
         )
         for name, seconds in parts.items():
-            row = timing_row(
+            row = harness.timing_row(
                 f"    {name}", seconds, **{"× floor": round(median(seconds) / floor_s, 1) if floor_s else ""}
             )
             rows.append({key: value for key, value in row.items() if key not in ("n", "p95 ms")})
         rows.append(
-            timing_row(
+            harness.timing_row(
                 f"{head}: plain SQL by unit and item, the floor ({measured['floor_rows']:,} rows)",
                 measured["floor"],
                 **{"× floor": 1.0},
@@ -1029,7 +1019,7 @@ def report(
         answering = data.get("answering")
         if answering:
             rows.append(
-                timing_row(
+                harness.timing_row(
                     f"{head}: clean_answers + answer_with_invitation, one thread ({answering['queries']} queries)",
                     answering["seconds"],
                 )
@@ -1097,7 +1087,7 @@ def report(
         summary = harness.timings(http["seconds"])
         rate = len(http["seconds"]) / http["wall"] if http["wall"] else float("nan")
         rows.append(
-            timing_row(
+            harness.timing_row(
                 f"respond POST through gunicorn, {http['concurrency']} at a time ({http['workers']} workers)",
                 http["seconds"],
             )

@@ -869,18 +869,6 @@ def size_name(entry: dict) -> str:
     return f"{entry['n']:,} × {entry['m']:,}"
 
 
-def http_row(measure: str, seconds: list[float], **extra: object) -> dict[str, object]:
-    summary = harness.timings(seconds)
-    return {
-        "measure": measure,
-        "n": summary["n"],
-        "median ms": summary["median_ms"],
-        "p95 ms": summary["p95_ms"],
-        "min ms": summary["min_ms"],
-        **extra,
-    }
-
-
 def report(comparison: list[dict], live: dict, config: dict[str, object], red_dwarf: str) -> dict[str, object]:
     rows: list[dict[str, object]] = []
     figures: dict[str, object] = {}
@@ -961,25 +949,25 @@ def report(comparison: list[dict], live: dict, config: dict[str, object], red_dw
     parts = setup["parts"]
     debounce = float(setup["debounce"])
     rows += [
-        http_row(
+        harness.timing_row(
             "vote POST, no JavaScript (302)",
             live["vote"],
             target=f"< {VOTE_TARGET_MS:.0f} ms",
             met="yes" if vote_met else "NO",
         ),
         {"measure": "  first vote POST (cold worker)", "n": 1, "median ms": ms(live["vote_cold"])},
-        http_row("vote POST with HX-Request (records, returns the next card)", live["vote_htmx"]),
-        http_row("vote POST in a 10/s stream, dialogue_worker running", live["stream_posts"]),
-        http_row(f"results page GET, whole page ({live['page_bytes']:,} bytes)", live["page"]),
-        http_row("results poll ?since=, unchanged (204)", live["polls"]),
-        http_row("last vote → updated results, after a pause", live["single"]),
-        http_row(f"last vote → updated results, end of a {live['stream_votes']}-vote stream", live["stream"]),
-        http_row("analysis by dialogue_worker (DialogueAnalysis.seconds)", live["analysis_s"]),
+        harness.timing_row("vote POST with HX-Request (records, returns the next card)", live["vote_htmx"]),
+        harness.timing_row("vote POST in a 10/s stream, dialogue_worker running", live["stream_posts"]),
+        harness.timing_row(f"results page GET, whole page ({live['page_bytes']:,} bytes)", live["page"]),
+        harness.timing_row("results poll ?since=, unchanged (204)", live["polls"]),
+        harness.timing_row("last vote → updated results, after a pause", live["single"]),
+        harness.timing_row(f"last vote → updated results, end of a {live['stream_votes']}-vote stream", live["stream"]),
+        harness.timing_row("analysis by dialogue_worker (DialogueAnalysis.seconds)", live["analysis_s"]),
         {"measure": "analysis in process, first (cold)", "n": 1, "median ms": ms(setup["first_analysis_s"])},
-        http_row("analysis in process, analyse_dialogue", parts["analyse_dialogue"]),
-        http_row("  worker.load_matrix (votes from PostgreSQL)", parts["load_matrix"]),
-        http_row("  analysis.analyse (with actor groups, previous state)", parts["analyse"]),
-        http_row("  reporting.build_report", parts["build_report"]),
+        harness.timing_row("analysis in process, analyse_dialogue", parts["analyse_dialogue"]),
+        harness.timing_row("  worker.load_matrix (votes from PostgreSQL)", parts["load_matrix"]),
+        harness.timing_row("  analysis.analyse (with actor groups, previous state)", parts["analyse"]),
+        harness.timing_row("  reporting.build_report", parts["build_report"]),
     ]
     figures.update(
         {

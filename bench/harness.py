@@ -445,6 +445,19 @@ def timings(seconds: list[float]) -> dict[str, float]:
     }
 
 
+def timing_row(measure: str, seconds: list[float], **extra: object) -> dict[str, object]:
+    """A row of a benchmark's table: the measure, how many, median, p95 and min in ms, and any further columns."""
+    summary = timings(seconds)
+    return {
+        "measure": measure,
+        "n": summary["n"],
+        "median ms": summary["median_ms"],
+        "p95 ms": summary["p95_ms"],
+        "min ms": summary["min_ms"],
+        **extra,
+    }
+
+
 # Facts ----------------------------------------------------------------------------------------
 
 

@@ -292,6 +292,21 @@ class _Layout:
     def ticks(self) -> list[Tick]:
         return [Tick(value, coord(self.x_of(value))) for value in SCALE_TICKS]
 
+    def chart(self, top: float, groups: list[BarGroup], patterns: list[str]) -> BarChart:
+        """The chart of the bars placed so far, from `top` down to where the layout has reached."""
+        bottom = self.y
+        return BarChart(
+            BAR_WIDTH,
+            int(bottom + AXIS_ROOM),
+            coord(self.left),
+            coord(top),
+            coord(bottom),
+            coord(bottom + 16),
+            self.ticks(),
+            groups,
+            patterns,
+        )
+
 
 def bar_chart(rows: Sequence[BarRow], *, label_width: int = 80) -> BarChart:
     """Horizontal bars on a 0–100 scale, each with its label on the line above it."""
@@ -304,18 +319,7 @@ def bar_chart(rows: Sequence[BarRow], *, label_width: int = 80) -> BarChart:
         bar = layout.bar(row, lines, PATTERNS[0], layout.y)
         layout.y += BAR_HEIGHT + BAR_GAP
         groups.append(BarGroup(str(row.label), [], [bar]))
-    bottom = layout.y
-    return BarChart(
-        BAR_WIDTH,
-        int(bottom + AXIS_ROOM),
-        coord(layout.left),
-        coord(top),
-        coord(bottom),
-        coord(bottom + 16),
-        layout.ticks(),
-        groups,
-        [PATTERNS[0]],
-    )
+    return layout.chart(top, groups, [PATTERNS[0]])
 
 
 def grouped_bar_chart(
@@ -349,15 +353,4 @@ def grouped_bar_chart(
             layout.y += row_height + 4
         layout.y += BAR_GAP
         drawn.append(BarGroup(str(label), heading, bars))
-    bottom = layout.y
-    return BarChart(
-        BAR_WIDTH,
-        int(bottom + AXIS_ROOM),
-        coord(layout.left),
-        coord(top),
-        coord(bottom),
-        coord(bottom + 16),
-        layout.ticks(),
-        drawn,
-        [PATTERNS[position % len(PATTERNS)] for position in range(series_count)],
-    )
+    return layout.chart(top, drawn, [PATTERNS[position % len(PATTERNS)] for position in range(series_count)])

@@ -32,12 +32,12 @@ from openpyxl.styles import Font
 from tillit.barometer import reporting
 from tillit.barometer.models import PRINCIPLES, Item, Round, Theme
 from tillit.barometer.reporting import CellFigures, RoundReport
-from tillit.organisations.models import ActorGroup, Level, Unit
+from tillit.organisations.models import ActorGroup, Level
+from tillit.organisations.queries import unit_tree
 from tillit.privacy.suppression import Hidden
 from tillit.workshops.exporting import spreadsheet_text
 
 BOM = "\ufeff"  # Excel reads UTF-8 only with a byte-order mark
-UNIT_PATH_SEPARATOR = " › "
 RESPONDENTS = "respondents"  # the measure code of the respondent count
 
 # The columns of the results, in order. They are identifiers for whoever analyses the file, explained in the
@@ -80,15 +80,12 @@ class Breakdown:
 def breakdowns_in_scope(round: Round, report: RoundReport, readable_units: frozenset[int] | None) -> list[Breakdown]:
     """The groups of the report pages: everything for a reader of the whole organisation (`readable_units` None),
     only their own units for a manager. Units come in tree order; closed units only where the round has them."""
-    units = list(Unit.objects.filter(organisation_id=round.organisation_id).order_by("name", "pk"))
-    kept = [
-        unit
-        for unit in _tree_order(units)
-        if (readable_units is None or unit.pk in readable_units)
-        and (unit.is_open or reporting.unit_cell(unit.pk) in report.cells)
+    unit_rows = [
+        Breakdown(_("Unit"), node.path, reporting.unit_cell(node.unit.pk))
+        for node in unit_tree(round.organisation, include_closed=True)
+        if (readable_units is None or node.unit.pk in readable_units)
+        and (node.unit.is_open or reporting.unit_cell(node.unit.pk) in report.cells)
     ]
-    by_pk = {unit.pk: unit for unit in units}
-    unit_rows = [Breakdown(_("Unit"), _unit_path(unit, by_pk), reporting.unit_cell(unit.pk)) for unit in kept]
     if readable_units is not None:
         return unit_rows
     rows = [Breakdown(_("Organisation"), round.organisation.name, reporting.TOTAL), *unit_rows]
@@ -101,33 +98,6 @@ def breakdowns_in_scope(round: Round, report: RoundReport, readable_units: froze
     if reporting.group_cell(None) in report.cells:
         rows.append(Breakdown(_("Actor group"), _("Not stated"), reporting.group_cell(None)))
     return rows
-
-
-def _tree_order(units: list[Unit]) -> list[Unit]:
-    children: dict[int | None, list[Unit]] = {}
-    for unit in units:
-        children.setdefault(unit.parent_id, []).append(unit)
-    ordered: list[Unit] = []
-    stack = list(reversed(children.get(None, [])))
-    seen: set[int] = set()
-    while stack:
-        unit = stack.pop()
-        if unit.pk in seen:
-            continue
-        seen.add(unit.pk)
-        ordered.append(unit)
-        stack.extend(reversed(children.get(unit.pk, [])))
-    return ordered
-
-
-def _unit_path(unit: Unit, by_pk: dict[int, Unit]) -> str:
-    names, seen = [], set()
-    current: Unit | None = unit
-    while current is not None and current.pk not in seen:
-        seen.add(current.pk)
-        names.append(current.name)
-        current = by_pk.get(current.parent_id) if current.parent_id else None
-    return UNIT_PATH_SEPARATOR.join(reversed(names))
 
 
 # The results ---------------------------------------------------------------------------------------------------

@@ -120,14 +120,15 @@ def round_report(round: Round) -> RoundReport:
 def build_report(round: Round) -> RoundReport:
     items = list(round.instrument.items.all())
     respondents, counts = _load(round, sum(1 for item in items if item.is_scale))
+    parents = round.parents()
     return assemble(
         round_id=round.pk,
         k=round.k,
         items=items,
-        parents=round.parents(),
+        parents=parents,
         respondents=respondents,
         counts=counts,
-        population=_population(round),
+        population=_population(round, parents),
     )
 
 
@@ -242,12 +243,11 @@ def _load(round: Round, item_count: int) -> tuple[dict[tuple, int], dict[tuple, 
     return respondents, {key: counted[index] for key, index in atom_of.items()}
 
 
-def _population(round: Round) -> dict[tuple, int]:
+def _population(round: Round, parents: dict[int, int | None]) -> dict[tuple, int]:
     """The snapshot at opening, summed to the same cells as the report."""
     rows = list(
         PopulationCount.objects.filter(round=round).values_list("unit_id", "level_id", "actor_group_id", "count")
     )
-    parents = round.parents()
     result: dict[tuple, int] = defaultdict(int)
     for unit, level, group, count in rows:
         result[TOTAL] += count

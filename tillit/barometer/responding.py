@@ -5,7 +5,7 @@ hash is stored, on the invitation); the round's open link holds the round's `ope
 chooses their unit, and optionally their level and actor group, before the questionnaire.
 
 What the respondent's device keeps, in HttpOnly cookies scoped to the round's path, and never on the server:
-- a draft of partial answers when they choose "save and continue later": signed (salt per round and link, so a
+- on a personal link, a draft of partial answers when they choose "save and continue later": signed (salt per round and link, so a
   draft made through one link is ignored through another), compressed, and kept under the browser's 4 KB
   limit by shortening the open answers. The draft holds neither the token nor anything derived from it.
 - after an answer through the open link, a mark that this device has answered.
@@ -59,7 +59,6 @@ DONT_KNOW = "dont_know"
 SCALE_FIELD_PREFIX = "scale_"
 OPEN_FIELD_PREFIX = "open_"
 SAVE, SUBMIT, CHOOSE = "save", "submit", "choose"  # the buttons' values
-OPEN_LINK_DRAFT = "open"
 
 SCALE_OPTIONS = (
     ("1", gettext_lazy("Not at all true")),
@@ -82,8 +81,9 @@ class Link:
     round: Round
     url: str
     invitation: Invitation | None
-    # Binds a draft's signature to this link. Derived from the secret in the link; never stored anywhere.
-    draft_salt: str
+    # Binds a draft's signature to this link. Derived from the secret in the link; never stored anywhere. None on
+    # the open link, which keeps no drafts (see respond_open).
+    draft_salt: str | None
 
     @property
     def is_open(self) -> bool:
@@ -231,10 +231,6 @@ class RespondentForm(forms.Form):
         return self.units[data["unit"]], self.levels.get(data["level"]), self.actor_groups.get(data["actor_group"])
 
 
-def _respondent_fields(data: Mapping[str, str]) -> dict[str, str]:
-    return {name: data.get(name, "") for name in ("unit", "level", "actor_group")}
-
-
 # Drafts on the device -------------------------------------------------------------------------------------
 
 
@@ -250,7 +246,7 @@ class _CompactJSON:
 
 @dataclass(frozen=True)
 class Draft:
-    values: dict[str, str]  # form field -> value: scale answers, open texts, and on the open link the unit choice
+    values: dict[str, str]  # form field -> value: scale answers and open texts
     text_limit: int | None = None  # set when open answers had to be shortened to fit
 
     @property
@@ -265,11 +261,8 @@ def draft_from(link: Link, items: list[Item], data: Mapping[str, str]) -> tuple[
     open_names = {OPEN_FIELD_PREFIX + item.code for item in items if not item.is_scale}
     scale = {name: data[name] for name in scale_names if data.get(name) in SCALE_VALUES}
     texts = {name: data[name].strip() for name in open_names if data.get(name, "").strip()}
-    respondent = {}
-    if link.is_open:
-        respondent = {name: value[:36] for name, value in _respondent_fields(data).items() if value}
     for limit in DRAFT_TEXT_FALLBACK_LIMITS:
-        values = scale | {name: text[:limit] for name, text in texts.items() if text[:limit]} | respondent
+        values = scale | {name: text[:limit] for name, text in texts.items() if text[:limit]}
         value = signing.dumps(values, salt=link.draft_salt, compress=True, serializer=_CompactJSON)
         if len(value) <= DRAFT_COOKIE_MAX_BYTES:
             cut = any(len(text) > limit for text in texts.values())
@@ -469,7 +462,7 @@ def respond_open(request: HttpRequest, round: UUID, key: str) -> HttpResponse:
     if found is None or not hmac.compare_digest(key.encode(), found.open_key.encode()):
         return _invalid_link(request)
     url = reverse("barometer:respond_open", args=[found.public_id, key])
-    link = Link(found, url, None, _draft_salt(found, OPEN_LINK_DRAFT))
+    link = Link(found, url, None, None)
     if request.COOKIES.get(ANSWERED_COOKIE):
         return _state_page(request, found, "answered_here", 409 if request.method == "POST" else 200)
     unavailable = _unavailable(request, found)

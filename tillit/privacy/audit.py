@@ -32,14 +32,7 @@ def determined(
             scale = row[pivot]
             row = {atom: value / scale for atom, value in row.items()}
             for other in basis.values():
-                factor = other.get(pivot)
-                if factor:
-                    for atom, value in row.items():
-                        updated = other.get(atom, Fraction(0)) - factor * value
-                        if updated:
-                            other[atom] = updated
-                        else:
-                            other.pop(atom, None)
+                _eliminate(other, pivot, row)
             basis[pivot] = row
     return {
         name
@@ -55,12 +48,17 @@ def _vector(atoms_of_total: Collection[Hashable], atoms: Mapping[Hashable, int])
 def _reduce(row: dict[Hashable, Fraction], basis: Mapping[Hashable, dict[Hashable, Fraction]]) -> dict:
     row = dict(row)
     for pivot, base in basis.items():
-        factor = row.get(pivot)
-        if factor:
-            for atom, value in base.items():
-                updated = row.get(atom, Fraction(0)) - factor * value
-                if updated:
-                    row[atom] = updated
-                else:
-                    row.pop(atom, None)
+        _eliminate(row, pivot, base)
     return row
+
+
+def _eliminate(row: dict[Hashable, Fraction], pivot: Hashable, base: Mapping[Hashable, Fraction]) -> None:
+    """Subtract from `row`, in place, the multiple of `base` (1 at `pivot`) that clears its `pivot` entry."""
+    factor = row.get(pivot)
+    if factor:
+        for atom, value in base.items():
+            updated = row.get(atom, Fraction(0)) - factor * value
+            if updated:
+                row[atom] = updated
+            else:
+                row.pop(atom, None)

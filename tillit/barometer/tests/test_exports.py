@@ -16,8 +16,8 @@ from tillit.organisations.models import Level, Unit
 pytestmark = pytest.mark.django_db
 
 FORMULA = '=HYPERLINK("http://example.com/steal","Klicka")'
-HOME_PATH = "Socialförvaltningen › Hemtjänst Norr"
-NIGHT_PATH = "Socialförvaltningen › Nattpatrullen"
+HOME_PATH = "Socialförvaltningen / Hemtjänst Norr"
+NIGHT_PATH = "Socialförvaltningen / Nattpatrullen"
 FIGURES = ("index", "instämmer_%", "svar", "1", "2", "3", "4", "5", "vet_ej", "svarsfrekvens_%", "population")
 HIDDEN_TEXT = "nej (färre än 5 svar, eller dold för att skydda en mindre grupp)"
 
