@@ -55,8 +55,8 @@ format: $(VENV)/.dev ## Format and fix what ruff can
 	$(VENV)/bin/ruff check --fix .
 
 messages: $(VENV)/.dev ## Update and compile the Swedish catalogue
-	$(PY) manage.py makemessages -l sv --no-obsolete --add-location file --ignore '.venv/*' --ignore 'bench/*' --ignore 'tests/*'
-	$(PY) manage.py compilemessages -l sv --ignore '.venv/*'
+	$(PY) manage.py makemessages -l sv --no-obsolete --add-location file --ignore '.venv/*' --ignore 'bench/*' --ignore 'tests/*' --settings=config.settings_test
+	$(PY) manage.py compilemessages -l sv --ignore '.venv/*' --settings=config.settings_test
 
 # Benchmark-only packages (red-dwarf, the peer the dialogue benchmark compares with); never runtime dependencies.
 $(VENV)/.bench: $(VENV)/.dev requirements/bench.txt

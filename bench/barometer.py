@@ -13,11 +13,13 @@ that suppression has work to do. Then, in process (`manage.py shell`, production
 - the floor: ONE plain SQL aggregation of the same answers by unit and item, fetched completely, and the
   ratio of the report to it;
 - answering: `clean_answers` + `answer_with_invitation` for distinct invitations in one thread (what the
-  respond view does), in submissions per second;
+  answering view does), in submissions per second: every submission lands in the round's inbox, and every
+  BAROMETER_MIX_BATCH-th mixes the batch into the responses and VACUUMs the answer tables after commit;
 
-and through gunicorn, concurrent POSTs of the whole questionnaire to the personal link's page
-(`barometer:respond`), in submissions per second. PostgreSQL for the full size; the small size (S) also
-runs on SQLite.
+and through gunicorn, concurrent POSTs of the whole questionnaire to the personal link's address without the
+token (`barometer:answer`), each after the link's first visit (`barometer:respond`, a 302 that sets the cookie
+holding the token; not in the POST's time, but in the wall time of the rate), in submissions per second.
+PostgreSQL for the full size; the small size (S) also runs on SQLite.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -285,15 +288,11 @@ def build_round(size: Size, salt: str, reserve: int) -> dict[str, object]:
         name=f"Barometern {size.label}",
         opens_on=today - datetime.timedelta(days=7),
         closes_on=today + datetime.timedelta(days=14),
-        live_results=True,
     )
-    actions.launch_round(round=round, site_url="http://127.0.0.1")  # nobody is a member: no invitations, no mail
-    round.refresh_from_db()
-    items = [item for item in round.instrument.items.all() if item.is_scale]
-    open_items = [item for item in round.instrument.items.all() if not item.is_scale]
+    scale_themes = [item.theme for item in instrument.items.all() if item.is_scale]
     laps("organisation, questionnaire and round")
 
-    plan = plan_round(size, [item.theme for item in items], rng)
+    plan = plan_round(size, scale_themes, rng)
     unit_pks: list[int] = []
     with transaction.atomic():
         above: list[Unit] = []
@@ -313,6 +312,12 @@ def build_round(size: Size, salt: str, reserve: int) -> dict[str, object]:
             unit_pks += [unit.pk for unit in created]
             above = created
     laps("units")
+    # Opened once the units exist: a round's answers name only the units it opened with.
+    actions.launch_round(round=round, site_url="http://127.0.0.1")  # nobody is a member: no invitations, no mail
+    round.refresh_from_db()
+    items = [item for item in round.instrument.items.all() if item.is_scale]
+    open_items = [item for item in round.instrument.items.all() if not item.is_scale]
+    laps("opening the round")
 
     n = size.respondents
     unit_of = np.array(unit_pks)[plan.respondent_unit].tolist()
@@ -337,8 +342,8 @@ def build_round(size: Size, salt: str, reserve: int) -> dict[str, object]:
     with transaction.atomic():
         method = write_rows(
             Response,
-            ("id", "round", "unit", "level", "actor_group", "scale_answers"),
-            [[(ids[r], round.pk, unit_of[r], level_of[r], group_of[r], packed[r]) for r in range(n)]],
+            ("id", "round", "unit", "level", "actor_group", "verified", "scale_answers"),
+            [[(ids[r], round.pk, unit_of[r], level_of[r], group_of[r], True, packed[r]) for r in range(n)]],
         )
         laps(f"{n:,} responses ({method})")
         write_rows(Answer, ("response", "item", "value"), answer_chunks())
@@ -354,7 +359,7 @@ def build_round(size: Size, salt: str, reserve: int) -> dict[str, object]:
 
     def invitation(number: int, token: str, atom: tuple, answered: bool) -> tuple:
         token_hash = hashlib.sha256(token.encode()).hexdigest()
-        return (round.pk, f"p{number}@bench.invalid", token_hash, *atom, answered, sent_at)
+        return (round.pk, f"p{number}@bench.invalid", token_hash, *atom, answered, False, sent_at)
 
     rows: list[tuple] = []
     waiting = 0  # unanswered invitations, numbered: their token is salt + number
@@ -375,7 +380,7 @@ def build_round(size: Size, salt: str, reserve: int) -> dict[str, object]:
         )
         write_rows(
             Invitation,
-            ("round", "email", "token_hash", "unit", "level", "actor_group", "answered", "sent_at"),
+            ("round", "email", "token_hash", "unit", "level", "actor_group", "answered", "awaiting_mix", "sent_at"),
             [rows],
         )
     laps(f"population snapshot and {len(rows):,} invitations")
@@ -611,7 +616,7 @@ def round_ms(seconds: float) -> float:
 
 
 def questionnaire_form(scale_codes: list[str], open_codes: list[str], rng: random.Random) -> tuple[dict, dict]:
-    """Raw answers by item code, as the respond view passes them to `clean_answers`."""
+    """Raw answers by item code, as the answering view passes them to `clean_answers`."""
     scale = {}
     for code in scale_codes:
         draw = rng.random()
@@ -636,10 +641,10 @@ def measure_answering(
     from django.test.utils import CaptureQueriesContext
 
     from tillit.barometer import actions
-    from tillit.barometer.models import Invitation, Response, Round
+    from tillit.barometer.models import Invitation, Round
 
     rng = random.Random(SEED)
-    before = Response.objects.filter(round_id=round_pk).count()
+    before = Round.objects.get(pk=round_pk).response_count()
 
     def submit(number: int) -> None:
         round = Round.objects.select_related("organisation", "instrument").filter(pk=round_pk).first()
@@ -659,7 +664,7 @@ def measure_answering(
         submit(number)
         seconds.append(time.perf_counter() - begun)
     wall = time.perf_counter() - started
-    stored = Response.objects.filter(round_id=round_pk).count() - before
+    stored = Round.objects.get(pk=round_pk).response_count() - before
     answered = Invitation.objects.filter(
         round_id=round_pk, answered=True, token_hash__in=[actions.hash_token(f"{salt}{n}") for n in tokens]
     ).count()
@@ -698,10 +703,12 @@ def inside_django(config: dict) -> dict:
 VERIFY_CODE = """
 import json
 from tillit.barometer import actions
-from tillit.barometer.models import Invitation, Response
+from tillit.barometer.models import Invitation, PendingResponse, Response, Round
 hashes = [actions.hash_token(SALT + str(number)) for number in POSTED]
 print(json.dumps({
-    "responses": Response.objects.filter(round_id=ROUND).count(),
+    "responses": Round.objects.get(pk=ROUND).response_count(),
+    "waiting": PendingResponse.objects.filter(round_id=ROUND).count(),
+    "mixed": Response.objects.filter(round_id=ROUND).count(),
     "answered": Invitation.objects.filter(round_id=ROUND, token_hash__in=hashes, answered=True).count(),
 }))
 """
@@ -729,14 +736,39 @@ def snippet(code: str, env: dict[str, str], *, timeout: float = 1800, **values: 
 # Answering over HTTP -------------------------------------------------------------------------------------
 
 
+LINK_COOKIE = "barometer_link"  # responding.LINK_COOKIE: the token, after the personal link's first visit
+
+
+def open_personal_link(server: harness.Server, round_id: str, token: str) -> str:
+    """The personal link's first visit, as from the e-mail: it answers 302 to the address without the token and sets
+    the cookie that holds it. Returns that cookie ("name=value") for the requests that follow."""
+    first = harness.request("GET", server.url(f"/b/{round_id}/svar/{token}/"), timeout=REQUEST_TIMEOUT)
+    location = first.headers.get("location", "")
+    if first.status != 302 or urlsplit(location).path != f"/b/{round_id}/svar/" or token in location:
+        raise harness.BenchError(
+            f"the personal link's first visit answered {first.status}"
+            + (f" (redirects to {location})" if location else "")
+            + f", not 302 to /b/{round_id}/svar/ without the token\n{first.excerpt()}\n"
+            f"--- server log (end) ---\n{server.log_tail()}"
+        )
+    morsel = SimpleCookie(first.headers.get("set-cookie", "")).get(LINK_COOKIE)
+    if morsel is None:
+        raise harness.BenchError(f"the personal link's first visit set no {LINK_COOKIE} cookie: {first.headers}")
+    return f"{LINK_COOKIE}={morsel.coded_value}"
+
+
 def post_answers(
-    server: harness.Server, round_id: str, token: str, form: dict[str, str], csrf: tuple[str, str]
+    server: harness.Server, round_id: str, link_cookie: str, form: dict[str, str], csrf: tuple[str, str]
 ) -> harness.Response:
-    """The whole questionnaire POSTed to the personal link, as a browser sends it (CSRF cookie and field)."""
+    """The whole questionnaire POSTed to the personal link's address without the token, as a browser sends it: the
+    cookie from the first visit, and the CSRF cookie and field."""
     cookie_name, csrf_token = csrf
     body = urlencode({"csrfmiddlewaretoken": csrf_token, **form, "action": "submit"}).encode()
-    headers = {"Cookie": f"{cookie_name}={csrf_token}", "Content-Type": "application/x-www-form-urlencoded"}
-    return harness.request("POST", server.url(f"/b/{round_id}/svar/{token}/"), headers, body, timeout=REQUEST_TIMEOUT)
+    headers = {
+        "Cookie": f"{cookie_name}={csrf_token}; {link_cookie}",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    return harness.request("POST", server.url(f"/b/{round_id}/svar/"), headers, body, timeout=REQUEST_TIMEOUT)
 
 
 def http_form(data: dict, rng: random.Random) -> dict[str, str]:
@@ -774,9 +806,12 @@ def answer_over_http(
     )
     rng = random.Random(SEED + 1)
     with harness.gunicorn(env) as server:
-        page = harness.request("GET", server.url(f"/b/{round_id}/svar/{salt}{tokens[0]}/"), timeout=REQUEST_TIMEOUT)
+        link_cookie = open_personal_link(server, round_id, f"{salt}{tokens[0]}")
+        page = harness.request(
+            "GET", server.url(f"/b/{round_id}/svar/"), {"Cookie": link_cookie}, timeout=REQUEST_TIMEOUT
+        )
         if page.status == 404:
-            return "the respond view answered 404 to a valid personal link (still a placeholder?)"
+            return "the questionnaire answered 404 after a valid personal link's first visit"
         if page.status != 200 or b'name="scale_' not in page.body:
             raise harness.BenchError(
                 f"the respond page answered {page.status} without scale_<code> fields:\n{page.excerpt()}\n"
@@ -784,15 +819,15 @@ def answer_over_http(
             )
         warmup = min(len(tokens) - 1, 2 * server.workers)
         for number in tokens[:warmup]:  # each gunicorn worker's first requests are cold
-            check_answered(
-                post_answers(server, round_id, f"{salt}{number}", http_form(data, rng), csrf), server, "a warm-up POST"
-            )
+            cookie = open_personal_link(server, round_id, f"{salt}{number}")
+            check_answered(post_answers(server, round_id, cookie, http_form(data, rng), csrf), server, "a warm-up POST")
         jobs: queue.Queue[tuple[int, dict[str, str]]] = queue.Queue()
         timed_tokens = tokens[warmup : warmup + posts]
         for number in timed_tokens:
             jobs.put((number, http_form(data, rng)))
         seconds: list[float] = []
         failures: list[harness.Response] = []
+        link_failures: list[str] = []
         lock = threading.Lock()
 
         def worker() -> None:
@@ -801,7 +836,13 @@ def answer_over_http(
                     number, form = jobs.get_nowait()
                 except queue.Empty:
                     return
-                response = post_answers(server, round_id, f"{salt}{number}", form, csrf)
+                try:
+                    cookie = open_personal_link(server, round_id, f"{salt}{number}")  # not timed: the POST is
+                except harness.BenchError as error:
+                    with lock:
+                        link_failures.append(str(error))
+                    continue
+                response = post_answers(server, round_id, cookie, form, csrf)
                 with lock:
                     location = urlsplit(response.headers.get("location", "")).path
                     if response.status == 302 and location.endswith("/tack/"):
@@ -816,6 +857,8 @@ def answer_over_http(
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - started
+        if link_failures:
+            raise harness.BenchError(f"{len(link_failures)} first visits failed; the first: {link_failures[0]}")
         if failures:
             check_answered(failures[0], server, f"{len(failures)} of {len(timed_tokens)} POSTs; the first")
         workers = server.workers
@@ -1088,15 +1131,21 @@ def report(
         rate = len(http["seconds"]) / http["wall"] if http["wall"] else float("nan")
         rows.append(
             harness.timing_row(
-                f"respond POST through gunicorn, {http['concurrency']} at a time ({http['workers']} workers)",
+                f"answer POST (after the first visit) through gunicorn, {http['concurrency']} at a time ({http['workers']} workers)",
                 http["seconds"],
             )
         )
-        figures["submissions/s over HTTP (respond view, gunicorn)"] = round(rate, 1)
-        figures["respond POST median ms (under that load)"] = summary["median_ms"]
+        figures["submissions/s over HTTP (answer view, gunicorn)"] = round(rate, 1)
+        figures["answer POST median ms (under that load)"] = summary["median_ms"]
         facts["HTTP answering"] = (
             f"{len(http['seconds']):,} timed POSTs of the whole questionnaire ({len(http['posted']):,} in all), "
+            f"each after the personal link's first visit (a GET answered by a 302 and the token's cookie, untimed), "
             f"{http['concurrency']} connections, gunicorn {http['workers']} sync workers; every one stored"
+            + (
+                f" ({http['verify']['mixed']:,} responses mixed, {http['verify']['waiting']} waiting in the inbox)"
+                if "verify" in http
+                else ""
+            )
         )
     else:
         warnings.append(f"HTTP answering not measured: {http}")

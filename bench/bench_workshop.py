@@ -4,9 +4,10 @@ A workshop with 2,000 guest participants, 3 goals, 20 effects, 60 activities and
 activity→effect links, where everyone rated the importance and achievement of every effect
 and the contribution of every link (about 5 % "vet ej"): some 365,000 rating rows. It
 reports the server time of the results page (ranking with a 1,000-sample bootstrap over the
-participants) through gunicorn with DEBUG off against its target, where that time goes
-(measured in process), and the time to record ratings: the rating actions in process and the
-rate page's POST through gunicorn.
+participants, and the anonymity check of every measure) through gunicorn with DEBUG off against
+its target, where that time goes (measured in process), and the time to record ratings: the rating
+actions in process and the rate page's POST through gunicorn. Rating comes first and the results
+after, since a workshop never returns to rating once its results are shown.
 """
 
 from __future__ import annotations
@@ -115,6 +116,7 @@ participants = Participant.objects.bulk_create(
     [
         Participant(
             workshop=workshop,
+            joined_as_guest=True,
             guest_name=f"Deltagare {number + 1}",
             actor_group=rng.choices(group_list, group_weights)[0],
             level=rng.choice(levels) if levels and rng.random() < 0.6 else None,
@@ -461,6 +463,24 @@ if ratings is not None:
         for groups in (by_group, by_level)
         for measure in ("importance", "expected_contribution")
     ])
+    if hasattr(queries, "RaterPopulation"):
+        rated = set(ratings.participants)
+        raters = [
+            queries.Rater(p.pk, p.level_id, p.actor_group_id, p.is_guest) for p in people if p.pk in rated
+        ]
+        measures = {}
+        for p, e in ratings.importance:
+            measures.setdefault(("importance", e), []).append(p)
+        for p, e in ratings.achievement:
+            measures.setdefault(("achievement", e), []).append(p)
+        for p, a, e in ratings.contribution:
+            measures.setdefault(("contribution", a, e), []).append(p)
+
+        def disclose_all():
+            population = queries.RaterPopulation(raters, workshop.anonymity_threshold)
+            return [population.disclose(who) for who in measures.values()]
+
+        timed("disclosure", disclose_all)
     if hasattr(ranking, "_Packed"):
         timed("pack_contribution", lambda: ranking._Packed(ratings, achievement=False, contribution=True))
         timed("pack_effects", lambda: ranking._Packed(ratings, achievement=True, contribution=False))
@@ -569,8 +589,17 @@ def run() -> dict[str, object]:
             )
 
         with harness.gunicorn(env, workers=WORKERS, worker_timeout=WORKER_TIMEOUT) as server:
+            # Rating first: once the results are shown, a workshop never returns to rating.
+            posts = []
+            for form in forms[1 : rate_posts + 2]:
+                response = post(server, rate_path, data["guest_cookie"], csrf, form)
+                check_status(response, {302}, "the rate page's POST", server)
+                if not response.headers.get("location", "").endswith(rate_path):
+                    raise harness.BenchError(f"the rate page's POST redirected to {response.headers.get('location')}")
+                posts.append(response)
             step = post(server, step_path, data["leader_cookie"], csrf, {"step": "decide"})
-            check_status(step, {302}, "setting the step to decide", server)
+            check_status(step, {302}, "setting the step to decide (this computes the results)", server)
+            closing_s = step.seconds
             pages = []
             for _ in range(page_requests + 1):
                 page = harness.request(
@@ -580,15 +609,6 @@ def run() -> dict[str, object]:
                 if data["title"].encode() not in page.body:
                     raise harness.BenchError(f"the results page does not name the workshop:\n{page.excerpt()}")
                 pages.append(page)
-            step = post(server, step_path, data["leader_cookie"], csrf, {"step": "rate"})
-            check_status(step, {302}, "setting the step back to rate", server)
-            posts = []
-            for form in forms[1 : rate_posts + 2]:
-                response = post(server, rate_path, data["guest_cookie"], csrf, form)
-                check_status(response, {302}, "the rate page's POST", server)
-                if not response.headers.get("location", "").endswith(rate_path):
-                    raise harness.BenchError(f"the rate page's POST redirected to {response.headers.get('location')}")
-                posts.append(response)
 
         split = snippet(
             VERIFY_CODE + SPLIT_CODE,
@@ -606,6 +626,7 @@ def run() -> dict[str, object]:
             "the last rate POST through gunicorn was not saved (was the step still rate?): "
             f"{split['outcome']['rate_post_mismatches'][:5]}"
         )
+    facts["closing rating (POST step, computes the results) s"] = round(closing_s, 3)
     return report(data, actions, pages, posts, split, facts, page_requests=page_requests, repeat=repeat)
 
 
@@ -626,6 +647,7 @@ def time_budget(parts: dict[str, list[float]]) -> dict[str, float]:
         "packing and exact estimates": part("rank_activities_no_bootstrap", "rank_effects_no_bootstrap")
         + part("contribution_matrix"),
         "group tables": part("group_means"),
+        "anonymity: one disclosure per measure": part("disclosure"),
         "cards and links": part("effect_chain"),
     }
     if "workshop_results" in parts:
@@ -708,6 +730,7 @@ def report(
         ("rank_effects_no_bootstrap", "      of which without the bootstrap"),
         ("contribution_matrix", "    contribution_matrix"),
         ("group_means", "    group_means ×4 (the group tables)"),
+        ("disclosure", "    disclosure: one Population.disclose per measure"),
         ("pack_contribution", "    (one _Packed of the contributions)"),
         ("pack_effects", "    (one _Packed of the effect ratings)"),
     ]

@@ -391,7 +391,7 @@ voted_at = timezone.now().isoformat()
 table = connection.ops.quote_name(Vote._meta.db_table)
 columns = ", ".join(
     connection.ops.quote_name(Vote._meta.get_field(name).column)
-    for name in ("dialogue", "statement", "participant", "value", "voted_at")
+    for name in ("dialogue", "statement", "participant", "value", "voted_at", "release")
 )
 with transaction.atomic(), connection.cursor() as cursor:
     raw = cursor.cursor
@@ -399,7 +399,7 @@ with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, rows.size, 50000):
             stop = min(rows.size, start + 50000)
             copy.write("".join(
-                f"{dialogue.pk}\\t{s}\\t{p}\\t{v}\\t{voted_at}\\n"
+                f"{dialogue.pk}\\t{s}\\t{p}\\t{v}\\t{voted_at}\\t1\\n"  # all counted by the first release
                 for s, p, v in zip(
                     statement_pk[cols[start:stop]].tolist(),
                     participant_pk[rows[start:stop]].tolist(),
@@ -427,7 +427,7 @@ for _ in range(REPEAT):
     )
     parts["analyse"].append(time.perf_counter() - t)
     t = time.perf_counter()
-    report = reporting.build_report(result, matrix, inputs)
+    report, _ledger = reporting.build_report(result, matrix, inputs)
     parts["build_report"].append(time.perf_counter() - t)
     parts["analyse_dialogue"].append(worker.analyse_dialogue(dialogue).seconds)
 stored = DialogueAnalysis.objects.get(dialogue=dialogue)

@@ -240,8 +240,12 @@ PEOPLE_IMPORT_MAX_ROWS = env_int("PEOPLE_IMPORT_MAX_ROWS", 5000)
 
 # Per network address and hour, in open dialogues (the address itself is never stored).
 DIALOGUE_JOINS_PER_ADDRESS_PER_HOUR = env_int("DIALOGUE_JOINS_PER_ADDRESS_PER_HOUR", 1000)
+# How many participants one network address may add to one open dialogue in a day: the bound on fake participants.
+DIALOGUE_JOINS_PER_ADDRESS_PER_DIALOGUE = env_int("DIALOGUE_JOINS_PER_ADDRESS_PER_DIALOGUE", 200)
 DIALOGUE_STATEMENTS_PER_ADDRESS_PER_HOUR = env_int("DIALOGUE_STATEMENTS_PER_ADDRESS_PER_HOUR", 300)
 BAROMETER_OPEN_ANSWERS_PER_ADDRESS_PER_HOUR = env_int("BAROMETER_OPEN_ANSWERS_PER_ADDRESS_PER_HOUR", 1000)
+# How many answers the barometer's inbox gathers before they are mixed into the stored responses in random order.
+BAROMETER_MIX_BATCH = env_int("BAROMETER_MIX_BATCH", 20)
 
 # A database cache, shared by every app process and kept across restarts: computed workshop
 # results are stored here once and served to everyone (the table is created by a migration).

@@ -122,5 +122,6 @@ def admin_in_two_organisations(org_admin: User, other_organisation: Organisation
             level=None,
             role=Membership.Role.PARTICIPANT,
         ),
+        by_operator=True,
     )
     return org_admin

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
 from tillit.barometer import actions
-from tillit.barometer.models import Invitation, Item, Response
+from tillit.barometer.models import Invitation, Item, OpenAnswer, Response
 from tillit.organisations import actions as organisation_actions
 from tillit.organisations.models import Level, Unit
 
@@ -46,8 +46,13 @@ def test_an_employee_answers_on_a_phone(
     page.set_default_timeout(10_000)
     context.on("request", lambda r: None if r.url.startswith(base_url) else outside_requests.append(r.url))
 
+    token = actions.invitation_token(invitation)
+    visited: list[str] = []
+    page.on("request", lambda r: visited.append(r.url))
     page.goto(link)
     expect(page.get_by_role("heading", level=1, name="Styrningsbarometern hösten 2026")).to_be_visible()
+    # The token leaves the address at once: the questionnaire lives at an address without it.
+    assert page.url == base_url + f"/b/{round.public_id}/svar/"
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible(page)
 
@@ -69,9 +74,12 @@ def test_an_employee_answers_on_a_phone(
     page.get_by_role("button", name="Skicka svar").click()
     expect(page.get_by_role("heading", level=1, name="Tack för dina svar!")).to_be_visible()
     assert_accessible(page)
+    assert [url for url in visited if token in url] == [link]  # only the first visit carried it
+    assert Invitation.objects.get(pk=invitation.pk).answered
+    assert Response.objects.count() == 0  # in the round's inbox until a batch is mixed (or the round closes)
+    actions.mix_inbox(round=round)
     response = Response.objects.get()
     assert {answer.value for answer in response.answers.all()} == {5, 3}
-    assert Invitation.objects.get(pk=invitation.pk).answered
 
     page.goto(link)
     expect(page.get_by_text("Du har redan svarat")).to_be_visible()
@@ -80,16 +88,46 @@ def test_an_employee_answers_on_a_phone(
     assert outside_requests == []
 
 
-def test_a_manager_reads_their_unit_with_a_small_team_suppressed(
-    page, sign_in, assert_accessible, outside_requests, organisation, home_unit, manager
+def test_an_employee_is_told_what_personal_data_was_removed(
+    browser: Browser, base_url, assert_accessible, outside_requests, organisation, employee
 ):
     round = open_round(organisation)
+    invitation = Invitation.objects.select_related("round").get(round=round, membership__user=employee)
+    link = base_url + reverse("barometer:respond", args=[round.public_id, actions.invitation_token(invitation)])
+    context = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+
+    page.goto(link)
+    value_question = Item.objects.get(instrument=round.instrument, code="open_value")
+    page.get_by_label(value_question.text_sv).fill("Ring mig gärna på 070-123 45 67 om det behövs.")
+    page.get_by_role("button", name="Skicka svar").click()
+
+    expect(page.get_by_role("heading", level=1, name="Tack för dina svar!")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="070-123 45 67")).to_have_count(0)
+    expect(page.get_by_role("main").get_by_role("status")).to_be_visible()
+    assert_accessible(page)
+    actions.mix_inbox(round=round)
+    assert "070-123 45 67" not in OpenAnswer.objects.get().text
+    context.close()
+    assert outside_requests == []
+
+
+def test_a_manager_reads_their_unit_with_a_small_team_suppressed(
+    page, sign_in, assert_accessible, outside_requests, organisation, home_unit, manager, make_member
+):
+    # The teams and their people exist before the round opens: a round's answers name only the units it opened
+    # with, and the open link takes no more answers for a unit than it had members.
     teams = {
         name: organisation_actions.create_unit(
             organisation=organisation, name=name, kind=Unit.Kind.TEAM, parent=home_unit, actor=None
         )
         for name in ("Team Öst", "Team Syd", "Team Väst")
     }
+    for name, size in (("Team Öst", 9), ("Team Syd", 8), ("Team Väst", 3)):
+        for _number in range(size):
+            make_member(organisation, unit=teams[name])
+    round = open_round(organisation)
     item = Item.objects.filter(instrument=round.instrument, kind=Item.Kind.SCALE).first()
     for name, count in (("Team Öst", 8), ("Team Syd", 7), ("Team Väst", 2)):
         for number in range(count):
@@ -117,6 +155,8 @@ def test_a_manager_reads_their_unit_with_a_small_team_suppressed(
 def test_a_process_leader_runs_a_round_from_the_questionnaire_to_the_results(
     page, sign_in, assert_accessible, outside_requests, organisation, home_unit, facilitator, employee, make_member
 ):
+    for _number in range(6):  # staff on Hemtjänst Norr, who answer through the open link below
+        make_member(organisation, unit=home_unit)
     sign_in(page, facilitator.email)
     page.get_by_role("navigation", name="Organisation", exact=True).get_by_role("link", name="Barometern").click()
     expect(page.get_by_role("heading", level=1, name="Styrningsbarometern")).to_be_visible()

@@ -83,3 +83,44 @@ def test_people_search_updates_the_list_in_place(
     expect(page.get_by_role("status").filter(has_text="0 personer hittades.")).to_be_attached()
     assert_accessible(page)
     assert outside_requests == []
+
+
+def test_an_address_with_an_account_elsewhere_looks_new_in_the_preview_and_is_invited(
+    page, base_url, sign_in, assert_accessible, outside_requests, org_admin, outsider
+):
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from tillit.organisations.models import PendingMembership
+
+    with translation.override("sv"):
+        invited_not_accepted = gettext("Invited – not accepted")
+    content = (
+        "name,email,unit,actor_group\n"
+        f"Olle Skriven,{outsider.email},Socialförvaltningen,Samverkanspartner\n"
+        "Lisa Larsson,lisa@norrby.example,Socialförvaltningen / Hemtjänst Norr,Medarbetare\n"
+    ).encode()
+    sign_in(page, org_admin.email)
+    page.goto(f"{base_url}/o/norrby/people/import/")
+
+    page.get_by_label("CSV-fil").set_input_files(csv_file(content))
+    page.get_by_role("button", name="Kontrollera filen").click()
+
+    expect(page.get_by_role("status").filter(has_text="2 personer är redo att importeras.")).to_be_visible()
+    olle_row = page.get_by_role("row").filter(has_text="Olle Skriven")
+    lisa_row = page.get_by_role("row").filter(has_text="Lisa Larsson")
+    expect(olle_row.get_by_role("cell").last).to_have_text("OK")
+    expect(lisa_row.get_by_role("cell").last).to_have_text("OK")
+    expect(page.get_by_role("main")).not_to_contain_text("Olle Utomstående")
+    expect(page.get_by_role("main")).not_to_contain_text("Söderby")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Importera 2 personer").click()
+
+    expect(page.get_by_role("status").filter(has_text="2 personer har importerats.")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="Olle Skriven")).to_contain_text(invited_not_accepted)
+    expect(page.get_by_role("main")).not_to_contain_text("Olle Utomstående")
+    assert_accessible(page)
+    assert PendingMembership.objects.get().user == outsider
+    assert not Membership.objects.filter(organisation__slug="norrby", user=outsider).exists()
+    assert outside_requests == []

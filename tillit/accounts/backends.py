@@ -3,15 +3,20 @@
 Password sign-in by e-mail address is the only one today. An OIDC or SAML
 backend (Swedish federations) is added as another entry in
 AUTHENTICATION_BACKENDS; it must map the federated identity to a User by
-e-mail address, as this one does, so memberships keep working.
+canonical e-mail address, as this one does, so memberships keep working.
 """
 
+import hashlib
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
+from tillit.accounts.addresses import canonical_email
 from tillit.accounts.models import User
+
+# django-axes keeps the name it counts under in a 255-character column.
+LOCKOUT_KEY_LENGTH = 255
 
 
 class EmailBackend(ModelBackend):
@@ -22,12 +27,13 @@ class EmailBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> User | None:
-        email = (username or kwargs.get("email") or "").strip()
-        if not email or password is None:
+        address = canonical_email(username or kwargs.get("email") or "")
+        if not address or password is None:
             return None
-        try:
-            user = User.objects.get(email__iexact=email)
-        except User.DoesNotExist:
+        # An exact match on the stored canonical form: the same comparison as the lockout's
+        # counter (lockout_username), whatever the database's own case folding would say.
+        user = User.objects.filter(canonical_email=address).first()
+        if user is None:
             # Hash anyway so a missing account takes as long as a wrong password.
             User().set_password(password)
             return None
@@ -37,7 +43,14 @@ class EmailBackend(ModelBackend):
 
 
 def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
-    """The name django-axes counts failures under: the e-mail address in lower case, since
-    sign-in ignores case and otherwise every case variant would get its own five attempts."""
+    """The name django-axes counts failures under: the canonical form of the address, the same
+    form sign-in looks the account up by, so that every spelling that signs in to an account
+    shares that account's counter (and a spelling with a counter of its own signs in to nothing).
+
+    A form longer than axes' column is counted under its SHA-256 instead, still one per form.
+    """
     source = credentials if credentials and "username" in credentials else request.POST
-    return str(source.get("username") or "").strip().lower()
+    key = canonical_email(str(source.get("username") or ""))
+    if len(key) > LOCKOUT_KEY_LENGTH:
+        return "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+    return key

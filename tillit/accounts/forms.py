@@ -3,6 +3,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from tillit.accounts.addresses import canonical_email
 from tillit.accounts.models import User
 from tillit.core.text import normalise_text
 
@@ -36,6 +37,6 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     """Also reaches invited people who never chose a password."""
 
     def get_users(self, email: str):  # type: ignore[no-untyped-def]
-        # Django's own check against look-alike Unicode addresses (dotless ı matching i).
-        users = User.objects.filter(email__iexact=email, is_active=True)
-        return (user for user in users if auth_forms._unicode_ci_compare(email, user.email))
+        # The same canonical comparison as sign-in; the link goes to the account's own stored
+        # address, never to the spelling typed here.
+        return User.objects.filter(canonical_email=canonical_email(email), is_active=True).iterator()

@@ -12,14 +12,16 @@ import hmac
 import logging
 import secrets
 import smtplib
+import uuid
+from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import Count, Max, QuerySet
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Count, Max, QuerySet, Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -35,18 +37,23 @@ from tillit.barometer.models import (
     Invitation,
     Item,
     OpenAnswer,
+    PendingResponse,
     PopulationCount,
     Response,
     Round,
     pack_scale_answers,
     scale_item_ids,
+    unpack_scale_answers,
 )
 from tillit.core.text import normalise_text
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
+from tillit.privacy.masking import mask_personal_data
 
 logger = logging.getLogger(__name__)
 
 DONT_KNOW = None  # the stored value of "vet ej"
+# How many answers the inbox gathers before they are mixed into the responses (settings.BAROMETER_MIX_BATCH).
+DEFAULT_MIX_BATCH = 20
 
 
 class BarometerError(ValidationError):
@@ -153,7 +160,6 @@ def create_round(
     name: str,
     opens_on: datetime.date,
     closes_on: datetime.date,
-    live_results: bool = False,
     created_by: Membership | None = None,
 ) -> Round:
     _check_dates(opens_on, closes_on)
@@ -163,35 +169,21 @@ def create_round(
         name=normalise_text(name),
         opens_on=opens_on,
         closes_on=closes_on,
-        live_results=live_results,
         open_key=secrets.token_urlsafe(32),
         created_by=created_by,
     )
 
 
-def update_round(
-    *, round: Round, name: str, opens_on: datetime.date, closes_on: datetime.date, live_results: bool
-) -> Round:
+def update_round(*, round: Round, name: str, opens_on: datetime.date, closes_on: datetime.date) -> Round:
     _check_dates(opens_on, closes_on)
     if round.is_closed:
         raise BarometerError(_("The round is closed and can no longer change."))
     if round.is_launched and opens_on != round.opens_on:
         raise BarometerError(_("The round has opened; its opening date can no longer change."))
-    if round.is_launched and live_results and not round.live_results:
-        raise BarometerError(
-            _(
-                "Live results can only be chosen before the round opens: switched on later, they would show answers arrive."
-            )
-        )
     if round.is_launched and closes_on < timezone.localdate():
         raise BarometerError(_("Choose a closing date from today on, or close the round instead."))
-    round.name, round.opens_on, round.closes_on, round.live_results = (
-        normalise_text(name),
-        opens_on,
-        closes_on,
-        live_results,
-    )
-    round.save(update_fields=["name", "opens_on", "closes_on", "live_results"])
+    round.name, round.opens_on, round.closes_on = normalise_text(name), opens_on, closes_on
+    round.save(update_fields=["name", "opens_on", "closes_on"])
     return round
 
 
@@ -301,7 +293,7 @@ def _send(round: Round, invitations: QuerySet[Invitation], *, site_url: str, rem
 
 def close_round(*, round: Round) -> Round:
     with transaction.atomic():
-        round = Round.objects.select_for_update().get(pk=round.pk)
+        round = Round.objects.select_for_update(of=("self",)).get(pk=round.pk)
         if not round.is_launched:
             raise BarometerError(_("The round has not opened yet."))
         if round.closed_at is None:
@@ -311,17 +303,24 @@ def close_round(*, round: Round) -> Round:
 
 
 def seal_round(*, round: Round) -> Round:
-    """Once a round has closed: make sure no answer can arrive any more, and rewrite every "has answered" flag.
+    """Once a round has closed: make sure no answer can arrive any more, mix what is left in the inbox, and rewrite
+    every "has answered" flag. Afterwards every answer of the round is a `Response`.
 
-    Submissions check the round under the same row lock, so after this none is stored. Rewriting the answered
-    invitations in one statement gives them all one new row version: in PostgreSQL a row remembers the
-    transaction that wrote it, and until now each flag shared its transaction with one response.
+    Submissions check the round under the same row lock, so after this none is stored. What is left in the inbox
+    is fewer than a batch, so it is mixed together with randomly chosen responses already mixed, taken out and
+    stored again with new ids: no set of responses written together is smaller than a batch (or the whole round,
+    when that is smaller). Rewriting the answered invitations in one statement gives them all one new row version,
+    which also covers answers stored before the inbox existed, when a flag shared its transaction with a response.
     """
     with transaction.atomic():
-        round = Round.objects.select_for_update().select_related("organisation").get(pk=round.pk)
-        if round.sealed_at is None and round.is_closed:
-            Invitation.objects.filter(round=round, answered=True).update(answered=True)
-            round.sealed_at = timezone.now()
+        round = (
+            Round.objects.select_for_update(of=("self",)).select_related("organisation", "instrument").get(pk=round.pk)
+        )
+        if round.is_closed and (round.sealed_at is None or round.pending_responses.exists()):
+            if not _mix(round, at_least=mix_batch_size(round)):  # a mix VACUUMs after commit by itself
+                transaction.on_commit(vacuum_answer_tables)
+            Invitation.objects.filter(round=round, answered=True).update(answered=True, awaiting_mix=False)
+            round.sealed_at = round.sealed_at or timezone.now()
             round.save(update_fields=["sealed_at"])
     return round
 
@@ -337,14 +336,17 @@ def invitation_for_token(round: Round, token: str) -> Invitation | None:
 
 @dataclass(frozen=True)
 class Answers:
-    """Cleaned answers: scale values by item (None is "vet ej"), and open texts by item."""
+    """Cleaned answers: scale values by item (None is "vet ej"), and open texts by item, personal data masked."""
 
     scale: Mapping[int, int | None]
     open: Mapping[int, str]
+    # What masking took out of the open answers: how many of each kind (never the data itself).
+    removed: Mapping[str, int] = field(default_factory=dict)
 
 
 def clean_answers(round: Round, scale: Mapping[str, str], open_texts: Mapping[str, str]) -> Answers:
-    """Check raw form values (by item code) against the round's questionnaire. Unanswered items are skipped."""
+    """Check raw form values (by item code) against the round's questionnaire, and mask personal data in the open
+    answers (`tillit.privacy.masking`). Unanswered items are skipped."""
     items = {item.code: item for item in round.instrument.items.all()}
     cleaned_scale: dict[int, int | None] = {}
     for code, raw in scale.items():
@@ -364,6 +366,7 @@ def clean_answers(round: Round, scale: Mapping[str, str], open_texts: Mapping[st
             raise BarometerError(_("Answer on the scale from 1 to 5, or choose “don’t know”."))
         cleaned_scale[item.pk] = value
     cleaned_open: dict[int, str] = {}
+    removed: Counter[str] = Counter()
     for code, raw in open_texts.items():
         item = items.get(code)
         if item is None or item.is_scale:
@@ -374,41 +377,68 @@ def clean_answers(round: Round, scale: Mapping[str, str], open_texts: Mapping[st
                 _("Keep each open answer within %(limit)d characters.") % {"limit": OPEN_ANSWER_MAX_LENGTH}
             )
         if text:
-            cleaned_open[item.pk] = text
-    return Answers(cleaned_scale, cleaned_open)
+            masked = mask_personal_data(text)
+            removed.update(masked.removed)
+            cleaned_open[item.pk] = masked.text
+    return Answers(cleaned_scale, cleaned_open, dict(removed))
 
 
 class AlreadyAnswered(BarometerError):
     pass
 
 
+class UnitFull(BarometerError):
+    """The open link would give a unit more responses than it had members when the round opened."""
+
+
 def answer_with_invitation(*, round: Round, token: str, answers: Answers) -> None:
-    """Store the answers of a personal link, once. The same token twice, even at the same moment, stores one."""
+    """Store the answers of a personal link, once, in the round's inbox. The same token twice, even at the same
+    moment, stores one: both wait for the round's row lock, and the second finds the invitation answered."""
     _check_accepts(round)
     invitation = invitation_for_token(round, token)
     if invitation is None:
         raise BarometerError(_("This link is not valid for this round."))
     with transaction.atomic():
-        # The conditional update takes the row lock; a second submission waits, then finds it answered.
-        if not Invitation.objects.filter(pk=invitation.pk, answered=False).update(answered=True):
+        _lock_accepting(round)
+        if not Invitation.objects.filter(pk=invitation.pk, answered=False).update(answered=True, awaiting_mix=True):
             raise AlreadyAnswered(_("You have already answered this round. Thank you!"))
-        _store(round, invitation.unit_id, invitation.level_id, invitation.actor_group_id, answers)
-        _recheck_under_lock(round)
+        _put_in_inbox(round, invitation.unit_id, invitation.level_id, invitation.actor_group_id, answers, verified=True)
+    _mix_when_full(round)
 
 
 def answer_openly(
     *, round: Round, unit: Unit, level: Level | None, actor_group: ActorGroup | None, answers: Answers
 ) -> None:
-    """Store the answers given through the round's open link (the device remembers that it has answered)."""
+    """Store the answers given through the round's open link in the round's inbox (the device remembers that it
+    has answered). A unit takes at most as many responses, through every link, as it had members when the round
+    opened: the open link cannot pad a group past the anonymity threshold."""
     _check_accepts(round)
     if unit.organisation_id != round.organisation_id or not unit.is_open:
         raise BarometerError(_("Choose one of the organisation's units."))
+    if not round.has_unit(unit.pk):
+        raise BarometerError(_("Choose one of the units that were in the organisation when the survey opened."))
     for choice in (level, actor_group):
         if choice is not None and choice.organisation_id != round.organisation_id:
             raise BarometerError(_("Choose from the organisation's own lists."))
     with transaction.atomic():
-        _store(round, unit.pk, level.pk if level else None, actor_group.pk if actor_group else None, answers)
-        _recheck_under_lock(round)
+        _lock_accepting(round)
+        if _responses_in(round, unit) >= _population_of(round, unit):
+            raise UnitFull(
+                _(
+                    "The unit you chose already has as many answers as it had members when the survey opened, so it "
+                    "takes no more through the open link. Check that you chose the right unit. If you did, contact "
+                    "whoever sent you the survey."
+                )
+            )
+        _put_in_inbox(
+            round,
+            unit.pk,
+            level.pk if level else None,
+            actor_group.pk if actor_group else None,
+            answers,
+            verified=False,
+        )
+    _mix_when_full(round)
 
 
 def _check_accepts(round: Round) -> None:
@@ -418,26 +448,184 @@ def _check_accepts(round: Round) -> None:
         raise BarometerError(_("The round has closed. Thank you for your interest!"))
 
 
-def _recheck_under_lock(round: Round) -> None:
-    """Check again, holding the round's row until commit, that it still takes answers. Closing takes the same
-    lock, so an answer is either stored before the round closes or not at all. Taken last, the lock is held only
-    for the commit."""
-    _check_accepts(Round.objects.select_for_update().select_related("organisation").get(pk=round.pk))
+def _lock_accepting(round: Round) -> Round:
+    """Take the round's row lock until commit and check, under it, that the round still takes answers. Closing takes
+    the same lock, so an answer is either stored before the round closes or not at all; and the counts a
+    submission checks (the open link's cap, the inbox's batch) cannot change under it."""
+    locked = Round.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=round.pk)
+    _check_accepts(locked)
+    return locked
 
 
-def _store(
-    round: Round, unit_id: int | None, level_id: int | None, actor_group_id: int | None, answers: Answers
-) -> None:
-    response = Response.objects.create(
+def _population_of(round: Round, unit: Unit) -> int:
+    """How many members the unit had when the round opened."""
+    return PopulationCount.objects.filter(round=round, unit=unit).aggregate(total=Sum("count"))["total"] or 0
+
+
+def _responses_in(round: Round, unit: Unit) -> int:
+    """How many responses name the unit, through every link, those in the inbox included."""
+    return (
+        Response.objects.filter(round=round, unit=unit).count()
+        + PendingResponse.objects.filter(round=round, unit=unit).count()
+    )
+
+
+def _put_in_inbox(
+    round: Round,
+    unit_id: int | None,
+    level_id: int | None,
+    actor_group_id: int | None,
+    answers: Answers,
+    *,
+    verified: bool,
+) -> PendingResponse:
+    return PendingResponse.objects.create(
         round=round,
         unit_id=unit_id,
         level_id=level_id,
         actor_group_id=actor_group_id,
+        verified=verified,
         scale_answers=pack_scale_answers(scale_item_ids(round.instrument), dict(answers.scale)),
+        open_answers={str(item_id): text for item_id, text in answers.open.items()},
     )
+
+
+# Mixing the inbox
+
+
+def mix_batch_size(round: Round) -> int:
+    """How many answers the inbox gathers before they are mixed: BAROMETER_MIX_BATCH, never below the round's k."""
+    return max(int(getattr(settings, "BAROMETER_MIX_BATCH", DEFAULT_MIX_BATCH)), round.k)
+
+
+def mix_inbox(*, round: Round) -> int:
+    """Move everything in the round's inbox into its responses now, whatever its size; how many were moved.
+
+    For tests and tools that need the answers readable at once; answering and closing mix by themselves.
+    """
+    with transaction.atomic():
+        locked = (
+            Round.objects.select_for_update(of=("self",)).select_related("organisation", "instrument").get(pk=round.pk)
+        )
+        return _mix(locked)
+
+
+def _mix_when_full(round: Round) -> None:
+    """Mix the round's inbox if it holds a batch. A separate transaction after the answer's: if mixing fails, the
+    answer stays in the inbox and the next answer (or closing the round) mixes it."""
+    try:
+        with transaction.atomic():
+            locked = (
+                Round.objects.select_for_update(of=("self",))
+                .select_related("organisation", "instrument")
+                .get(pk=round.pk)
+            )
+            if PendingResponse.objects.filter(round=locked).count() >= mix_batch_size(locked):
+                _mix(locked)
+    except DatabaseError as error:
+        logger.warning(
+            "Barometer round %s: mixing the inbox failed (%s); it is tried again with the next answer",
+            round.pk,
+            type(error).__name__,
+        )
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One response's content on its way into the mixed tables."""
+
+    unit_id: int | None
+    level_id: int | None
+    actor_group_id: int | None
+    verified: bool
+    scale_answers: bytes
+    open_answers: dict[int, str]
+
+
+def _mix(round: Round, *, at_least: int = 0) -> int:
+    """Move the whole inbox into Response, Answer and OpenAnswer in a random order, with new random ids; delete the
+    inbox rows; rewrite the answered flags of the invitations whose answers these are. Caller holds the round's lock
+    in a transaction; if fewer than `at_least` are waiting, responses already mixed are taken out and stored again
+    with them, chosen at random. Returns how many responses were written."""
+    shuffler = secrets.SystemRandom()
+    pending = list(PendingResponse.objects.filter(round=round))
+    if not pending:
+        return 0
+    entries = [
+        _Entry(
+            row.unit_id,
+            row.level_id,
+            row.actor_group_id,
+            row.verified,
+            bytes(row.scale_answers),
+            {int(item_id): text for item_id, text in row.open_answers.items()},
+        )
+        for row in pending
+    ]
+    if len(entries) < at_least:
+        mixed = list(Response.objects.filter(round=round).values_list("pk", flat=True))
+        again = shuffler.sample(mixed, min(len(mixed), at_least - len(entries)))
+        entries += _entries_of(again)
+        OpenAnswer.objects.filter(response_id__in=again).delete()
+        Answer.objects.filter(response_id__in=again).delete()
+        Response.objects.filter(pk__in=again).delete()
+    shuffler.shuffle(entries)
+    scale_ids = scale_item_ids(round.instrument)
+    responses = [
+        Response(
+            id=uuid.UUID(bytes=secrets.token_bytes(16), version=4),
+            round=round,
+            unit_id=entry.unit_id,
+            level_id=entry.level_id,
+            actor_group_id=entry.actor_group_id,
+            verified=entry.verified,
+            scale_answers=entry.scale_answers,
+        )
+        for entry in entries
+    ]
+    Response.objects.bulk_create(responses)
     Answer.objects.bulk_create(
-        Answer(response=response, item_id=item_id, value=value) for item_id, value in answers.scale.items()
+        Answer(response=response, item_id=item_id, value=value)
+        for response, entry in zip(responses, entries, strict=True)
+        for item_id, value in unpack_scale_answers(scale_ids, entry.scale_answers).items()
     )
     OpenAnswer.objects.bulk_create(
-        OpenAnswer(response=response, item_id=item_id, text=text) for item_id, text in answers.open.items()
+        OpenAnswer(response=response, item_id=item_id, text=text)
+        for response, entry in zip(responses, entries, strict=True)
+        for item_id, text in entry.open_answers.items()
     )
+    PendingResponse.objects.filter(pk__in=[row.pk for row in pending]).delete()
+    Invitation.objects.filter(round=round, awaiting_mix=True).update(awaiting_mix=False)
+    transaction.on_commit(vacuum_answer_tables)
+    return len(responses)
+
+
+def _entries_of(response_ids: list[uuid.UUID]) -> list[_Entry]:
+    texts: dict[uuid.UUID, dict[int, str]] = {}
+    for response_id, item_id, text in OpenAnswer.objects.filter(response_id__in=response_ids).values_list(
+        "response_id", "item_id", "text"
+    ):
+        texts.setdefault(response_id, {})[item_id] = text
+    return [
+        _Entry(
+            row.unit_id, row.level_id, row.actor_group_id, row.verified, bytes(row.scale_answers), texts.get(row.pk, {})
+        )
+        for row in Response.objects.filter(pk__in=response_ids)
+    ]
+
+
+ANSWER_TABLE_MODELS = (PendingResponse, Invitation, Response, Answer, OpenAnswer)
+
+
+def vacuum_answer_tables() -> None:
+    """On PostgreSQL, VACUUM the inbox, invitation and answer tables, so that the row versions a batch left behind
+    (the inbox rows, the invitations' earlier versions, each with the transaction of its answer) are gone, not
+    just invisible. Runs after commit, outside a transaction; a failure is logged and left to autovacuum."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in ANSWER_TABLE_MODELS)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM {tables}")
+    except DatabaseError as error:
+        logger.warning("Barometer: VACUUM of the answer tables failed (%s)", type(error).__name__)

@@ -8,14 +8,16 @@ the same on every machine. Three rounds, named after the season they ran in:
 - "Styrningsbarometern hösten <last year>" (October), closed, on version 2: the same items plus
   Statskontoret's "Tillit på jobbet" block with its national reference figures, so the questionnaire's
   versions show.
-- "Styrningsbarometern <this season>", opened a week ago and closing in three weeks, on version 2, without
-  live results. None of the demo accounts has answered it, so whoever tries the demo can, through their
+- "Styrningsbarometern <this season>", opened a week ago and closing in three weeks, on version 2; its results
+  open when it closes. None of the demo accounts has answered it, so whoever tries the demo can, through their
   personal link or the open link.
 
 Built in autumn 2026, they are "våren 2025", "hösten 2025" and "hösten 2026".
 
 Everyone active in Exempelkommun is in a round's population and has an invitation, as `actions.launch_round`
-would make them, but no e-mail is sent: the demo writes the snapshot, the invitations and the answers in bulk.
+would make them, but no e-mail is sent: the demo writes the snapshot, the invitations and the answers in bulk,
+the answers as responses through personal links, already mixed (in a random order, as `actions.mix_inbox`
+leaves them).
 In each unit every member of staff answered a closed round with a chance of 60–80 % (drawn per unit and round),
 and 35–55 % have answered the open one so far. Service users, supervisory bodies and partners are invited like
 every member but answer none of the rounds: the questions are about one's own work in the organisation. Each
@@ -487,7 +489,11 @@ def _answer(rng: random.Random, round: Round, plan: Plan, respondents: list[Memb
     for member in rng.sample(respondents, len(respondents)):  # no trace of the membership order
         group = member.actor_group.key
         response = Response(
-            round=round, unit_id=member.unit_id, level_id=member.level_id, actor_group_id=member.actor_group_id
+            round=round,
+            unit_id=member.unit_id,
+            level_id=member.level_id,
+            actor_group_id=member.actor_group_id,
+            verified=True,  # through the member's personal link
         )
         responses.append(response)
         tendency = tendencies[member.pk]

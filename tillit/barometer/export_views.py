@@ -1,8 +1,8 @@
 """Downloads of a round's results (CSV, XLSX) and its codebook.
 
 The same readers and groups as the report pages: process leaders and administrators get every group, a manager
-only their own units. Results are only given once they are open (when the round closes, or live if the round
-says so); the codebook holds no results and is there as soon as the reader may read results at all.
+only their own units. Results are only given once they are open (when the round closes: they are published once);
+the codebook holds no results and is there as soon as the reader may read results at all.
 """
 
 from __future__ import annotations

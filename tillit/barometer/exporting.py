@@ -353,8 +353,6 @@ def about_rows(round: Round, *, whole_organisation: bool) -> list[Row]:
             _("The sheet “%(sheet)s” explains every column, item and calculation.") % {"sheet": _("Codebook")},
         ],
     ]
-    if not round.is_closed:
-        rows.append([_("Note"), _("The round is still open: the figures may change as more people answer.")])
     return rows
 
 

@@ -39,26 +39,10 @@ class RoundForm(forms.Form):
     closes_on = forms.DateField(
         label=_("Closes"), widget=DateInput(), error_messages={"invalid": _("Enter a date, e.g. 2026-09-21.")}
     )
-    live_results = forms.BooleanField(
-        label=_("Show results while the round is open"),
-        required=False,
-        help_text=_(
-            "Off by default. Results that change while answers come in let a reader watch them arrive and "
-            "guess who answered what. When it is off, results open when the round closes."
-        ),
-    )
 
     def __init__(self, *args: object, round: Round | None = None, **kwargs: object) -> None:
         if round is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    "name": round.name,
-                    "opens_on": round.opens_on,
-                    "closes_on": round.closes_on,
-                    "live_results": round.live_results,
-                },
-            )
+            kwargs.setdefault("initial", {"name": round.name, "opens_on": round.opens_on, "closes_on": round.closes_on})
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if round is None and not self.is_bound and not self.initial:
             today = timezone.localdate()

@@ -5,10 +5,13 @@ An organisation's *instrument* is a versioned list of items (statements on a fiv
 snapshotted when the round opens. People answer through a personal *invitation* (a one-time token sent
 by e-mail) or through the round's open link, where they choose their unit.
 
-What is stored of an answer is deliberately little: a `Response` knows its round and the respondent's
-unit, level and actor group, and nothing else: no person, token, session, address, browser, sequential
-id or time. Whether someone has answered lives apart, on their `Invitation`, and is written in the same
-transaction as the response. `tests/test_schema.py` fails if an answer table gains a column that could
+What is stored of an answer is deliberately little: a `Response` knows its round, the respondent's unit,
+level and actor group, and whether it came through a personal link, and nothing else: no person, token,
+session, address, browser, sequential id or time. Whether someone has answered lives apart, on their
+`Invitation`. A submission first lands in the round's inbox (`PendingResponse`); once the inbox holds a
+batch, the whole batch moves into `Response` in a random order, in one transaction that also rewrites the
+answered flags, so neither the order of the rows nor the transaction that wrote them follows the order of
+answering (`actions.mix_inbox`). `tests/test_schema.py` fails if an answer table gains a column that could
 link it to a person or a moment.
 """
 
@@ -148,11 +151,6 @@ class Round(models.Model):
     name = models.CharField(_("name"), max_length=150)
     opens_on = models.DateField(_("opens"))
     closes_on = models.DateField(_("closes"))
-    live_results = models.BooleanField(
-        _("show results while the round is open"),
-        default=False,
-        help_text=_("Off by default: results that change while answers come in let a reader watch them arrive."),
-    )
     # A secret part of the open link, so only those given the link can answer through it.
     open_key = models.CharField(max_length=43, unique=True, editable=False)
     opened_at = models.DateTimeField(null=True, blank=True)
@@ -198,15 +196,25 @@ class Round(models.Model):
         return self.anonymity_threshold or self.organisation.anonymity_threshold
 
     def parents(self) -> dict[int, int | None]:
-        """The unit tree as it was when the round opened (the current one for a round not yet opened). A unit made
-        since then, which answers can name through the open link, joins where it is now."""
-        current = dict(Unit.objects.filter(organisation_id=self.organisation_id).values_list("pk", "parent_id"))
-        fixed = {int(unit): parent for unit, parent in self.unit_parents.items()}
-        return fixed | {unit: parent for unit, parent in current.items() if unit not in fixed}
+        """The unit tree as it was when the round opened (the current one for a round not yet opened). Answers
+        name only these units: a unit made since then takes none."""
+        if not self.is_launched:
+            return dict(Unit.objects.filter(organisation_id=self.organisation_id).values_list("pk", "parent_id"))
+        return {int(unit): parent for unit, parent in self.unit_parents.items()}
+
+    def has_unit(self, unit_id: int) -> bool:
+        """Whether the unit was in the organisation's tree when the round opened."""
+        return str(unit_id) in self.unit_parents
 
     @property
     def results_open(self) -> bool:
-        return self.is_closed or (self.is_launched and self.live_results)
+        """Results are published once, when the round has closed: two looks at a result, before and after one
+        more answer, would show that answer."""
+        return self.is_closed
+
+    def response_count(self) -> int:
+        """How many have answered: the responses, and those still waiting in the inbox to be mixed in."""
+        return self.responses.count() + self.pending_responses.count()
 
 
 class PopulationCount(models.Model):
@@ -230,6 +238,9 @@ class Invitation(models.Model):
     level = models.ForeignKey(Level, on_delete=models.PROTECT, null=True, related_name="+")
     actor_group = models.ForeignKey(ActorGroup, on_delete=models.PROTECT, null=True, related_name="+")
     answered = models.BooleanField(default=False)
+    # True from the answer until the inbox's batch is mixed: that transaction rewrites exactly these rows, so no
+    # row version of an invitation shares a transaction with its answer once the answer is a `Response`.
+    awaiting_mix = models.BooleanField(default=False)
     sent_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
 
@@ -243,12 +254,32 @@ NOT_ANSWERED = 0  # in `Response.scale_answers`; 1–5 are the scale, DONT_KNOW_
 DONT_KNOW_BYTE = 6
 
 
+class PendingResponse(models.Model):
+    """An answer in the round's inbox, waiting to be mixed into `Response` with a batch of others.
+
+    It holds what the response will hold (the open answers as a JSON object of item id to text) and nothing
+    more: no person, token, time or order. Its rows live only until the batch is mixed.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="pending_responses")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, related_name="+")
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, null=True, related_name="+")
+    actor_group = models.ForeignKey(ActorGroup, on_delete=models.PROTECT, null=True, related_name="+")
+    verified = models.BooleanField()
+    scale_answers = models.BinaryField(default=b"")
+    open_answers = models.JSONField(default=dict)  # item id (as text) -> text
+
+
 class Response(models.Model):
     """One respondent's answers. Random id, no person, no token, no time: see the module docstring.
 
     `scale_answers` repeats the scale answers as one byte per scale item of the round's (frozen) questionnaire, in
     its order: 0 not answered, 1–5, 6 "vet ej". Reports read it instead of the answer rows: 50,000 short rows
-    instead of 1.75 million. `actions._store` writes both in one transaction; `Answer` stays the readable form.
+    instead of 1.75 million. `actions.mix_inbox` writes both in one transaction; `Answer` stays the readable form.
+
+    `verified` is True for an answer through a personal link and False through the open link. Responses stored
+    before the field existed are all True: older open-link answers cannot be told apart.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -256,6 +287,7 @@ class Response(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, related_name="+")
     level = models.ForeignKey(Level, on_delete=models.PROTECT, null=True, related_name="+")
     actor_group = models.ForeignKey(ActorGroup, on_delete=models.PROTECT, null=True, related_name="+")
+    verified = models.BooleanField()
     scale_answers = models.BinaryField(default=b"")
 
 
@@ -265,6 +297,15 @@ def pack_scale_answers(scale_item_ids: list[int], values: dict[int, int | None])
         (NOT_ANSWERED if item_id not in values else DONT_KNOW_BYTE if values[item_id] is None else values[item_id])
         for item_id in scale_item_ids
     )
+
+
+def unpack_scale_answers(scale_item_ids: list[int], packed: bytes) -> dict[int, int | None]:
+    """The answers by item id of `Response.scale_answers` (None is "vet ej"; unanswered items are left out)."""
+    return {
+        item_id: None if byte == DONT_KNOW_BYTE else byte
+        for item_id, byte in zip(scale_item_ids, packed, strict=False)
+        if byte != NOT_ANSWERED
+    }
 
 
 def scale_item_ids(instrument: Instrument) -> list[int]:

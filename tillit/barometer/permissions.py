@@ -3,8 +3,8 @@
 A round is reached by its public id. Outside its organisation it does not exist (404). Process leaders and
 administrators manage rounds and read every result. A manager (a member whose actor group is top, middle or
 first-line management, placed on a unit) reads the results of their unit and everything below it. Other
-members get 403 on results: the barometer is read where it is acted on. Results of a round open when it closes,
-unless the round was set to show them live.
+members get 403 on results: the barometer is read where it is acted on. Results of a round open when it closes:
+they are published once.
 """
 
 from __future__ import annotations

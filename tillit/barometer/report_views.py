@@ -6,14 +6,14 @@ who read no results. Process leaders and administrators read everything; a manag
 units below it, and is sent from the organisation's page to their own unit's. Levels and actor groups are
 organisation-wide, so only those who read everything reach them.
 
-Until a round's results open (when it closes, or while it runs if the round was set to show them live), every
-page says when they open and shows no figure at all, not even a count.
+Until a round's results open (when it closes: results are published once), every page says when they open and
+shows no figure at all, not even a count.
 
 Every figure comes from `reporting.round_report`, where the anonymity rules have already been applied; a hidden
 figure arrives as HIDDEN and leaves this module as None, which the templates write as "–" with an explanation.
 One dimension at a time: a unit's page breaks down by its child units only, a level's or an actor group's page
-not at all. Free text is shown only on the unfiltered pages (the organisation, a unit) and only where the group
-meets the threshold.
+not at all. Free text is shown only on the unfiltered pages (the organisation, a unit), and for each question only
+where at least k wrote an answer and no smaller group of writers follows from the shown ones.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from tillit.barometer.permissions import RoundAccess, with_round
 from tillit.barometer.reporting import CellFigures, RoundReport
 from tillit.core.collation import swedish_sort_key
 from tillit.organisations.models import ActorGroup, Level, Unit
-from tillit.privacy.suppression import Hidden
+from tillit.privacy.suppression import HIDDEN, Hidden
 
 OPEN_ANSWERS_PER_PAGE = 50
 
@@ -357,25 +357,32 @@ def unit_breakdown(
 @dataclass(frozen=True)
 class OpenQuestion:
     item: Item
-    page: Page
+    page: Page | None  # None where this question's answers may not be shown for this group
     chosen: bool  # the question whose page the reader asked for: its <details> opens
 
 
 def open_questions(
     request: HttpRequest, round: Round, report: RoundReport, unit_id: int | None = None
 ) -> list[OpenQuestion] | None:
-    """The open questions with a page of answers each, or None where free text may not be shown."""
-    texts = reporting.open_answers(round, report, unit_id)
-    if isinstance(texts, Hidden):
+    """The open questions with a page of answers each (None for a question whose answers are hidden here), or
+    None where the group itself is not shown."""
+    key = reporting.TOTAL if unit_id is None else reporting.unit_cell(unit_id)
+    if not report.cell(key).shown:
         return None
+    texts = reporting.open_answers(round, report, unit_id)
     chosen = request.GET.get("question", "")
     questions = []
     for item in report.items:
         if item.is_scale:
             continue
         is_chosen = chosen == str(item.pk)
-        paginator = Paginator(texts.get(item.pk, []), OPEN_ANSWERS_PER_PAGE)
-        questions.append(OpenQuestion(item, paginator.get_page(request.GET.get("page") if is_chosen else 1), is_chosen))
+        answers = texts.get(item.pk, HIDDEN)
+        page = (
+            None
+            if isinstance(answers, Hidden)
+            else Paginator(answers, OPEN_ANSWERS_PER_PAGE).get_page(request.GET.get("page") if is_chosen else 1)
+        )
+        questions.append(OpenQuestion(item, page, is_chosen))
     return questions
 
 
@@ -472,6 +479,9 @@ def report(request: HttpRequest, access: RoundAccess) -> HttpResponse:
         themes = principle_themes(report)
         return {
             "figures": cell_figures(report, reporting.TOTAL, previous_report(round)),
+            # How many came through the open link: a count of people, so fewer than k is only said to be fewer.
+            "unverified": report.unverified if not isinstance(report.unverified, Hidden) else 0,
+            "unverified_hidden": isinstance(report.unverified, Hidden),
             "breakdowns": [level_breakdown(round, report, themes), group_breakdown(round, report, themes)],
             "units": unit_breakdown(access, report, tree.top_units(), themes),
             "open_questions": open_questions(request, round, report),

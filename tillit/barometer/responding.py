@@ -4,10 +4,18 @@ No account is needed: the link carries the right to answer. A personal link hold
 hash is stored, on the invitation); the round's open link holds the round's `open_key`, and the respondent
 chooses their unit, and optionally their level and actor group, before the questionnaire.
 
-What the respondent's device keeps, in HttpOnly cookies scoped to the round's path, and never on the server:
-- on a personal link, a draft of partial answers when they choose "save and continue later": signed (salt per round and link, so a
-  draft made through one link is ignored through another), compressed, and kept under the browser's 4 KB
-  limit by shortening the open answers. The draft holds neither the token nor anything derived from it.
+The token is in the address only once. The first visit of `/b/<round>/svar/<token>/` (from the e-mail) checks
+it, keeps it in a signed HttpOnly cookie scoped to `/b/<round>/svar/`, and redirects to that address without the
+token; the questionnaire, its drafts and the sending all live there and read the token from the cookie. So the
+token appears in at most one logged address per visit from the e-mail, and never in the address of the request
+that stores the answer. Nothing on the server keeps the token.
+
+What the respondent's device keeps, in HttpOnly cookies scoped to the round's path (the token's to the
+questionnaire's address within it), and never on the server:
+- on a personal link, the token (above), and a draft of partial answers when they choose "save and continue
+  later": signed (salt per round and link, so a draft made through one link is ignored through another),
+  compressed, and kept under the browser's 4 KB limit by shortening the open answers. The draft holds neither
+  the token nor anything derived from it.
 - after an answer through the open link, a mark that this device has answered.
 
 What the server stores is what `actions.answer_with_invitation` and `actions.answer_openly` store: no person,
@@ -39,8 +47,9 @@ from tillit.barometer import actions
 from tillit.barometer.models import OPEN_ANSWER_MAX_LENGTH, SCALE_MAX, SCALE_MIN, Invitation, Item, Round, Theme
 from tillit.core.ratelimit import allow
 from tillit.core.text import normalise_text
-from tillit.organisations.models import ActorGroup, Level, Organisation, Unit
+from tillit.organisations.models import ActorGroup, Level, Unit
 from tillit.organisations.queries import unit_tree
+from tillit.privacy.masking import removal_notice
 
 # Per network address and hour, on the open link: high enough for a workplace behind one address, low enough to
 # stop a script.
@@ -48,6 +57,7 @@ OPEN_ANSWERS_PER_ADDRESS_PER_HOUR = settings.BAROMETER_OPEN_ANSWERS_PER_ADDRESS_
 
 DRAFT_COOKIE = "barometer_draft"
 ANSWERED_COOKIE = "barometer_answered"
+LINK_COOKIE = "barometer_link"  # the personal link's token, after its first visit
 # Browsers keep at most 4096 bytes of a cookie's name, value and attributes; this leaves room for the rest.
 DRAFT_COOKIE_MAX_BYTES = 3800
 # How much of each open answer a draft keeps, and the shorter limits tried when the draft still will not fit.
@@ -100,8 +110,24 @@ def round_path(round: Round) -> str:
     return thanks[: thanks.index(str(round.public_id))] + f"{round.public_id}/"
 
 
+def answer_path(round: Round) -> str:
+    """The personal link's address without the token ("/b/<id>/svar/"): the questionnaire and the scope of the
+    cookie that holds the token."""
+    return reverse("barometer:answer", kwargs={"round": round.public_id})
+
+
 def _draft_salt(round: Round, secret: str) -> str:
     return f"tillit.barometer.draft:{round.public_id}:{actions.hash_token('draft:' + secret)}"
+
+
+def _link_salt(round: Round) -> str:
+    return f"tillit.barometer.link:{round.public_id}"
+
+
+def _token_from_cookie(request: HttpRequest, round: Round) -> str | None:
+    """The token the first visit of the personal link kept on this device, if its signature holds."""
+    token = request.get_signed_cookie(LINK_COOKIE, default=None, salt=_link_salt(round))
+    return token if isinstance(token, str) and token else None
 
 
 # The questionnaire ----------------------------------------------------------------------------------------
@@ -209,9 +235,11 @@ class RespondentForm(forms.Form):
         error_messages={"invalid_choice": gettext_lazy("Choose one of the listed roles, or none.")},
     )
 
-    def __init__(self, *args: object, organisation: Organisation, **kwargs: object) -> None:
+    def __init__(self, *args: object, round: Round, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        tree = unit_tree(organisation)
+        organisation = round.organisation
+        # Only units of the tree the round opened with: a unit made since has no population to answer for.
+        tree = [node for node in unit_tree(organisation) if round.has_unit(node.unit.pk)]
         self.units = {str(node.unit.public_id): node.unit for node in tree}
         self.levels = {str(level.public_id): level for level in Level.objects.in_organisation(organisation)}
         self.actor_groups = {str(group.public_id): group for group in ActorGroup.objects.in_organisation(organisation)}
@@ -363,7 +391,7 @@ def _after_saving(request: HttpRequest, link: Link, items: list[Item]) -> HttpRe
     draft, value = draft_from(link, items, request.POST)
     if value is None:
         messages.error(request, _("Your answers are too many to save on this device. Send them when you are ready."))
-        respondent_form = RespondentForm(request.POST, organisation=link.round.organisation) if link.is_open else None
+        respondent_form = RespondentForm(request.POST, round=link.round) if link.is_open else None
         values = Posted.from_data(request.POST).field_values()
         return _questionnaire(request, link, items, values=values, respondent_form=respondent_form)
     if draft.text_limit == 0:
@@ -403,7 +431,10 @@ def _clean(link: Link, posted: Posted) -> tuple[actions.Answers | None, list[str
     return answers, []
 
 
-def _answered(request: HttpRequest, link: Link) -> HttpResponse:
+def _answered(request: HttpRequest, link: Link, answers: actions.Answers) -> HttpResponse:
+    if answers.removed:
+        # What kinds of personal data were taken out, and how many; never the data itself.
+        messages.info(request, removal_notice(answers.removed))
     response = redirect("barometer:thanks", round=link.round.public_id)
     _forget_draft(response, link.round)
     return response
@@ -417,13 +448,39 @@ def _already_answered(request: HttpRequest, link: Link) -> HttpResponse:
 
 @never_cache
 def respond(request: HttpRequest, round: UUID, token: str) -> HttpResponse:
-    """The personal link from the invitation e-mail."""
+    """The personal link from the invitation e-mail. Its token is checked, kept in a cookie on this device, and the
+    browser is sent on to the same questionnaire at an address without the token (a form sent to this address,
+    from a page opened before, is sent on with a 307, which repeats the POST)."""
     found = _round(round)
     invitation = actions.invitation_for_token(found, token) if found is not None else None
     if found is None or invitation is None:
         return _invalid_link(request)
-    url = reverse("barometer:respond", args=[found.public_id, token])
-    link = Link(found, url, invitation, _draft_salt(found, token))
+    response = redirect(answer_path(found))
+    if request.method == "POST":
+        response.status_code = 307
+    response.set_signed_cookie(
+        LINK_COOKIE,
+        token,
+        salt=_link_salt(found),
+        max_age=_cookie_age(found),
+        path=answer_path(found),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+@never_cache
+def answer(request: HttpRequest, round: UUID) -> HttpResponse:
+    """The questionnaire of a personal link, without the token in its address: the token is in the cookie that the
+    link's first visit set. Without that cookie, the link is not valid here."""
+    found = _round(round)
+    token = _token_from_cookie(request, found) if found is not None else None
+    invitation = actions.invitation_for_token(found, token) if found is not None and token else None
+    if found is None or token is None or invitation is None:
+        return _invalid_link(request)
+    link = Link(found, answer_path(found), invitation, _draft_salt(found, token))
     if invitation.answered:
         return _already_answered(request, link)
     unavailable = _unavailable(request, found)
@@ -445,7 +502,7 @@ def respond(request: HttpRequest, round: UUID, token: str) -> HttpResponse:
         return _already_answered(request, link)
     except ValidationError:  # the round closed a moment ago
         return _unavailable(request, found) or _invalid_link(request)
-    return _answered(request, link)
+    return _answered(request, link, answers)
 
 
 @never_cache
@@ -456,7 +513,10 @@ def respond_open(request: HttpRequest, round: UUID, key: str) -> HttpResponse:
     So it takes one answer per device: after an answer the device keeps a cookie, and the link refuses a second
     answer from it. Someone who clears their cookies or changes device can answer again, and a shared computer
     takes one answer only; the personal link is the way to be sure of one answer per person. The rate limit per
-    network address stops a script, not a determined person.
+    network address stops a script, not a determined person. What stops padding is the population: a unit takes
+    no more answers, through every link, than it had members when the round opened (`actions.answer_openly`). A
+    signed-in member who was invited is sent to their personal link, so one person cannot answer through both.
+    The units offered are those the round opened with.
     """
     found = _round(round)
     if found is None or not hmac.compare_digest(key.encode(), found.open_key.encode()):
@@ -468,14 +528,16 @@ def respond_open(request: HttpRequest, round: UUID, key: str) -> HttpResponse:
     unavailable = _unavailable(request, found)
     if unavailable is not None:
         return unavailable
-    organisation = found.organisation
+    if has_personal_link(request, found):
+        # One person, one door: someone invited who also answered here would be counted twice.
+        return _state_page(request, found, "use_personal_link", 403 if request.method == "POST" else 200)
     items = items_of(found)
     # No drafts here: the open link is for staff without e-mail, who often share a computer, and a draft kept in
     # its browser would greet the next person with the last one's answers. The personal link keeps drafts.
     if request.method != "POST":
-        return _unit_page(request, link, RespondentForm(organisation=organisation))
+        return _unit_page(request, link, RespondentForm(round=found))
     action = request.POST.get("action")
-    respondent_form = RespondentForm(request.POST, organisation=organisation)
+    respondent_form = RespondentForm(request.POST, round=found)
     if action == CHOOSE:
         if not respondent_form.is_valid():
             return _unit_page(request, link, respondent_form, status=400)
@@ -524,9 +586,15 @@ def respond_open(request: HttpRequest, round: UUID, key: str) -> HttpResponse:
             respondent_form=respondent_form,
             status=400,
         )
-    response = _answered(request, link)
+    response = _answered(request, link, answers)
     _set_cookie(response, found, ANSWERED_COOKIE, "1")
     return response
+
+
+def has_personal_link(request: HttpRequest, round: Round) -> bool:
+    """Whether the signed-in person was invited to the round with a personal link."""
+    user = request.user
+    return user.is_authenticated and Invitation.objects.filter(round=round, membership__user=user).exists()
 
 
 def _unit_page(request: HttpRequest, link: Link, form: RespondentForm, *, status: int = 200) -> HttpResponse:

@@ -22,6 +22,7 @@ urlpatterns = [
     path("b/<uuid:round>/manage/close/", views.round_close, name="close"),
     path("b/<uuid:round>/manage/remind/", views.round_remind, name="remind"),
     # Answering (no account needed: the link carries the right to answer).
+    path("b/<uuid:round>/svar/", responding.answer, name="answer"),
     path("b/<uuid:round>/svar/<str:token>/", responding.respond, name="respond"),
     path("b/<uuid:round>/oppen/<str:key>/", responding.respond_open, name="respond_open"),
     path("b/<uuid:round>/tack/", responding.thanks, name="thanks"),

@@ -30,7 +30,7 @@ from django.views.decorators.http import require_POST
 from tillit.barometer import actions
 from tillit.barometer.bank import VALIDATED_BLOCKS
 from tillit.barometer.forms import BlockForm, ItemForm, RoundForm
-from tillit.barometer.models import Instrument, Invitation, Item, Response, Round, Theme
+from tillit.barometer.models import Instrument, Invitation, Item, Round, Theme
 from tillit.barometer.permissions import RoundAccess, managed_units, with_round
 from tillit.core.http import AuthenticatedHttpRequest
 from tillit.organisations.models import Membership, Organisation
@@ -52,17 +52,16 @@ class RoundRow:
 
 
 def respondents_total(round: Round) -> int | Hidden:
-    """How many answered in the whole organisation, or HIDDEN below the anonymity threshold: the report's total,
-    without building the report."""
-    count = Response.objects.filter(round=round).count()
+    """How many answered in the whole organisation (those still in the inbox included), or HIDDEN below the
+    anonymity threshold: the report's total, without building the report."""
+    count = round.response_count()
     return count if count >= round.k else HIDDEN
 
 
 def results_open_filter() -> Q:
-    """The database form of `Round.results_open`."""
+    """The database form of `Round.results_open`: the round has closed."""
     launched = Q(opened_at__isnull=False)
-    closed = Q(closed_at__isnull=False) | (launched & Q(closes_on__lt=timezone.localdate()))
-    return closed | (launched & Q(live_results=True))
+    return Q(closed_at__isnull=False) | (launched & Q(closes_on__lt=timezone.localdate()))
 
 
 def accepting_filter() -> Q:
@@ -300,7 +299,7 @@ def waiting_for_answers(round: Round) -> int | Hidden:
         answered_count=Count("pk", filter=Q(answered=True)), waiting=Count("pk", filter=Q(answered=False))
     )
     k = round.k
-    through_open_link = Response.objects.filter(round=round).count() - counts["answered_count"]
+    through_open_link = round.response_count() - counts["answered_count"]
     # Invitations minus "not answered", next to the response total, would also give the open link's count.
     if counts["answered_count"] < k or 0 < through_open_link < k:
         return HIDDEN

@@ -1,8 +1,11 @@
 """A logging filter that blanks the secret part of links that work without an account.
 
 Django logs the path of every 4xx response, and a barometer respondent's personal link carries their token:
-logged with a time, it would tie the person to a moment. The filter rewrites the formatted message and drops the
-request from the record before any handler sees it.
+logged with a time, it would tie the person to a moment. The token is in the path only on the link's first visit
+(`/b/<round>/svar/<token>/`, which redirects to `/b/<round>/svar/` and keeps the token in a cookie), and the
+round's open link carries its key (`/b/<round>/oppen/<key>/`). The filter rewrites the formatted message and drops
+the request from the record before any handler sees it. A web server or proxy in front of the application writes
+its own access log, which this filter cannot reach.
 """
 
 from __future__ import annotations

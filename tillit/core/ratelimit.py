@@ -27,12 +27,22 @@ def _salt(window: int, seconds: int) -> bytes:
     return salt.encode()
 
 
-def allow(request: HttpRequest, scope: str, *, limit: int, seconds: int) -> bool:
-    """Count one attempt at `scope` from the request's address; False once `limit` is passed in the window."""
+def _key(request: HttpRequest, scope: str, seconds: int) -> str:
     window = int(time.time() // seconds)
     address = client_address(request).encode()
     digest = hmac.new(_salt(window, seconds), address, hashlib.sha256).hexdigest()[:32]
-    key = f"ratelimit:{scope}:{window}:{digest}"
+    return f"ratelimit:{scope}:{window}:{digest}"
+
+
+def exceeded(request: HttpRequest, scope: str, *, limit: int, seconds: int) -> bool:
+    """Whether the request's address has used up `limit` attempts at `scope` in this window, without counting one
+    (for limits that count only failures: check first, count with `allow` when an attempt fails)."""
+    return (cache.get(_key(request, scope, seconds)) or 0) >= limit
+
+
+def allow(request: HttpRequest, scope: str, *, limit: int, seconds: int) -> bool:
+    """Count one attempt at `scope` from the request's address; False once `limit` is passed in the window."""
+    key = _key(request, scope, seconds)
     cache.add(key, 0, timeout=seconds * 2)
     try:
         count = cache.incr(key)

@@ -29,6 +29,7 @@ from tillit.dialogues.models import (
     Vote,
 )
 from tillit.organisations.models import ActorGroup, Membership, Organisation
+from tillit.privacy.masking import Masked, mask_personal_data
 
 MAX_SEED_STATEMENTS = 200
 STATEMENTS_PER_PARTICIPANT_PER_HOUR = 20
@@ -58,7 +59,8 @@ def _check_dates(opens_on: datetime.date, closes_on: datetime.date) -> None:
         raise DialogueError(_("The dialogue cannot close before it opens."))
 
 
-def clean_statement_text(text: str, dialogue: Dialogue) -> str:
+def clean_statement_text(text: str, dialogue: Dialogue) -> Masked:
+    """The statement as it is stored: normalised, checked for length, personal data masked."""
     text = normalise_text(text)
     if not text:
         raise DialogueError(_("Write a statement."))
@@ -67,7 +69,7 @@ def clean_statement_text(text: str, dialogue: Dialogue) -> str:
             _("A statement may be at most %(limit)d characters; this one has %(length)d.")
             % {"limit": dialogue.statement_max_length, "length": len(text)}
         )
-    return text
+    return mask_personal_data(text)
 
 
 @transaction.atomic
@@ -89,6 +91,7 @@ def create_dialogue(
     _check_dates(opens_on, closes_on)
     dialogue = Dialogue.objects.create(
         organisation=organisation,
+        anonymity_threshold=organisation.anonymity_threshold,
         created_by=created_by,
         question=question,
         background=background,
@@ -107,12 +110,33 @@ def create_dialogue(
 
 @transaction.atomic
 def update_dialogue(*, dialogue: Dialogue, **fields: object) -> Dialogue:
-    _check_dates(fields.get("opens_on", dialogue.opens_on), fields.get("closes_on", dialogue.closes_on))  # type: ignore[arg-type]
+    """Change the dialogue's settings. Results are published once: a dialogue that has closed cannot open again,
+    and live results cannot be switched on once it has opened (each look would then show the latest votes)."""
+    given, dialogue = dialogue, Dialogue.objects.select_for_update().get(pk=dialogue.pk)
+    opens_on = fields.get("opens_on", dialogue.opens_on)
+    closes_on = fields.get("closes_on", dialogue.closes_on)
+    _check_dates(opens_on, closes_on)  # type: ignore[arg-type]
     if fields.get("access", dialogue.access) != dialogue.access and dialogue.participants.exists():
         # Members and cookie holders are different people to the dialogue: switching would let them vote twice.
         raise DialogueError(_("Who may take part cannot change once someone has joined."))
+    today = timezone.localdate()
+    if dialogue.has_closed and (closes_on != dialogue.closes_on or opens_on != dialogue.opens_on):
+        raise DialogueError(
+            _(
+                "The dialogue has closed and its results are published, so its dates can no longer change. "
+                "Start a new dialogue to continue the conversation."
+            )
+        )
+    if fields.get("live_results") and not dialogue.live_results and dialogue.opens_on <= today:
+        raise DialogueError(
+            _(
+                "Live results can only be chosen before the dialogue opens: switched on later, they would show "
+                "how the latest participants voted."
+            )
+        )
     for name, value in fields.items():
         setattr(dialogue, name, value)
+        setattr(given, name, value)
     dialogue.save()
     return dialogue
 
@@ -120,7 +144,9 @@ def update_dialogue(*, dialogue: Dialogue, **fields: object) -> Dialogue:
 @transaction.atomic
 def add_seed_statements(*, dialogue: Dialogue, texts: Iterable[str]) -> list[Statement]:
     """Statements the process leader starts the dialogue with: accepted, with no author."""
-    cleaned = [clean_statement_text(text, dialogue) for text in texts if normalise_text(text)]
+    masked = [clean_statement_text(text, dialogue) for text in texts if normalise_text(text)]
+    cleaned = [item.text for item in masked]
+    removed = {item.text: item.removed for item in masked if item.changed}
     if len(cleaned) > MAX_SEED_STATEMENTS:
         raise DialogueError(_("At most %(count)d seed statements at a time.") % {"count": MAX_SEED_STATEMENTS})
     locked = Dialogue.objects.select_for_update().get(pk=dialogue.pk)
@@ -138,6 +164,8 @@ def add_seed_statements(*, dialogue: Dialogue, texts: Iterable[str]) -> list[Sta
     Statement.objects.bulk_create(created)
     if created:
         mark_dirty(dialogue.pk)
+    for statement in created:
+        statement.removed_personal_data = removed.get(statement.text, {})  # type: ignore[attr-defined]
     return created
 
 
@@ -215,7 +243,8 @@ def add_statement(*, participant: DialogueParticipant, text: str) -> Statement:
     _check_open(dialogue)
     if not dialogue.accepts_statements:
         raise DialogueError(_("This dialogue does not take new statements."))
-    text = clean_statement_text(text, dialogue)
+    masked = clean_statement_text(text, dialogue)
+    text = masked.text
     recent = Statement.objects.filter(author=participant, created_at__gte=timezone.now() - datetime.timedelta(hours=1))
     if recent.count() >= STATEMENTS_PER_PARTICIPANT_PER_HOUR:
         raise DialogueError(_("You have added many statements in a short time. Vote on the others' for a while."))
@@ -227,6 +256,7 @@ def add_statement(*, participant: DialogueParticipant, text: str) -> Statement:
     )
     Vote.objects.create(dialogue=dialogue, statement=statement, participant=participant, value=Vote.Value.AGREE)
     mark_dirty(dialogue.pk)
+    statement.removed_personal_data = masked.removed  # type: ignore[attr-defined]  # for the writer's message
     return statement
 
 
@@ -241,7 +271,8 @@ def _check_votable(statement: Statement, participant: DialogueParticipant) -> No
 
 @transaction.atomic
 def vote(*, participant: DialogueParticipant, statement: Statement, value: int) -> None:
-    """Record a vote; a new vote on the same statement replaces the old one (one row, by constraint)."""
+    """Record a vote, once: the first vote on a statement stands (one row, by constraint), so published results
+    never change because someone changed their mind, and the same vote sent twice is stored once."""
     if value not in Vote.Value.values:
         raise DialogueError(_("Choose agree, disagree or pass."))
     _check_open(statement.dialogue)
@@ -256,10 +287,11 @@ def vote(*, participant: DialogueParticipant, statement: Statement, value: int) 
                 voted_at=timezone.now(),
             )
         ],
-        update_conflicts=True,
-        unique_fields=["participant", "statement"],
-        update_fields=["value", "voted_at"],
+        ignore_conflicts=True,
     )
+    stored = Vote.objects.filter(participant=participant, statement=statement).values_list("value", flat=True).first()
+    if stored != value:
+        raise DialogueError(_("You have already voted on that statement; a vote cannot be changed."))
     mark_dirty(participant.dialogue_id)
 
 

@@ -72,12 +72,8 @@ def write_results(out: Any, view: ResultsView) -> None:
     totals = report.get("totals") or {}
     if totals:
         writer.writerow([_("Totals")])
-        writer.writerow(
-            [_("Participants"), _("Voters"), _("Votes"), _("Statements"), _("Participants in opinion groups")]
-        )
-        writer.writerow(
-            [_count(totals.get(key)) for key in ("participants", "voters", "votes", "statements", "clustered")]
-        )
+        writer.writerow([_("Participants"), _("Voters"), _("Votes"), _("Statements")])
+        writer.writerow([_count(totals.get(key)) for key in ("participants", "voters", "votes", "statements")])
         writer.writerow([])
 
     if not report.get("enough"):

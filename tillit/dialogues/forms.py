@@ -37,8 +37,9 @@ class DialogueForm(forms.Form):
         label=_("Show results while the dialogue is open"),
         required=False,
         help_text=_(
-            "Otherwise results open when the dialogue closes. Figures watched while votes come in can reveal "
-            "how the latest participants voted."
+            "Otherwise results open when the dialogue closes. Can only be chosen before the dialogue opens. "
+            "Figures watched while votes come in could reveal how the latest participants voted, so each update "
+            "holds back what fewer than the anonymity threshold have changed."
         ),
     )
     opens_on = forms.DateField(label=_("Opens"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tillit.organisations.models import ActorGroup, Membership, Organisation
+from tillit.organisations.models import MIN_ANONYMITY_THRESHOLD, ActorGroup, Membership, Organisation
 
 MIN_STATEMENT_LENGTH = 50
 MAX_STATEMENT_LENGTH = 500
@@ -51,6 +51,9 @@ class Dialogue(models.Model):
     )
     accepts_statements = models.BooleanField(_("participants may add statements"), default=True)
     live_results = models.BooleanField(_("show results while the dialogue is open"), default=False)
+    # The organisation's threshold when the dialogue was created, fixed: two versions of the same results under
+    # different thresholds could, compared, reveal a small group.
+    anonymity_threshold = models.PositiveSmallIntegerField(_("anonymity threshold"), default=5)
     opens_on = models.DateField(_("opens"))
     closes_on = models.DateField(_("closes"))
     created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -71,6 +74,10 @@ class Dialogue(models.Model):
                 condition=Q(statement_max_length__gte=MIN_STATEMENT_LENGTH)
                 & Q(statement_max_length__lte=MAX_STATEMENT_LENGTH),
                 name="dialogue_statement_length_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(anonymity_threshold__gte=MIN_ANONYMITY_THRESHOLD),
+                name="dialogue_anonymity_threshold_at_least_three",
             ),
         ]
 
@@ -167,13 +174,18 @@ class Vote(models.Model):
     participant = models.ForeignKey(DialogueParticipant, on_delete=models.CASCADE, related_name="votes")
     value = models.SmallIntegerField(choices=Value)
     voted_at = models.DateTimeField(default=timezone.now)
+    # The first release of the results that counted this vote (see worker.py); empty until the worker reads it.
+    release = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["participant", "statement"], name="one_vote_per_participant_and_statement"),
             models.CheckConstraint(condition=Q(value__in=[-1, 0, 1]), name="vote_is_agree_disagree_or_pass"),
         ]
-        indexes = [models.Index(fields=["dialogue", "voted_at"])]
+        indexes = [
+            models.Index(fields=["dialogue", "voted_at"]),
+            models.Index(fields=["dialogue"], condition=Q(release__isnull=True), name="vote_not_yet_released"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant} {self.statement_id} {self.value}"
@@ -198,7 +210,8 @@ class DialogueAnalysis(models.Model):
     not queue on this row) and cleared by the worker just before it reads the votes; a change that
     commits after that sets it again. `report` holds everything the results page and the exports
     show, already passed through the anonymity rules; `state` carries what the next run needs (the
-    k-smoother, previous components, who has entered clustering)."""
+    k-smoother, previous components, who has entered clustering, and the ledger of what earlier
+    releases showed, against which a new release is audited)."""
 
     dialogue = models.OneToOneField(Dialogue, on_delete=models.CASCADE, related_name="analysis")
     dirty = models.BooleanField(default=True)

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
 from tillit.dialogues.models import Dialogue, DialogueAnalysis, DialogueParticipant, Flag, Statement, Vote
+from tillit.privacy.suppression import Cell, count
 
 NOVELTY_BOOST = 8
 NOVELTY_HALF_LIFE_VOTES = 5
@@ -86,16 +88,27 @@ def moderation_queue(dialogue: Dialogue) -> QuerySet[Statement]:
     )
 
 
-def statement_counts(dialogue: Dialogue) -> dict[str, int]:
-    counts = Statement.objects.filter(dialogue=dialogue).aggregate(
-        pending=Count("pk", filter=Q(status=Statement.Status.PENDING)),
-        accepted=Count("pk", filter=Q(status=Statement.Status.ACCEPTED)),
-        rejected=Count("pk", filter=Q(status=Statement.Status.REJECTED)),
-        flagged=Count("pk", filter=Q(flags__isnull=False), distinct=True),
+def statement_counts(dialogue: Dialogue) -> dict[str, int | Cell[int]]:
+    """How many statements there are in each state, and how many people and votes: the last two as
+    `privacy.count` cells, since a count of fewer than k people is a figure about them."""
+    counts: dict[str, int | Cell[int]] = dict(
+        Statement.objects.filter(dialogue=dialogue).aggregate(
+            pending=Count("pk", filter=Q(status=Statement.Status.PENDING)),
+            accepted=Count("pk", filter=Q(status=Statement.Status.ACCEPTED)),
+            rejected=Count("pk", filter=Q(status=Statement.Status.REJECTED)),
+            flagged=Count("pk", filter=Q(flags__isnull=False), distinct=True),
+        )
     )
-    counts["participants"] = DialogueParticipant.objects.filter(dialogue=dialogue).count()
-    counts["votes"] = Vote.objects.filter(dialogue=dialogue).count()
+    k = dialogue.anonymity_threshold
+    counts["participants"] = count(DialogueParticipant.objects.filter(dialogue=dialogue).count(), k=k)
+    counts["votes"] = count(Vote.objects.filter(dialogue=dialogue).count(), k=k)
     return counts
+
+
+def with_vote_counts(dialogue: Dialogue, statements: Iterable[Statement]) -> list[tuple[Statement, Cell[int]]]:
+    """Each statement of the moderation list with its number of votes as a `privacy.count` cell."""
+    k = dialogue.anonymity_threshold
+    return [(statement, count(statement.vote_count, k=k)) for statement in statements]  # type: ignore[attr-defined]
 
 
 def has_flagged(participant: DialogueParticipant, statement: Statement) -> bool:

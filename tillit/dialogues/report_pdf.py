@@ -136,9 +136,8 @@ def _totals(report: _DialogueReport, totals: dict) -> None:
             Column(_("Voters"), 1, "RIGHT"),
             Column(_("Votes"), 1, "RIGHT"),
             Column(_("Statements"), 1, "RIGHT"),
-            Column(_("Participants in opinion groups"), 1.4, "RIGHT"),
         ],
-        [[count(totals.get(key)) for key in ("participants", "voters", "votes", "statements", "clustered")]],
+        [[count(totals.get(key)) for key in ("participants", "voters", "votes", "statements")]],
     )
 
 

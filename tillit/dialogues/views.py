@@ -34,6 +34,7 @@ from tillit.dialogues.forms import (
 from tillit.dialogues.models import Dialogue, Statement
 from tillit.dialogues.permissions import Access, dialogue_access, remember_token
 from tillit.organisations.permissions import get_organisation_for
+from tillit.privacy.masking import removal_notice
 from tillit.workshops import actions as workshop_actions
 from tillit.workshops.models import Participant as WorkshopParticipant
 from tillit.workshops.permissions import SignInFirst, send_to_sign_in
@@ -42,6 +43,8 @@ VIEW_ORGANISATION = "organisations.view_organisation"
 VIEW_PEOPLE = "organisations.view_people"
 # Per network address: high enough for a conference behind one NAT, low enough to stop a script.
 JOIN_LIMIT_PER_HOUR = settings.DIALOGUE_JOINS_PER_ADDRESS_PER_HOUR
+# Per network address and open dialogue, in a day: bounds how many participants one person can make up.
+JOIN_LIMIT_PER_DIALOGUE = settings.DIALOGUE_JOINS_PER_ADDRESS_PER_DIALOGUE
 STATEMENT_LIMIT_PER_HOUR = settings.DIALOGUE_STATEMENTS_PER_ADDRESS_PER_HOUR
 
 
@@ -151,7 +154,9 @@ def join(request: HttpRequest, access: Access) -> HttpResponse:
         if not form.is_valid():
             messages.error(request, _("Choose one of the listed groups, or none."))
             return _to_participation(access)
-        if not allow(request, "dialogue-join", limit=JOIN_LIMIT_PER_HOUR, seconds=3600):
+        if not allow(request, "dialogue-join", limit=JOIN_LIMIT_PER_HOUR, seconds=3600) or not allow(
+            request, f"dialogue-join:{dialogue.public_id}", limit=JOIN_LIMIT_PER_DIALOGUE, seconds=24 * 3600
+        ):
             return render(request, "dialogues/too_many.html", {"dialogue": dialogue}, status=429)
         _participant, token = actions.join_open_dialogue(
             dialogue=dialogue, actor_group=form.cleaned_data["actor_group"]
@@ -216,6 +221,9 @@ def add_statement(request: HttpRequest, access: Access) -> HttpResponse:
                 )
             else:
                 messages.success(request, _("Thank you. Your statement is now shown to others."))
+            removed = getattr(statement, "removed_personal_data", {})
+            if removed:
+                messages.warning(request, removal_notice(removed))
             return _to_participation(access)
     statement, progress = queries.next_statement(access.participant)
     context = {
@@ -264,7 +272,7 @@ def moderate(request: HttpRequest, access: Access) -> HttpResponse:
     context = {
         "dialogue": dialogue,
         "access": access,
-        "statements": statements,
+        "statements": queries.with_vote_counts(dialogue, statements),
         "status": status,
         "counts": queries.statement_counts(dialogue),
         "participation_url": request.build_absolute_uri(dialogue_url(dialogue)),
@@ -307,6 +315,9 @@ def add_seed(request: HttpRequest, access: Access) -> HttpResponse:
         else:
             if created:
                 messages.success(request, _("The statement is added."))
+                removed = getattr(created[0], "removed_personal_data", {})
+                if removed:
+                    messages.warning(request, removal_notice(removed))
             else:
                 messages.error(request, _("That statement is already in the dialogue."))
     else:
@@ -380,7 +391,7 @@ def promote(request: HttpRequest, access: Access, statement: UUID) -> HttpRespon
                     membership=access.membership,  # type: ignore[arg-type]
                     role=WorkshopParticipant.Role.LEADER,
                 )
-                workshop_actions.propose(
+                card = workshop_actions.propose(
                     participant=leader,
                     kind=form.cleaned_data["kind"],
                     title=target.text[:140],
@@ -393,6 +404,9 @@ def promote(request: HttpRequest, access: Access, statement: UUID) -> HttpRespon
             messages.success(
                 request, _("The statement is now a card in “%(workshop)s”.") % {"workshop": workshop.title}
             )
+            removed = getattr(card, "personal_data_removed", {})
+            if removed:
+                messages.warning(request, removal_notice(removed))
             return redirect("dialogues:results", dialogue=access.dialogue.public_id)
     context = {"dialogue": access.dialogue, "statement": target, "form": form}
     return render(request, "dialogues/promote.html", context, status=422 if form.errors else 200)

@@ -33,18 +33,22 @@ CONSENSUS_MIN_VOTES = 5
 SEED = 20261123
 
 
-def load_matrix(dialogue: Dialogue) -> tuple[opinion.VoteMatrix, reporting.Inputs]:
+def load_matrix(dialogue: Dialogue, release: int | None = None) -> tuple[opinion.VoteMatrix, reporting.Inputs]:
     """The votes as compact arrays, participants and statements indexed in the order of their numbers.
 
-    The votes are read first: every participant and statement they refer to was committed before
+    With a `release` number, the votes no release has counted yet are first marked as counted by this one, and
+    only marked votes are read, so each vote's first release is exact (a vote committed after the marking waits
+    for the next). The votes are read first: every participant and statement they refer to was committed before
     them, so the two later reads find them all (rows added in between only add empty rows or columns).
     Statements that participants are not shown (rejected, or waiting under pre-moderation) are
     excluded: they count as passes for everybody, as Pol.is treats moderated-out comments."""
-    flat = _vote_rows(dialogue)
+    if release is not None:
+        Vote.objects.filter(dialogue=dialogue, release__isnull=True).update(release=release)
+    flat = _vote_rows(dialogue, released=release is not None)
     participants = list(
         DialogueParticipant.objects.filter(dialogue=dialogue)
         .order_by("number")
-        .values_list("pk", "actor_group_id", "joined_on")
+        .values_list("pk", "actor_group_id", "joined_on", "number")
     )
     statements = list(
         Statement.objects.filter(dialogue=dialogue).order_by("number").values_list("pk", "number", "status")
@@ -70,7 +74,12 @@ def load_matrix(dialogue: Dialogue) -> tuple[opinion.VoteMatrix, reporting.Input
         actor_group_names=[names[pk] for pk in group_ids],
         joined_on=[row[2] for row in participants],
         votes=count,
-        k=dialogue.organisation.anonymity_threshold,
+        k=dialogue.anonymity_threshold,
+        actor_group_ids=group_ids,
+        participant_numbers=[row[3] for row in participants],
+        vote_releases=flat[:, 3] if flat.shape[1] > 3 else None,
+        release=release or 1,
+        unverified=not dialogue.is_internal,
     )
     return matrix, inputs
 
@@ -91,31 +100,43 @@ def _shown_statuses(dialogue: Dialogue) -> set[str]:
     return {Statement.Status.ACCEPTED, Statement.Status.PENDING}
 
 
-def _vote_rows(dialogue: Dialogue, chunk: int = 50_000) -> np.ndarray:
-    """(participant pk, statement pk, value) per vote, read in chunks straight from the cursor.
+def _vote_rows(dialogue: Dialogue, *, released: bool = False, chunk: int = 50_000) -> np.ndarray:
+    """(participant pk, statement pk, value[, release]) per vote, read in chunks straight from the cursor.
 
-    The ORM's per-row tuples cost about as much as the whole analysis at a few hundred thousand
-    votes; reading the same query through the cursor in chunks costs about half."""
-    sql, params = (
-        Vote.objects.filter(dialogue=dialogue)
-        .values_list("participant_id", "statement_id", "value")
-        .query.sql_with_params()
-    )
+    With `released`, only votes a release has counted, and their release. The ORM's per-row tuples cost about
+    as much as the whole analysis at a few hundred thousand votes; reading the same query through the cursor in
+    chunks costs about half."""
+    votes = Vote.objects.filter(dialogue=dialogue)
+    columns = ["participant_id", "statement_id", "value"]
+    if released:
+        votes = votes.filter(release__isnull=False)
+        columns.append("release")
+    sql, params = votes.values_list(*columns).query.sql_with_params()
     parts = []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(chunk):
             parts.append(np.array(rows, dtype=np.int64))
-    return np.concatenate(parts) if parts else np.zeros((0, 3), dtype=np.int64)
+    return np.concatenate(parts) if parts else np.zeros((0, len(columns)), dtype=np.int64)
+
+
+def results_readable(dialogue: Dialogue) -> bool:
+    """Whether anyone may read the results now: once the dialogue has closed, or while it runs if they are live."""
+    return dialogue.live_results or dialogue.has_closed
 
 
 def analyse_dialogue(dialogue: Dialogue) -> DialogueAnalysis:
-    """Analyse now, whatever the dirty flag says, and store the report."""
+    """Analyse now, whatever the dirty flag says, and store the report: a new release of the results, audited
+    against what earlier releases showed when readers may have seen them."""
     started = time.perf_counter()
     stored, _created = DialogueAnalysis.objects.get_or_create(dialogue=dialogue)
     DialogueAnalysis.objects.filter(pk=stored.pk).update(dirty=False)
-    matrix, inputs = load_matrix(dialogue)
+    release = int(stored.state.get("next_release", 1)) if isinstance(stored.state, dict) else 1
+    matrix, inputs = load_matrix(dialogue, release=release)
     previous = _previous_state(stored.state, matrix)
+    # The report stored last could be read if results are readable now: it has been since the dialogue closed
+    # (or all along, with live results), so this one is audited against its ledger.
+    ledger = stored.state.get("ledger") if stored.computed_at and results_readable(dialogue) else None
     result = opinion.analyse(
         matrix,
         actor_groups=np.array(inputs.participant_actor_groups, dtype=np.int64),
@@ -124,9 +145,9 @@ def analyse_dialogue(dialogue: Dialogue) -> DialogueAnalysis:
         # A statement "unites" only where every group has at least k voters on it.
         consensus_min_votes=max(CONSENSUS_MIN_VOTES, inputs.k),
     )
-    report = reporting.build_report(result, matrix, inputs)
+    report, ledger = reporting.build_report(result, matrix, inputs, previous=ledger)
     stored.report = report
-    stored.state = result.state.as_dict()
+    stored.state = result.state.as_dict() | {"ledger": ledger, "next_release": release + 1}
     stored.computed_at = timezone.now()
     stored.seconds = round(time.perf_counter() - started, 4)
     DialogueAnalysis.objects.filter(pk=stored.pk).update(

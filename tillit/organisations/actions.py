@@ -9,11 +9,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, RestrictedError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,15 +22,18 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from tillit.accounts import addresses
 from tillit.accounts.models import User
 from tillit.organisations.models import (
     ActorGroup,
     Level,
     Membership,
     Organisation,
+    PendingMembership,
     Unit,
     UnitEvent,
 )
+from tillit.organisations.tokens import pending_membership_token
 
 logger = logging.getLogger(__name__)
 
@@ -241,6 +244,18 @@ class AlreadyMember(ValidationError):
     pass
 
 
+class AlreadyInvited(AlreadyMember):
+    """The person has been invited to the organisation and has not answered yet."""
+
+
+class InvitationAnswered(Exception):
+    """The pending membership is gone: accepted, declined or withdrawn meanwhile."""
+
+
+class NotYourInvitation(PermissionDenied):
+    """Someone other than the invited account tried to answer the invitation."""
+
+
 class InUse(ValidationError):
     """Somebody still belongs to the level or actor group."""
 
@@ -256,7 +271,16 @@ def remove_unused(*, item: Level | ActorGroup) -> None:
     try:
         with transaction.atomic():
             item.delete()
-    except ProtectedError:
+    except (ProtectedError, RestrictedError) as error:  # members, people invited to it, or published results
+        blocking = getattr(error, "protected_objects", None) or getattr(error, "restricted_objects", None) or ()
+        if any(not isinstance(thing, (Membership, PendingMembership)) for thing in blocking):
+            raise InUse(
+                _(
+                    "%(name)s is part of results that have been published, such as a workshop's ratings, so it "
+                    "cannot be removed: the published figures would change. Rename it if it is no longer used."
+                )
+                % {"name": item.name}
+            ) from None
         raise InUse(_("People belong to %(name)s. Move them elsewhere first.") % {"name": item.name}) from None
 
 
@@ -273,22 +297,68 @@ def _check_belongs(organisation: Organisation, details: PersonDetails, *, curren
         raise ValidationError(_("People cannot be added to a closed unit."))
 
 
-@transaction.atomic
-def add_person(*, organisation: Organisation, details: PersonDetails) -> Membership:
-    """Add a person to the organisation, creating their account if the e-mail address is new.
+def _is_in_use(user: User) -> bool:
+    """Whether the account holds anything of its own or of another organisation: a password, or a
+    membership anywhere. Adding such an account needs the person's consent."""
+    return not user.is_active or user.has_usable_password() or user.memberships.exists()
 
-    Raises AlreadyMember if they already belong to this organisation.
+
+@transaction.atomic
+def add_person(
+    *, organisation: Organisation, details: PersonDetails, by_operator: bool = False
+) -> Membership | PendingMembership:
+    """Add a person to the organisation.
+
+    A new address gets an account and a membership. An account already in use (a password, or a
+    membership elsewhere) gets a PendingMembership instead, holding only the details typed here,
+    which the person accepts or declines through an e-mailed link; nothing the account holds is
+    read into this organisation. An unused account (no password, no organisation) is added as a
+    new one, the name typed here replacing the one a former organisation typed.
+
+    `by_operator` adds an account in use directly. Only the platform operator's commands
+    (create_organisation, seed_demo) and test set-up pass it, never a request.
+
+    Raises AlreadyMember if they already belong to this organisation, AlreadyInvited if they
+    are invited and have not answered, ValidationError for an unusable address.
     """
     _check_belongs(organisation, details)
     email = details.email.strip().lower()
+    key = addresses.canonical_email(email)
+    if not key:
+        raise ValueError("An e-mail address is required.")
+    if len(key) > addresses.MAX_LENGTH:
+        raise ValidationError(_("The e-mail address is too long."))
     already = AlreadyMember(_("%(email)s already belongs to this organisation.") % {"email": email})
-    user = User.objects.filter(email__iexact=email).first()
+    user = User.objects.filter(canonical_email=key).first()
     if user is None:
         try:
             with transaction.atomic():
                 user = User.objects.create_user(email=email, password=None, full_name=details.full_name)
         except IntegrityError:  # someone added the same new address a moment ago
-            user = User.objects.get(email__iexact=email)
+            user = User.objects.filter(canonical_email=key).first()
+            if user is None:  # the database's lower() matched an account the canonical form does not
+                raise ValidationError(
+                    _("This e-mail address cannot be used. Check that it is written with ordinary letters.")
+                ) from None
+        else:
+            return _create_membership(organisation, user, details, already=already)
+    if by_operator:
+        return _create_membership(organisation, user, details, already=already)
+    # Locked, so that two organisations adding the same unused account at once queue up: the
+    # second then sees the first's membership and asks for consent.
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if Membership.objects.filter(organisation=organisation, user=user).exists():
+        raise already
+    if _is_in_use(user):
+        return _create_pending_membership(organisation, user, details, email=email)
+    user.full_name = details.full_name
+    user.save(update_fields=["full_name"])
+    return _create_membership(organisation, user, details, already=already)
+
+
+def _create_membership(
+    organisation: Organisation, user: User, details: PersonDetails, *, already: AlreadyMember
+) -> Membership:
     try:
         with transaction.atomic():
             return Membership.objects.create(
@@ -303,10 +373,80 @@ def add_person(*, organisation: Organisation, details: PersonDetails) -> Members
         raise already from None
 
 
+def _create_pending_membership(
+    organisation: Organisation, user: User, details: PersonDetails, *, email: str
+) -> PendingMembership:
+    invited = AlreadyInvited(
+        _("%(email)s has already been invited to this organisation and has not answered yet.") % {"email": email}
+    )
+    if PendingMembership.objects.filter(organisation=organisation, user=user).exists():
+        raise invited
+    try:
+        with transaction.atomic():
+            return PendingMembership.objects.create(
+                organisation=organisation,
+                user=user,
+                full_name=details.full_name,
+                email=email,
+                unit=details.unit,
+                actor_group=details.actor_group,
+                level=details.level,
+                role=details.role,
+            )
+    except IntegrityError:
+        raise invited from None
+
+
 @transaction.atomic
-def add_people(*, organisation: Organisation, people: Iterable[PersonDetails]) -> list[Membership]:
-    """Add several people, all or none."""
-    return [add_person(organisation=organisation, details=details) for details in people]
+def add_people(
+    *, organisation: Organisation, people: Iterable[PersonDetails], by_operator: bool = False
+) -> list[Membership | PendingMembership]:
+    """Add several people, all or none (see add_person)."""
+    return [add_person(organisation=organisation, details=details, by_operator=by_operator) for details in people]
+
+
+def _lock_pending(pending: PendingMembership, user: User) -> PendingMembership:
+    locked = PendingMembership.objects.select_for_update().filter(pk=pending.pk).first()
+    if locked is None:
+        raise InvitationAnswered(pending.public_id)
+    if locked.user_id != user.pk:
+        raise NotYourInvitation
+    return locked
+
+
+@transaction.atomic
+def accept_pending_membership(*, pending: PendingMembership, user: User) -> Membership:
+    """Make the invited person a member with the details the organisation gave; caller has checked
+    the link. Raises NotYourInvitation for another account, InvitationAnswered if it is gone."""
+    locked = _lock_pending(pending, user)
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                organisation_id=locked.organisation_id,
+                user=user,
+                unit_id=locked.unit_id,
+                actor_group_id=locked.actor_group_id,
+                level_id=locked.level_id,
+                role=locked.role,
+                invited_at=locked.invited_at,
+            )
+    except IntegrityError:  # already a member (added by the operator meanwhile): nothing to add
+        membership = Membership.objects.get(organisation_id=locked.organisation_id, user=user)
+    locked.delete()
+    return membership
+
+
+@transaction.atomic
+def decline_pending_membership(*, pending: PendingMembership, user: User) -> None:
+    """Remove the invitation at the invited person's wish; the organisation is told nothing more
+    than that it is no longer waiting. Raises as accept_pending_membership does."""
+    _lock_pending(pending, user).delete()
+
+
+@transaction.atomic
+def withdraw_pending_membership(*, pending: PendingMembership) -> None:
+    """Remove an invitation the person has not answered; its link stops working."""
+    PendingMembership.objects.filter(pk=pending.pk).delete()
 
 
 @transaction.atomic
@@ -386,3 +526,37 @@ def send_invitation(*, membership: Membership, invited_by: User | None, site_url
         logger.warning("Invitation to membership %s not sent: %s", membership.public_id, error)
         raise InvitationNotSent(user.email) from error
     Membership.objects.filter(pk=membership.pk).update(invited_at=timezone.now())
+
+
+def pending_membership_url(pending: PendingMembership, *, site_url: str) -> str:
+    """The one-time link to answer the invitation, signed over the time it was last sent."""
+    return site_url + reverse(
+        "organisations:invitation",
+        kwargs={"pending": pending.public_id, "token": pending_membership_token.make_token(pending)},
+    )
+
+
+def send_pending_invitation(*, pending: PendingMembership, invited_by: User | None, site_url: str) -> None:
+    """E-mail the account's own address a link to accept or decline joining; links sent before stop working.
+
+    Raises InvitationNotSent when the e-mail server fails; then nothing changes and earlier links still work.
+    """
+    user = pending.user
+    previously_sent = pending.invited_at
+    pending.invited_at = timezone.now()
+    context = {
+        "organisation": pending.organisation,
+        "invited_by": invited_by,
+        "answer_url": pending_membership_url(pending, site_url=site_url),
+        "needs_password": not user.has_usable_password(),
+        "password_reset_url": site_url + reverse("accounts:password_reset"),
+    }
+    subject = _("Invitation to %(organisation)s in Tillit") % {"organisation": pending.organisation.name}
+    body = render_to_string("organisations/email/pending_invitation.txt", context)
+    try:
+        send_mail(subject, body, None, [user.email])
+    except (OSError, smtplib.SMTPException) as error:
+        pending.invited_at = previously_sent
+        logger.warning("Invitation to pending membership %s not sent: %s", pending.public_id, error)
+        raise InvitationNotSent(pending.email) from error
+    PendingMembership.objects.filter(pk=pending.pk).update(invited_at=pending.invited_at)

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tillit.accounts import addresses
 from tillit.core.forms import TEXT_LIMIT_MESSAGE
 from tillit.core.text import normalise_text
 from tillit.organisations.actions import PersonDetails
@@ -189,7 +190,10 @@ class PersonForm(MembershipForm):
         return name
 
     def clean_email(self) -> str:
-        return (self.cleaned_data.get("email") or "").strip().lower()
+        email = (self.cleaned_data.get("email") or "").strip().lower()
+        if len(addresses.canonical_email(email)) > addresses.MAX_LENGTH:
+            raise forms.ValidationError(_("The e-mail address is too long."))
+        return email
 
     def person_details(self) -> PersonDetails:
         data = self.cleaned_data

@@ -14,9 +14,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from tillit.accounts import addresses
 from tillit.core.text import normalise_text
 from tillit.organisations.actions import PersonDetails
-from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
+from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, PendingMembership, Unit
 from tillit.organisations.queries import unit_tree
 
 COLUMN_ALIASES = {
@@ -167,8 +168,16 @@ def check_rows(rows: list[ImportRow], *, organisation: Organisation) -> None:
     groups_by_name = {group.name.casefold(): group for group in groups}
     groups_by_name.update({group.key: group for group in groups if group.key})
     levels_by_name = {level.name.casefold(): level for level in Level.objects.in_organisation(organisation)}
-    members = set(Membership.objects.in_organisation(organisation).values_list("user__email", flat=True))
-    members = {email.lower() for email in members}
+    # Compared in canonical form, as sign-in does. Only this organisation's own people are looked
+    # up: whether an address has an account elsewhere never shows here, such rows look like new ones.
+    members = {
+        addresses.canonical_email(email)
+        for email in Membership.objects.in_organisation(organisation).values_list("user__email", flat=True)
+    }
+    invited = {
+        addresses.canonical_email(email)
+        for email in PendingMembership.objects.in_organisation(organisation).values_list("email", flat=True)
+    }
     seen: dict[str, int] = {}
 
     for row in rows:
@@ -178,18 +187,24 @@ def check_rows(rows: list[ImportRow], *, organisation: Organisation) -> None:
             row.errors.append(_("The name is missing."))
         elif len(row.name) > 150:
             row.errors.append(_("The name is longer than 150 characters."))
+        key = addresses.canonical_email(row.email)
         try:
             validate_email(row.email)
-            if len(row.email) > 254:
+            if len(row.email) > addresses.MAX_LENGTH or len(key) > addresses.MAX_LENGTH:
                 raise ValidationError("too long")
         except ValidationError:
             row.errors.append(_("“%(email)s” is not a valid e-mail address.") % {"email": row.email[:80]})
         else:
-            if row.email in seen:
-                row.errors.append(_("The e-mail address appears on row %(line)s too.") % {"line": seen[row.email]})
-            elif row.email in members:
+            if key in seen:
+                row.errors.append(_("The e-mail address appears on row %(line)s too.") % {"line": seen[key]})
+            elif key in members:
                 row.errors.append(_("%(email)s already belongs to the organisation.") % {"email": row.email})
-            seen.setdefault(row.email, row.line)
+            elif key in invited:
+                row.errors.append(
+                    _("%(email)s has already been invited to the organisation and has not answered yet.")
+                    % {"email": row.email}
+                )
+            seen.setdefault(key, row.line)
         unit: Unit | None = None
         if row.unit_path:
             matches = units_by_path.get(_normalise_path(row.unit_path), [])

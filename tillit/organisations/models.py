@@ -1,6 +1,8 @@
 """Organisation and steering chain: the tenant (organisation), its unit tree
 (förvaltning → avdelning → enhet → arbetsgrupp), the levels of the steering
-chain (nivåer), actor groups (aktörsgrupper) and memberships with a role.
+chain (nivåer), actor groups (aktörsgrupper) and memberships with a role;
+invitations that someone with an existing account has not accepted yet are
+pending memberships, which give no access.
 
 Every row of domain data belongs to exactly one organisation.
 """
@@ -265,3 +267,62 @@ class Membership(models.Model):
     @property
     def is_facilitator(self) -> bool:
         return self.role in {self.Role.ADMIN, self.Role.FACILITATOR}
+
+
+class PendingMembership(models.Model):
+    """An invitation to someone who already has an account (inbjuden – inte accepterad).
+
+    It is not a membership and gives no access: the person becomes a member only by accepting
+    through the e-mailed link, signed in as themselves. Until then the organisation sees only
+    what its administrator typed here, never what the account holds from other organisations.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="pending_memberships")
+    # Never shown to the organisation: it learns the account's name only when the person accepts.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_memberships")
+    full_name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    # Units are only ever deleted with their organisation (the demo's reset); the invitation outlives that.
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pending_memberships",
+        verbose_name=_("unit"),
+    )
+    # RESTRICT, not PROTECT: removing the group or level alone is refused (as for members),
+    # deleting the whole organisation is not.
+    actor_group = models.ForeignKey(
+        ActorGroup, on_delete=models.RESTRICT, related_name="pending_memberships", verbose_name=_("actor group")
+    )
+    level = models.ForeignKey(
+        Level,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="pending_memberships",
+        verbose_name=_("level"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Membership.Role, default=Membership.Role.PARTICIPANT)
+    # When the link was last e-mailed; part of the link's signature, so sending again voids older links.
+    invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pending membership")
+        verbose_name_plural = _("pending memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="one_pending_membership_per_person_and_organisation"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["admin", "facilitator", "participant"]), name="pending_membership_role_is_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} → {self.organisation}"

@@ -3,6 +3,10 @@
 Predicates take (user, organisation) and read the membership that
 `acting_membership` has cached on the user, so a check costs no query after
 the door (`get_organisation_for`) has run.
+
+Only a Membership gives access. An invitation someone has not accepted yet is a
+PendingMembership, another model that nothing here reads: the invited person
+can answer it (`answer_invitation`), and that is all.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from tillit.organisations.models import Membership, Organisation
+from tillit.organisations.models import Membership, Organisation, PendingMembership
 
 
 def acting_membership(user: object, organisation: Organisation) -> Membership | None:
@@ -50,9 +54,16 @@ def is_org_admin(user: object, organisation: Organisation) -> bool:
     return membership is not None and membership.is_admin
 
 
+@rules.predicate
+def is_invited_person(user: object, pending: PendingMembership) -> bool:
+    """The account the invitation was sent to, signed in as itself."""
+    return bool(getattr(user, "is_authenticated", False)) and pending.user_id == getattr(user, "pk", None)
+
+
 rules.add_perm("organisations.view_organisation", is_member)
 rules.add_perm("organisations.view_people", is_facilitator)
 rules.add_perm("organisations.administer_organisation", is_org_admin)
+rules.add_perm("organisations.answer_invitation", is_invited_person)
 
 
 def get_organisation_for(request: HttpRequest, slug: str, *, perm: str) -> Organisation:

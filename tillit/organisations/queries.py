@@ -8,7 +8,7 @@ from django.db.models import Count, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from tillit.core.collation import SwedishCollate, swedish_sort_key
-from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
+from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, PendingMembership, Unit
 
 PATH_SEPARATOR = " / "
 
@@ -70,6 +70,14 @@ def people_in(organisation: Organisation, *, search: str = "", unit: Unit | None
     if unit is not None:
         memberships = memberships.filter(unit=unit)
     return memberships.order_by(SwedishCollate("user__full_name"), "user__email")
+
+
+def invited_people_in(organisation: Organisation, *, search: str = "") -> QuerySet[PendingMembership]:
+    """The organisation's unanswered invitations, with only what its administrators typed (never the account)."""
+    pending = PendingMembership.objects.in_organisation(organisation).select_related("unit", "actor_group", "level")
+    if search:
+        pending = pending.filter(Q(full_name__icontains=search) | Q(email__icontains=search))
+    return pending.order_by(SwedishCollate("full_name"), "email")
 
 
 def _count_in_organisation(model: type[Model], **filters: object) -> Coalesce:

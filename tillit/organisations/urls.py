@@ -1,11 +1,12 @@
 from django.urls import path
 
-from tillit.organisations import views
+from tillit.organisations import invitation_views, views
 
 app_name = "organisations"
 
 urlpatterns = [
     path("", views.choose, name="choose"),
+    path("invitations/<uuid:pending>/<str:token>/", invitation_views.answer_invitation, name="invitation"),
     path("<slug:organisation>/", views.start, name="start"),
     path("<slug:organisation>/settings/", views.organisation_settings, name="settings"),
     path("<slug:organisation>/units/", views.unit_list, name="unit_list"),
@@ -29,6 +30,10 @@ urlpatterns = [
     path("<slug:organisation>/people/new/", views.person_create, name="person_create"),
     path("<slug:organisation>/people/import/", views.people_import, name="people_import"),
     path("<slug:organisation>/people/import/commit/", views.people_import_commit, name="people_import_commit"),
+    path("<slug:organisation>/people/invited/<uuid:pending>/invite/", views.pending_invite, name="pending_invite"),
+    path(
+        "<slug:organisation>/people/invited/<uuid:pending>/withdraw/", views.pending_withdraw, name="pending_withdraw"
+    ),
     path("<slug:organisation>/people/<uuid:membership>/", views.person_edit, name="person_edit"),
     path("<slug:organisation>/people/<uuid:membership>/remove/", views.person_remove, name="person_remove"),
     path("<slug:organisation>/people/<uuid:membership>/invite/", views.person_invite, name="person_invite"),

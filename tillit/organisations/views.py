@@ -32,7 +32,7 @@ from tillit.organisations.forms import (
     UnitForm,
     UnitMoveForm,
 )
-from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
+from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, PendingMembership, Unit
 from tillit.organisations.permissions import get_organisation_for
 
 VIEW = "organisations.view_organisation"
@@ -249,15 +249,16 @@ def _simple_delete(
 ) -> HttpResponse:
     org = get_organisation_for(request, organisation, perm=ADMINISTER)
     item = _get_in(model, org, public_id)
+    refused = ""
     if request.method == "POST":
         try:
             actions.remove_unused(item=item)
-        except actions.InUse:
-            pass
+        except actions.InUse as error:
+            refused = " ".join(error.messages)
         else:
             messages.success(request, _("%(name)s was removed.") % {"name": item.name})
             return redirect(list_url, organisation=org.slug)
-    in_use = item.memberships.count()
+    in_use = item.memberships.count() + item.pending_memberships.count()
     return render(
         request,
         "organisations/item_confirm_delete.html",
@@ -265,6 +266,7 @@ def _simple_delete(
             "organisation": org,
             "item": item,
             "in_use": in_use,
+            "refused": refused,
             "list_url": list_url,
         },
         status=409 if request.method == "POST" else 200,
@@ -332,7 +334,11 @@ def people_list(request: AuthenticatedHttpRequest, organisation: str) -> HttpRes
     template = "organisations/membership_list.html"
     if request.htmx and request.htmx.target == "people-results":
         template += "#people-results"
-    return render(request, template, {"organisation": org, "page": page, "search": search})
+    return render(
+        request,
+        template,
+        {"organisation": org, "page": page, "search": search, "invited": queries.invited_people_in(org, search=search)},
+    )
 
 
 @login_required
@@ -341,13 +347,22 @@ def person_create(request: AuthenticatedHttpRequest, organisation: str) -> HttpR
     form = PersonForm(request.POST or None, organisation=org)
     if request.method == "POST" and form.is_valid():
         try:
-            membership = actions.add_person(organisation=org, details=form.person_details())
+            added = actions.add_person(organisation=org, details=form.person_details())
         except ValidationError as error:
             form.add_error("email" if isinstance(error, actions.AlreadyMember) else None, error)
         else:
-            messages.success(request, _("%(name)s was added.") % {"name": membership.user.full_name})
+            # The name typed here, never the account's: an existing account's name is its holder's
+            # to share, by accepting.
+            name = form.cleaned_data["full_name"]
+            if isinstance(added, PendingMembership):
+                messages.success(
+                    request,
+                    _("%(name)s was invited and becomes a member on accepting the invitation.") % {"name": name},
+                )
+            else:
+                messages.success(request, _("%(name)s was added.") % {"name": name})
             if form.cleaned_data["send_invitation"]:
-                _invite(request, [membership])
+                _invite(request, [added])
             return redirect("organisations:people_list", organisation=org.slug)
     return render(
         request, "organisations/membership_form.html", {"organisation": org, "form": form, "membership": None}
@@ -408,6 +423,28 @@ def person_invite(request: AuthenticatedHttpRequest, organisation: str, membersh
     found = _get_in(Membership, org, membership)
     _invite(request, [found])
     return redirect("organisations:people_list", organisation=org.slug)
+
+
+@login_required
+@require_POST
+def pending_invite(request: AuthenticatedHttpRequest, organisation: str, pending: UUID) -> HttpResponse:
+    org = get_organisation_for(request, organisation, perm=ADMINISTER)
+    found = _get_in(PendingMembership, org, pending)
+    _invite(request, [found])
+    return redirect("organisations:people_list", organisation=org.slug)
+
+
+@login_required
+def pending_withdraw(request: AuthenticatedHttpRequest, organisation: str, pending: UUID) -> HttpResponse:
+    org = get_organisation_for(request, organisation, perm=ADMINISTER)
+    found = _get_in(PendingMembership, org, pending)
+    if request.method == "POST":
+        actions.withdraw_pending_membership(pending=found)
+        messages.success(request, _("The invitation to %(name)s was withdrawn.") % {"name": found.full_name})
+        return redirect("organisations:people_list", organisation=org.slug)
+    return render(
+        request, "organisations/pendingmembership_confirm_withdraw.html", {"organisation": org, "pending": found}
+    )
 
 
 @login_required
@@ -475,18 +512,29 @@ def people_import_commit(request: AuthenticatedHttpRequest, organisation: str) -
             status=409,
         )
     try:
-        memberships = actions.add_people(organisation=org, people=preview.people())
+        added = actions.add_people(organisation=org, people=preview.people())
     except (ValidationError, IntegrityError):
         messages.error(request, _("Something changed since the preview; nothing was imported. Upload the file again."))
         return redirect("organisations:people_import", organisation=org.slug)
     del request.session[IMPORT_SESSION_KEY]
     messages.success(
         request,
-        ngettext("%(count)s person was imported.", "%(count)s people were imported.", len(memberships))
-        % {"count": len(memberships)},
+        ngettext("%(count)s person was imported.", "%(count)s people were imported.", len(added))
+        % {"count": len(added)},
     )
+    invited = sum(1 for person in added if isinstance(person, PendingMembership))
+    if invited:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)s of them already has a Tillit account and becomes a member on accepting the invitation.",
+                "%(count)s of them already have a Tillit account and become members on accepting the invitation.",
+                invited,
+            )
+            % {"count": invited},
+        )
     if request.POST.get("send_invitations"):
-        _invite(request, memberships)
+        _invite(request, added)
     return redirect("organisations:people_list", organisation=org.slug)
 
 
@@ -501,12 +549,18 @@ def organisation_settings(request: AuthenticatedHttpRequest, organisation: str) 
     return render(request, "organisations/organisation_settings.html", {"organisation": org, "form": form})
 
 
-def _invite(request: AuthenticatedHttpRequest, memberships: list[Membership]) -> None:
-    """Send invitations and say how it went; the people stay added whether or not e-mail works."""
+def _invite(request: AuthenticatedHttpRequest, memberships: list[Membership | PendingMembership]) -> None:
+    """Send invitations and say how it went; the people stay added whether or not e-mail works.
+
+    A member gets a link to choose a password or to sign in; someone invited with an existing
+    account gets a link to accept or decline joining."""
     sent = 0
     for membership in memberships:
         try:
-            actions.send_invitation(membership=membership, invited_by=request.user, site_url=settings.SITE_URL)
+            if isinstance(membership, PendingMembership):
+                actions.send_pending_invitation(pending=membership, invited_by=request.user, site_url=settings.SITE_URL)
+            else:
+                actions.send_invitation(membership=membership, invited_by=request.user, site_url=settings.SITE_URL)
         except actions.InvitationNotSent:
             messages.error(
                 request,

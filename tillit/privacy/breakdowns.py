@@ -8,9 +8,10 @@ A report over a population of respondents shows:
 - one or more *flat breakdowns*: the total of every value of a dimension (each level, each actor group) over
   the whole population.
 
-Cross tables (unit × actor group) are never offered, but every shown total is a sum over the same respondents,
-so together they form a system of linear equations a reader can solve. This module decides which totals may be
-shown so that no hidden total, and no small cross cell, can be worked out from the shown ones.
+Cross tables (unit × actor group, level × actor group) are never offered, but every shown total is a sum over the
+same respondents, so together they form a system of linear equations a reader can solve: a level minus an actor
+group is such a crossing. This module decides which totals may be shown so that no hidden total, and no small
+cell of any crossing of the dimensions, can be worked out from the shown ones.
 
 **Atoms.** The population is divided into atoms: the respondents with one unit and one value of every flat
 dimension. Every shown total is a sum of atoms. The caller gives the atoms and their sizes; a size of 0 means
@@ -25,11 +26,24 @@ directly), that child would be revealed, so more children are hidden, smallest f
 under a hidden unit is hidden too. With only the tree shown, every quantity a reader can compute is a sum of
 such remainders, each empty or at least k, so no group below k is ever revealed (see `tests/test_breakdowns.py`).
 
-**Flat breakdowns.** Each is first suppressed on its own with the one-dimensional rule against the total. Then
-the whole system is audited: linear algebra over the atoms decides whether any hidden unit, any hidden value of
-a flat dimension, any atom below k, or any cross cell below k (a unit's subtree with one value of one flat
-dimension) is determined by the shown totals. While one is, the smallest shown value of the flat dimensions is
-hidden as well. Hiding all of them leaves only the tree, which is safe, so this always ends.
+**Flat breakdowns.** Each is first suppressed on its own with the one-dimensional rule against the total. A
+value can be marked as never shown (people outside every opinion group, say): it still counts, as a hidden group.
+Then the whole system is audited: linear algebra over the atoms decides whether any hidden unit, any hidden value
+of a flat dimension, any atom below k, or any *crossing* below k is determined by the shown totals. The crossings
+are every cell that fixes one or more flat dimensions within the whole population or within one unit's subtree
+(unit × level, unit × actor group, level × actor group, unit × level × actor group, and so on for more dimensions),
+and the people placed directly on a unit, alone or with values of the flat dimensions.
+While one is determined, the smallest shown value of the flat dimensions is hidden as well. Hiding all of them
+leaves only the tree, which is safe, so this always ends.
+
+**Unverified respondents (padding).** Someone who can add answers that are not tied to a person (an open link, a
+guest, a cookie in an open dialogue) can add k − 1 answers they know and lift a group of one over the threshold.
+`disclose(..., unverified=…)` takes, per atom, how many of its respondents came in that way, and assumes the worst:
+the reader wrote all of them and can subtract them. Every shown total must then also have no verified respondent,
+or at least k; and the audit runs a second time on the verified respondents alone, with the unverified ones
+known. So unverified answers never lift a group of verified people over the threshold. A group made only of
+unverified answers is shown when it meets k: those are bounded where they come in (caps per unit, guest places,
+limits per address), which the calling part documents.
 
 The audit works in floating point on the atoms (fast enough for a region's 1,500 units and tens of measures);
 `audit.determined` does the same check in exact rational arithmetic, and the property tests hold this module to
@@ -38,13 +52,14 @@ it.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+import itertools
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 
-from tillit.privacy.suppression import check_threshold, shown_groups
+from tillit.privacy.suppression import check_threshold
 
 __all__ = ["Disclosure", "Population"]
 
@@ -72,9 +87,16 @@ class Population:
     `parents` maps every unit to its parent unit, or None for a top unit; the organisation itself is the root
     above them. `atoms` lists the atoms as tuples `(unit, value of flat dimension 1, value of dimension 2, …)`;
     a unit of None places the atom directly on the root. The sizes given to `disclose` follow this order.
+    `unshown` gives, per flat dimension, values that are never shown (they still count, as hidden groups).
     """
 
-    def __init__(self, parents: Mapping[Hashable, Hashable | None], atoms: Sequence[tuple[Hashable, ...]]) -> None:
+    def __init__(
+        self,
+        parents: Mapping[Hashable, Hashable | None],
+        atoms: Sequence[tuple[Hashable, ...]],
+        *,
+        unshown: Sequence[Collection[Hashable]] = (),
+    ) -> None:
         if not atoms:
             raise ValueError("A population needs at least one atom.")
         self.dimensions = len(atoms[0]) - 1
@@ -106,6 +128,16 @@ class Population:
             position = {value: i for i, value in enumerate(values)}
             self._values.append(values)
             self._atom_value[:, dimension] = [position[atom[dimension + 1]] for atom in atoms]
+        if len(unshown) > self.dimensions:
+            raise ValueError("Give never-shown values for at most every flat dimension.")
+        self._unshown: list[frozenset[int]] = [
+            frozenset(
+                i
+                for i, value in enumerate(self._values[dimension])
+                if dimension < len(unshown) and value in unshown[dimension]
+            )
+            for dimension in range(self.dimensions)
+        ]
         # Every atom's chain of nodes from its own unit up to the root: the subtrees it counts in.
         max_depth = int(self._depth.max())
         chain = np.full((len(atoms), max_depth + 1), -1, dtype=np.int64)
@@ -147,45 +179,72 @@ class Population:
             raise ValueError("The units do not form a tree: some are not reachable from a top unit.")
         return order
 
-    def disclose(self, sizes: Sequence[int] | np.ndarray, *, k: int) -> Disclosure:
-        """Which totals of this population may be shown when the atoms have `sizes` respondents."""
+    def _sizes(self, sizes: Sequence[int] | np.ndarray, name: str) -> np.ndarray:
+        array = np.asarray(sizes, dtype=np.int64)
+        if array.shape != (len(self._atom_node),):
+            raise ValueError(f"Give one {name} per atom.")
+        if (array < 0).any():
+            raise ValueError(f"A {name} cannot be negative.")
+        return array
+
+    def disclose(
+        self,
+        sizes: Sequence[int] | np.ndarray,
+        *,
+        k: int,
+        unverified: Sequence[int] | np.ndarray | None = None,
+    ) -> Disclosure:
+        """Which totals of this population may be shown when the atoms have `sizes` respondents, of whom
+        `unverified` (per atom, none if not given) came in without being tied to a person."""
         check_threshold(k)
-        atom_sizes = np.asarray(sizes, dtype=np.int64)
-        if atom_sizes.shape != (len(self._atom_node),):
-            raise ValueError("Give one size per atom.")
-        if (atom_sizes < 0).any():
-            raise ValueError("A size cannot be negative.")
-        node_sizes = self._subtree_sizes(atom_sizes)
-        if node_sizes[0] < k:
+        atom_sizes = self._sizes(sizes, "size")
+        verified_sizes = atom_sizes
+        if unverified is not None:
+            unverified_sizes = self._sizes(unverified, "count of unverified respondents")
+            if (unverified_sizes > atom_sizes).any():
+                raise ValueError("An atom cannot have more unverified respondents than respondents.")
+            if unverified_sizes.any():
+                verified_sizes = atom_sizes - unverified_sizes
+        padded = verified_sizes is not atom_sizes
+        sizes_of = _Sizes(self, atom_sizes, verified_sizes, k)
+        if not _ok(int(sizes_of.node[0]), int(sizes_of.node_verified[0]), k):
             return Disclosure(False, frozenset(), tuple(frozenset() for _ in range(self.dimensions)))
-        strict = self._tree(atom_sizes, node_sizes, k, opening=False)
-        opened = self._tree(atom_sizes, node_sizes, k, opening=True)
+        if not padded and not ((atom_sizes > 0) & (atom_sizes < k)).any():
+            # Every atom is empty or meets k, so does every sum of atoms: everything with somebody in it is shown.
+            return self._everything(sizes_of)
+        strict = self._tree(sizes_of, opening=False)
+        opened = self._tree(sizes_of, opening=True)
+        node_sizes = sizes_of.node
         shown_nodes = max(strict, opened, key=lambda nodes: (len(nodes), int(node_sizes[list(nodes)].sum())))
-        audit = _Audit(self, atom_sizes, node_sizes, shown_nodes, k)
-        if shown_nodes is not strict and audit.determined([frozenset()] * self.dimensions).small:
+        audits = self._audits(sizes_of, shown_nodes, padded)
+        no_values = [frozenset[int]()] * self.dimensions
+        if shown_nodes is not strict and any(audit.determined(no_values).small for audit in audits):
             # Opening did not hold here: fall back to hiding whole subtrees, which is safe by construction.
             shown_nodes = strict
-            audit = _Audit(self, atom_sizes, node_sizes, shown_nodes, k)
-        shown_values = [self._flat(dimension, atom_sizes, k) for dimension in range(self.dimensions)]
+            audits = self._audits(sizes_of, shown_nodes, padded)
+        shown_values = [self._flat(dimension, sizes_of) for dimension in range(self.dimensions)]
         while True:
-            revealed = audit.determined(shown_values)
-            if not revealed.small:
+            found = [audit.determined(shown_values) for audit in audits]
+            if not any(revealed.small for revealed in found):
                 break
             if not any(shown_values):
                 raise AssertionError("The tree alone revealed a small group: the top-down rule is broken.")
             smallest = min(
                 (
-                    (int(audit.value_sizes[dimension][value]), dimension, value)
+                    (int(audits[0].value_sizes[dimension][value]), dimension, value)
                     for dimension, values in enumerate(shown_values)
                     for value in values
                 ),
                 key=lambda entry: (entry[0], entry[1], repr(self._values[entry[1]][entry[2]])),
             )
             shown_values[smallest[1]] = shown_values[smallest[1]] - {smallest[2]}
-        # A hidden total of at least k that the shown ones already determine adds nothing when shown.
+        # A hidden total of at least k that the shown ones already determine adds nothing when shown (and its
+        # verified part is then determined too, so the padding audit has already held it to the rule).
+        revealed = found[0]
         shown_nodes = shown_nodes | revealed.units
         for dimension, value in revealed.values:
-            shown_values[dimension] = shown_values[dimension] | {value}
+            if value not in self._unshown[dimension]:
+                shown_values[dimension] = shown_values[dimension] | {value}
         return Disclosure(
             True,
             frozenset(self.units[node - 1] for node in shown_nodes if node > 0),
@@ -195,68 +254,155 @@ class Population:
             ),
         )
 
+    def _everything(self, sizes_of: _Sizes) -> Disclosure:
+        values = [
+            np.bincount(self._atom_value[:, d], weights=sizes_of.atom, minlength=len(self._values[d]))
+            for d in range(self.dimensions)
+        ]
+        return Disclosure(
+            True,
+            frozenset(unit for position, unit in enumerate(self.units) if sizes_of.node[position + 1] > 0),
+            tuple(
+                frozenset(
+                    value
+                    for index, value in enumerate(self._values[d])
+                    if values[d][index] > 0 and index not in self._unshown[d]
+                )
+                for d in range(self.dimensions)
+            ),
+        )
+
+    def _audits(self, sizes_of: _Sizes, shown_nodes: frozenset[int], padded: bool) -> list[_Audit]:
+        """The audit of everyone, and with unverified respondents present, the audit of the verified ones alone
+        (the unverified then count as known, like empty atoms)."""
+        audits = [_Audit(self, sizes_of.atom, sizes_of.node, shown_nodes, sizes_of.k)]
+        if padded:
+            audits.append(_Audit(self, sizes_of.atom_verified, sizes_of.node_verified, shown_nodes, sizes_of.k))
+        return audits
+
     def _subtree_sizes(self, atom_sizes: np.ndarray) -> np.ndarray:
-        own = np.bincount(self._atom_node, weights=atom_sizes, minlength=len(self._parent)).astype(np.int64)
-        totals = own.copy()
+        totals = self._own_sizes(atom_sizes)
         for node in reversed(self._order[1:]):
             totals[self._parent[node]] += totals[node]
         return totals
 
-    def _tree(self, atom_sizes: np.ndarray, node_sizes: np.ndarray, k: int, *, opening: bool) -> frozenset[int]:
+    def _own_sizes(self, atom_sizes: np.ndarray) -> np.ndarray:
+        return np.bincount(self._atom_node, weights=atom_sizes, minlength=len(self._parent)).astype(np.int64)
+
+    def _tree(self, sizes_of: _Sizes, *, opening: bool) -> frozenset[int]:
         """The shown units, top down. Below each shown unit the remainder a reader can compute (the unit minus
         its shown cells) must be nobody, or at least k people not all inside one child. When it is not, a child
         with people placed directly on it is *opened* first (`opening`): its own total is hidden, its people
         join the remainder and its children take its place; only then are whole children hidden, smallest first.
+        With unverified respondents, every shown unit and every remainder must also hold no verified person or
+        at least k.
         """
-        own = np.bincount(self._atom_node, weights=atom_sizes, minlength=len(self._parent)).astype(np.int64)
+        k = sizes_of.k
+        own, own_verified = sizes_of.own, sizes_of.own_verified
+        node_sizes = sizes_of.node
         shown, queue = {0}, [0]
         for node in queue:
-            remainder = int(own[node])
+            remainder = _Pair(int(own[node]), int(own_verified[node]))
             origins: set[int] = set()  # the children of `node` whose subtrees the remainder reaches into
 
-            visible, small, small_origins = _split(((child, child) for child in self._children[node]), node_sizes, k)
+            visible, small, small_origins = _split(((child, child) for child in self._children[node]), sizes_of)
             remainder += small
             origins |= small_origins
-            while visible and remainder > 0 and (remainder < k or (own[node] == 0 and len(origins) == 1)):
+            while (
+                visible
+                and remainder.total > 0
+                and (not _ok(remainder.total, remainder.verified, k) or (own[node] == 0 and len(origins) == 1))
+            ):
                 openable = [entry for entry in visible if opening and own[entry[0]] > 0 and self._children[entry[0]]]
                 if openable:
                     cell, origin = max(openable, key=lambda entry: (own[entry[0]], -entry[0]))
                     visible.remove((cell, origin))
-                    remainder += int(own[cell])
+                    remainder += _Pair(int(own[cell]), int(own_verified[cell]))
                     origins.add(origin)
-                    opened, small, small_origins = _split(
-                        ((child, origin) for child in self._children[cell]), node_sizes, k
-                    )
+                    opened, small, small_origins = _split(((child, origin) for child in self._children[cell]), sizes_of)
                     visible += opened
                     remainder += small
                     origins |= small_origins
                 else:
                     cell, origin = min(visible, key=lambda entry: (node_sizes[entry[0]], entry[0]))
                     visible.remove((cell, origin))
-                    remainder += int(node_sizes[cell])
+                    remainder += _Pair(int(node_sizes[cell]), int(sizes_of.node_verified[cell]))
                     origins.add(origin)
             for cell, _origin in visible:
                 shown.add(cell)
                 queue.append(cell)
         return frozenset(shown)
 
-    def _flat(self, dimension: int, atom_sizes: np.ndarray, k: int) -> frozenset[int]:
-        sizes = np.bincount(
-            self._atom_value[:, dimension], weights=atom_sizes, minlength=len(self._values[dimension])
-        ).astype(np.int64)
-        return shown_groups({value: int(size) for value, size in enumerate(sizes)}, k=k, parent_shown=True)
+    def _flat(self, dimension: int, sizes_of: _Sizes) -> frozenset[int]:
+        """One flat dimension against the (shown) total, with `suppression.shown_groups`'s rule generalised to
+        verified respondents: values never shown count as hidden groups."""
+        k = sizes_of.k
+        count = len(self._values[dimension])
+        totals = np.bincount(self._atom_value[:, dimension], weights=sizes_of.atom, minlength=count).astype(np.int64)
+        verified = np.bincount(self._atom_value[:, dimension], weights=sizes_of.atom_verified, minlength=count).astype(
+            np.int64
+        )
+        unshown = self._unshown[dimension]
+        visible = sorted(
+            (
+                value
+                for value in range(count)
+                if value not in unshown and _ok(int(totals[value]), int(verified[value]), k)
+            ),
+            key=lambda value: (int(totals[value]), repr(self._values[dimension][value])),  # not the atoms' order
+        )
+        hidden = [value for value in range(count) if totals[value] > 0 and value not in visible]
+        remainder = _Pair(int(totals[hidden].sum()), int(verified[hidden].sum()))
+        # The hidden values together are the total minus the shown ones: they must be a total that may be shown.
+        complementary = 0
+        while hidden and not _ok(remainder.total, remainder.verified, k) and complementary < len(visible):
+            value = visible[complementary]
+            remainder += _Pair(int(totals[value]), int(verified[value]))
+            complementary += 1
+        return frozenset(visible[complementary:])
 
 
-def _split(
-    cells: Iterable[tuple[int, int]], node_sizes: np.ndarray, k: int
-) -> tuple[list[tuple[int, int]], int, set[int]]:
-    """Cells (with the child they lie in) split into those of at least k, and the total and origins of the small."""
-    visible, small, origins = [], 0, set()
+def _ok(total: int, verified: int, k: int) -> bool:
+    """A total may be shown: at least k people, and no verified person or at least k of them."""
+    return total >= k and not 0 < verified < k
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """A number of respondents and how many of them are verified."""
+
+    total: int
+    verified: int
+
+    def __add__(self, other: _Pair) -> _Pair:
+        return _Pair(self.total + other.total, self.verified + other.verified)
+
+
+class _Sizes:
+    """The sizes `disclose` works with: per atom, per unit's own people, per subtree; all and verified only."""
+
+    def __init__(self, population: Population, atom: np.ndarray, atom_verified: np.ndarray, k: int) -> None:
+        self.k = k
+        self.atom, self.atom_verified = atom, atom_verified
+        self.own = population._own_sizes(atom)
+        self.node = population._subtree_sizes(atom)
+        if atom_verified is atom:
+            self.own_verified, self.node_verified = self.own, self.node
+        else:
+            self.own_verified = population._own_sizes(atom_verified)
+            self.node_verified = population._subtree_sizes(atom_verified)
+
+
+def _split(cells: Iterable[tuple[int, int]], sizes_of: _Sizes) -> tuple[list[tuple[int, int]], _Pair, set[int]]:
+    """Cells (with the child they lie in) split into those that may be shown, and the total and origins of the
+    rest."""
+    visible, small, origins = [], _Pair(0, 0), set()
     for cell, origin in cells:
-        if node_sizes[cell] >= k:
+        total, verified = int(sizes_of.node[cell]), int(sizes_of.node_verified[cell])
+        if _ok(total, verified, sizes_of.k):
             visible.append((cell, origin))
-        elif node_sizes[cell] > 0:
-            small += int(node_sizes[cell])
+        elif total > 0:
+            small += _Pair(total, verified)
             origins.add(origin)
     return visible, small, origins
 
@@ -301,7 +447,7 @@ class _Audit:
     def _targets(
         self, chain: np.ndarray, node_sizes: np.ndarray, shown_nodes: frozenset[int]
     ) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
-        """Rows over the atoms: hidden non-empty units, atoms below k, and cross cells below k; with the unit
+        """Rows over the atoms: hidden non-empty units, atoms below k, and crossings below k; with the unit
         each row is (-1 for the others) and its size.
 
         Hidden values of the flat dimensions are added in `leaks`, since they change as values are hidden.
@@ -333,22 +479,29 @@ class _Audit:
         columns.append(small)
         units.append(np.full(len(small), -1))
         count += len(small)
-        # Cross cells: a unit's subtree with one value of one dimension, if below k.
+        # Crossings, if below k: a unit's subtree (the root included) with one value of each of one or more flat
+        # dimensions (unit × level, level × actor group, unit × level × actor group, …), and the people placed
+        # directly on a unit, alone or with such values (a department's own manager, at a level).
         valid = chain >= 0
-        for dimension in range(population.dimensions):
-            node = chain[valid]
-            atom = np.broadcast_to(atom_index[:, None], chain.shape)[valid]
-            value = self.values[atom, dimension]
-            key = node * len(population._values[dimension]) + value
-            _, cell = np.unique(key, return_inverse=True)
-            cell_sizes = np.bincount(cell, weights=self.atom_sizes[atom])
-            keep = cell_sizes[cell] < k
-            if keep.any():
-                small_cells, target = np.unique(cell[keep], return_inverse=True)
-                rows.append(target + count)
-                columns.append(atom[keep])
-                units.append(np.full(len(small_cells), -1))
-                count += len(small_cells)
+        subtree_node = chain[valid]
+        subtree_atom = np.broadcast_to(atom_index[:, None], chain.shape)[valid]
+        own_node = chain[:, 0]
+        places = [(subtree_node, subtree_atom, _subsets(population.dimensions))]
+        places.append((own_node, atom_index, [(), *_subsets(population.dimensions)]))
+        for node, atom, subsets in places:
+            for dimensions in subsets:
+                key = node.copy()
+                for dimension in dimensions:
+                    key = key * len(population._values[dimension]) + self.values[atom, dimension]
+                _, cell = np.unique(key, return_inverse=True)
+                cell_sizes = np.bincount(cell, weights=self.atom_sizes[atom])
+                keep = cell_sizes[cell] < k
+                if keep.any():
+                    small_cells, target = np.unique(cell[keep], return_inverse=True)
+                    rows.append(target + count)
+                    columns.append(atom[keep])
+                    units.append(np.full(len(small_cells), -1))
+                    count += len(small_cells)
         row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
         column = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
         targets = sparse.csr_matrix((np.ones(len(row)), (row, column)), shape=(count, n_atoms))
@@ -397,6 +550,15 @@ class _Audit:
         units = frozenset(int(node) for node in self.target_units[found[:unit_rows]] if node >= 0)
         values = frozenset(hidden_values[i] for i in np.flatnonzero(found[unit_rows:]))
         return _Revealed(small, units, values)
+
+
+def _subsets(dimensions: int) -> list[tuple[int, ...]]:
+    """Every non-empty set of flat dimensions, as sorted tuples."""
+    return [
+        combination
+        for size in range(1, dimensions + 1)
+        for combination in itertools.combinations(range(dimensions), size)
+    ]
 
 
 @dataclass(frozen=True)

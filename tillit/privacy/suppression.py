@@ -37,11 +37,21 @@ own, such as "not stated", which is then suppressed like any other.
 
 A hidden value is the sentinel `HIDDEN`, not a number with a flag: it is falsy, renders as an empty string
 and cannot be computed with, so no output path can show a hidden number by forgetting a check.
+
+Two further rules hold for every page, fragment and export, and live here so that every part uses the same:
+
+- **Counts of people.** How many took part, rated, voted or answered is a figure about those people: `count`
+  shows it only when it is at least k (and hides 0 too, so "nobody" looks like "a few"). Pages say "fewer than
+  k" where a count is hidden. Counts of things that are not people (statements, cards) are not figures.
+- **Order.** Rows ordered by a figure must not let a hidden figure be placed between two shown ones. `ranked`
+  orders by the figure only the rows whose figure is shown, numbers them, and puts the rows whose figure is
+  hidden after them, unnumbered, in the order the caller gives, which must not come from a result (the order of
+  the chain, alphabetical order).
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final, Generic, TypeVar, final
 
@@ -51,14 +61,18 @@ __all__ = [
     "MIN_THRESHOLD",
     "Cell",
     "Hidden",
+    "Ranked",
     "cells",
     "check_threshold",
+    "count",
+    "ranked",
     "shown_groups",
     "suppress",
 ]
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+T = TypeVar("T")
 
 MIN_THRESHOLD: Final = 3
 DEFAULT_THRESHOLD: Final = 5
@@ -162,6 +176,43 @@ def cells(values: Mapping[K, V], sizes: Mapping[K, int], *, k: int, parent_shown
     """
     shown = shown_groups(sizes, k=k, parent_shown=parent_shown)
     return {key: Cell(values[key], size) if key in shown else Cell(HIDDEN, HIDDEN) for key, size in sizes.items()}
+
+
+def count(number: int, *, k: int) -> Cell[int]:
+    """A count of people as it may be published: shown when at least `k`, else HIDDEN (0 included)."""
+    check_threshold(k)
+    if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+        raise ValueError(f"A count must be a whole number of at least 0, not {number!r}.")
+    return Cell(number, number) if number >= k else Cell(HIDDEN, HIDDEN)
+
+
+@dataclass(frozen=True)
+class Ranked(Generic[T]):
+    """A row in the order `ranked` gives it: its place (1, 2, …), or None where its figure is hidden."""
+
+    item: T
+    rank: int | None
+
+
+def ranked(items: Iterable[T], figure: Callable[[T], object]) -> list[Ranked[T]]:
+    """The items by their shown figure, highest first and numbered; then those whose figure is hidden (HIDDEN, a
+    hidden `Cell` or None), unnumbered, in the given order. Equal figures keep the given order."""
+    shown: list[tuple[float, int, T]] = []
+    hidden: list[T] = []
+    for position, item in enumerate(items):
+        value = figure(item)
+        if isinstance(value, Cell):
+            value = value.value
+        if value is None or isinstance(value, Hidden):
+            hidden.append(item)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            shown.append((-float(value), position, item))
+        else:
+            raise ValueError(f"A figure to order by must be a number or hidden, not {value!r}.")
+    shown.sort(key=lambda entry: (entry[0], entry[1]))
+    return [Ranked(item, rank) for rank, (_value, _position, item) in enumerate(shown, start=1)] + [
+        Ranked(item, None) for item in hidden
+    ]
 
 
 def _check_sizes(sizes: Mapping[K, int]) -> None:

@@ -1,18 +1,33 @@
-"""Changes of state in a workshop. Each runs in one transaction and checks the step it needs."""
+"""Changes of state in a workshop. Each runs in one transaction and checks the step it needs.
+
+A workshop's results are published once (PRODUCT.md §4): from the moment it first reaches the results
+step, `results_published_at` is set and the workshop can no longer return to gathering, structuring or
+rating, nor can its chain's links change (linking, unlinking, merging). Two looks at the results, before
+and after one more person's input, would otherwise reveal that input. Its anonymity threshold is fixed
+when it is created, and its participants' levels are protected in the database. Editing a card's text
+changes no figure and stays open.
+
+Card titles and descriptions are masked for personal data before they are stored; the card returned
+carries what was removed (`personal_data_removed`), so that the view can tell the writer.
+"""
 
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tillit.organisations.models import ActorGroup, Membership, Organisation, Unit
+from tillit.privacy.masking import mask_personal_data
 from tillit.workshops.models import (
+    MAX_GUEST_PLACES,
     AchievementRating,
     ContributionRating,
     Decision,
@@ -39,6 +54,10 @@ class Conflict(WorkshopError):
     """Someone else changed the card since this person loaded it."""
 
 
+class Published(WorkshopError):
+    """The results have been published: the change would alter a published figure."""
+
+
 @transaction.atomic
 def create_workshop(
     *,
@@ -50,10 +69,13 @@ def create_workshop(
     units: Iterable[Unit],
     starts_on: datetime.date,
     ends_on: datetime.date,
+    guest_places: int = 0,
 ) -> Workshop:
-    """Create a workshop in the gather step with `leader` as its first process leader."""
+    """Create a workshop in the gather step with `leader` as its first process leader; the organisation's
+    anonymity threshold as it is now becomes the workshop's, for good."""
     if ends_on < starts_on:
         raise WorkshopError(_("The last day cannot be before the first day."))
+    _check_guest_places(guest_places)
     units = list(units)
     if any(unit.organisation_id != organisation.pk for unit in units):
         raise WorkshopError(_("A unit belongs to another organisation."))
@@ -65,6 +87,8 @@ def create_workshop(
         starts_on=starts_on,
         ends_on=ends_on,
         guest_code=_free_guest_code(),
+        guest_places=guest_places,
+        anonymity_threshold=organisation.anonymity_threshold,
     )
     workshop.units.set(units)
     add_member(workshop=workshop, membership=leader, role=Participant.Role.LEADER)
@@ -76,6 +100,31 @@ def _free_guest_code() -> str:
     while Workshop.objects.filter(guest_code=code).exists():
         code = new_guest_code()
     return code
+
+
+def _check_guest_places(places: int) -> None:
+    if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= MAX_GUEST_PLACES:
+        raise WorkshopError(_("Guest places go from 0 to %(limit)s.") % {"limit": MAX_GUEST_PLACES})
+
+
+@transaction.atomic
+def set_guest_places(*, workshop: Workshop, places: int) -> Workshop:
+    """Set how many guests may join with the code; never fewer than have already joined."""
+    _check_guest_places(places)
+    locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    joined = Participant.objects.filter(workshop=locked, joined_as_guest=True).count()
+    if places < joined:
+        raise WorkshopError(
+            ngettext(
+                "%(count)s guest has already joined, so there must be at least %(count)s place.",
+                "%(count)s guests have already joined, so there must be at least %(count)s places.",
+                joined,
+            )
+            % {"count": joined}
+        )
+    Workshop.objects.filter(pk=locked.pk).update(guest_places=places)
+    workshop.guest_places = places
+    return workshop
 
 
 def add_member(*, workshop: Workshop, membership: Membership, role: str = Participant.Role.PARTICIPANT) -> Participant:
@@ -108,26 +157,44 @@ def add_members(
 
 @transaction.atomic
 def join_as_guest(*, code: str, name: str, actor_group: ActorGroup) -> Participant:
-    """A guest joins with the workshop's code; refused once the workshop has ended or closed."""
-    workshop = Workshop.objects.filter(guest_code=code.strip().upper()).first()
+    """A guest joins with the workshop's code; refused once the workshop has ended or closed, and when
+    every guest place the process leader opened is taken (counted under a lock, so two guests cannot
+    take the last place at once)."""
+    workshop = Workshop.objects.select_for_update().filter(guest_code=code.strip().upper()).first()
     if workshop is None:
         raise WorkshopError(_("There is no workshop with that code. Check the code and try again."))
     if workshop.is_closed or workshop.ends_on < timezone.localdate():
         raise WorkshopError(_("That workshop has ended, so the code no longer works."))
     if actor_group.organisation_id != workshop.organisation_id:
         raise WorkshopError(_("Choose one of the actor groups offered."))
-    return Participant.objects.create(workshop=workshop, guest_name=name, actor_group=actor_group)
+    if Participant.objects.filter(workshop=workshop, joined_as_guest=True).count() >= workshop.guest_places:
+        raise WorkshopError(
+            _("All guest places in this workshop are taken. Ask the process leader to open more places.")
+        )
+    return Participant.objects.create(workshop=workshop, guest_name=name, actor_group=actor_group, joined_as_guest=True)
 
 
 @transaction.atomic
 def set_step(*, workshop: Workshop, step: str) -> Workshop:
-    """Move the workshop to another step (forwards or back, for example to reopen rating)."""
+    """Move the workshop to another step, forwards or back (for example to reopen rating) until its results
+    are published; from then on only between the results step and closed. Raises Published otherwise."""
     if step not in Workshop.Step.values:
         raise WorkshopError(_("Unknown step."))
-    workshop.step = step
-    workshop.save(update_fields=["step"])
+    locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    if locked.results_published and step not in Workshop.RESULT_STEPS:
+        raise Published(
+            _(
+                "The results have been shown, so the workshop cannot go back to gathering, structuring or "
+                "rating: the figures would then reveal how the people who rated afterwards rated. Start a new "
+                "workshop to rate again."
+            )
+        )
+    fields = {"step": step}
+    if step in Workshop.RESULT_STEPS and not locked.results_published:
+        fields["results_published_at"] = timezone.now()
+    Workshop.objects.filter(pk=locked.pk).update(**fields)
     _chain_changed(workshop)  # results cached for one step must not be served in the next
-    workshop.refresh_from_db(fields=["chain_version"])
+    workshop.refresh_from_db(fields=["step", "results_published_at", "chain_version"])
     return workshop
 
 
@@ -140,11 +207,21 @@ def propose(*, participant: Participant, kind: str, title: str, description: str
     if kind not in Item.Kind.values:
         raise WorkshopError(_("Unknown kind of card."))
     position = Item.objects.filter(workshop=workshop, kind=kind).count()
+    title, description, removed = _masked(title, description)
     item = Item.objects.create(
         workshop=workshop, kind=kind, title=title, description=description, proposed_by=participant, position=position
     )
     _chain_changed(workshop)
+    item.personal_data_removed = removed
     return item
+
+
+def _masked(title: str, description: str) -> tuple[str, str, dict[str, int]]:
+    """A card's title and description with personal data masked, and how much of each kind was removed."""
+    masked_title, masked_description = mask_personal_data(title), mask_personal_data(description)
+    removed = dict(Counter(masked_title.removed) + Counter(masked_description.removed))
+    # A placeholder can be longer than what it replaced: the stored title keeps its limit.
+    return masked_title.text[: Item._meta.get_field("title").max_length], masked_description.text, removed
 
 
 def _chain_changed(workshop: Workshop) -> None:
@@ -154,7 +231,9 @@ def _chain_changed(workshop: Workshop) -> None:
 @transaction.atomic
 def edit_item(*, item: Item, title: str, description: str, version: int, position: int | None = None) -> Item:
     """Change a card's text and, given a 1-based `position`, its place among the cards of its kind;
-    raises Conflict when someone else saved it after `version` was read."""
+    raises Conflict when someone else saved it after `version` was read. Allowed after the results are
+    published: neither the text nor the order changes a figure."""
+    title, description, removed = _masked(title, description)
     updated = Item.objects.filter(pk=item.pk, version=version).update(
         title=title, description=description, version=F("version") + 1
     )
@@ -164,6 +243,7 @@ def edit_item(*, item: Item, title: str, description: str, version: int, positio
         _move(item, position)
     _chain_changed(item.workshop)
     item.refresh_from_db()
+    item.personal_data_removed = removed
     return item
 
 
@@ -183,7 +263,9 @@ def _move(item: Item, position: int) -> None:
 
 @transaction.atomic
 def merge_items(*, keep: Item, duplicate: Item) -> Item:
-    """Merge a duplicate into another card of the same kind; links and proposers are kept."""
+    """Merge a duplicate into another card of the same kind; links and proposers are kept. Refused once the
+    results are published."""
+    _check_not_published(keep.workshop_id)
     if keep.pk == duplicate.pk or keep.workshop_id != duplicate.workshop_id or keep.kind != duplicate.kind:
         raise WorkshopError(_("Only two different cards of the same kind can be merged."))
     if keep.merged_into_id is not None or duplicate.merged_into_id is not None:
@@ -204,9 +286,10 @@ def merge_items(*, keep: Item, duplicate: Item) -> Item:
 
 @transaction.atomic
 def link(*, source: Item, target: Item) -> Link:
-    """Link an activity to an effect it serves, or an effect to a goal."""
+    """Link an activity to an effect it serves, or an effect to a goal; refused once the results are published."""
     if source.workshop_id != target.workshop_id:
         raise WorkshopError(_("The cards belong to different workshops."))
+    _check_not_published(source.workshop_id)
     if SERVES.get(source.kind) != target.kind:
         raise WorkshopError(_("An activity can only serve an effect, and an effect only a goal."))
     if source.merged_into_id or target.merged_into_id:
@@ -222,10 +305,27 @@ def link(*, source: Item, target: Item) -> Link:
 
 @transaction.atomic
 def unlink(*, source: Item, target: Item) -> None:
-    """Remove a link; removing one that does not exist changes nothing."""
+    """Remove a link (and the contribution ratings given for it); removing one that does not exist changes
+    nothing. Refused once the results are published."""
+    _check_not_published(source.workshop_id)
     if Link.objects.filter(source=source, target=target).delete()[0]:
         ContributionRating.objects.filter(activity=source, effect=target).delete()
         _chain_changed(source.workshop)
+
+
+def _check_not_published(workshop_id: int) -> None:
+    """Raise Published if the workshop's results have been shown; the row stays locked until commit, so the
+    step cannot move to the results while the change is being made."""
+    published = (
+        Workshop.objects.select_for_update().filter(pk=workshop_id).values_list("results_published_at", flat=True).get()
+    )
+    if published is not None:
+        raise Published(
+            _(
+                "The results have been shown, so the chain's links can no longer change: that would change "
+                "published figures. You can still edit the cards' texts."
+            )
+        )
 
 
 def _current_step(workshop_id: int) -> str:
@@ -234,8 +334,21 @@ def _current_step(workshop_id: int) -> str:
     return Workshop.objects.values_list("step", flat=True).get(pk=workshop_id)
 
 
+def _step_for_rating(workshop_id: int) -> str:
+    """The step, read under a key-share lock on PostgreSQL. Moving the step locks the row for update, so
+    closing rating waits for the ratings being saved, and a rating that had to wait sees the new step: no
+    rating is saved after the results are published. Ratings do not block one another. (SQLite lets one
+    writer in at a time anyway.)"""
+    if connection.vendor != "postgresql":
+        return _current_step(workshop_id)
+    table = connection.ops.quote_name(Workshop._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT step FROM {table} WHERE id = %s FOR KEY SHARE", [workshop_id])  # noqa: S608
+        return cursor.fetchone()[0]
+
+
 def _check_rating_open(participant: Participant) -> None:
-    if _current_step(participant.workshop_id) != Workshop.Step.RATE:
+    if _step_for_rating(participant.workshop_id) != Workshop.Step.RATE:
         raise WorkshopError(_("Rating is not open in this step, so nothing was saved."))
 
 

@@ -113,6 +113,7 @@ HOME_CARE_SEATS = [
     Seat("anhorigrepresentant", None, Group.SERVICE_USER),
 ]
 
+HOME_CARE_GUEST_PLACES = 6  # the four below, and room for two more on the day
 HOME_CARE_GUESTS = [
     Guest("brukare_1", "Birgit, 86 år, hemtjänst i Norr", Group.SERVICE_USER),
     Guest("brukare_2", "Sven-Erik L.", Group.SERVICE_USER),
@@ -402,6 +403,7 @@ def build_home_care(organisation: Organisation, rng: random.Random) -> Workshop:
         units=_units(organisation, HOME_CARE_UNITS),
         starts_on=today - datetime.timedelta(days=30),
         ends_on=today + datetime.timedelta(days=14),
+        guest_places=HOME_CARE_GUEST_PLACES,
     )
     people = _invite(workshop, HOME_CARE_SEATS)
     for guest in HOME_CARE_GUESTS:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from tillit.core.forms import TEXT_LIMIT_MESSAGE, CleanText
 from tillit.organisations.models import ActorGroup, Membership, Organisation, Unit
 from tillit.organisations.queries import unit_tree
-from tillit.workshops.models import Item, Participant, Workshop
+from tillit.workshops.models import MAX_GUEST_PLACES, Item, Participant, Workshop
 
 IMPORTANCE_CHOICES = [("", _("Not rated"))] + [(str(n), str(n)) for n in range(5)]
 ACHIEVEMENT_CHOICES = [("", _("Not rated"))] + [(str(n), str(n)) for n in range(1, 6)]
@@ -35,6 +35,17 @@ class WorkshopForm(forms.Form):
     )
     starts_on = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    guest_places = forms.IntegerField(
+        label=_("Guest places"),
+        min_value=0,
+        max_value=MAX_GUEST_PLACES,
+        initial=0,
+        required=False,
+        help_text=_(
+            "How many may join with the code without an account (service users, relatives, partners). "
+            "0 lets nobody in; you can open places later."
+        ),
+    )
 
     def __init__(self, *args: object, organisation: Organisation, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -44,6 +55,9 @@ class WorkshopForm(forms.Form):
         today = timezone.localdate()
         self.fields["starts_on"].initial = today
         self.fields["ends_on"].initial = today
+
+    def clean_guest_places(self) -> int:
+        return self.cleaned_data["guest_places"] or 0
 
     def clean_purpose(self) -> str:
         purpose = " ".join(line.strip() for line in self.cleaned_data["purpose"].splitlines() if line.strip())
@@ -56,6 +70,24 @@ class WorkshopForm(forms.Form):
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("The last day cannot be before the first day."))
         return data
+
+
+class GuestPlacesForm(forms.Form):
+    places = forms.IntegerField(
+        label=_("Guest places"),
+        min_value=0,
+        max_value=MAX_GUEST_PLACES,
+        error_messages={
+            "required": _("Give the number of guest places."),
+            "invalid": _("Give the number of guest places as a whole number."),
+        },
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        limits = _("Guest places go from 0 to %(limit)s.") % {"limit": MAX_GUEST_PLACES}
+        self.fields["places"].error_messages["min_value"] = limits
+        self.fields["places"].error_messages["max_value"] = limits
 
 
 class CodeForm(forms.Form):

@@ -2,7 +2,9 @@
 purpose (syfte) down into goals (mål), effects for service users (effekter) and the activities
 (aktiviteter) that produce them, rate them, and record which activities they choose.
 
-Ranking is computed in ranking.py from plain data; queries.py feeds it.
+Ranking is computed in ranking.py from plain data; queries.py feeds it. A workshop's results are
+published once: from the first time it reaches the results step, nothing that would change a figure
+(its threshold, its chain, its participants' levels, going back to rating) can change any more.
 """
 
 from __future__ import annotations
@@ -16,10 +18,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
+from tillit.organisations.models import MIN_ANONYMITY_THRESHOLD, ActorGroup, Level, Membership, Organisation, Unit
+from tillit.privacy.suppression import DEFAULT_THRESHOLD
 
 GUEST_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
-GUEST_CODE_LENGTH = 6
+# 32**8 codes: with wrong codes rate-limited per address, guessing one is out of reach. Codes made
+# before they grew from six characters keep working.
+GUEST_CODE_LENGTH = 8
+MAX_GUEST_PLACES = 500
 
 
 def new_guest_code() -> str:
@@ -62,6 +68,17 @@ class Workshop(models.Model):
     ends_on = models.DateField(_("last day"))
     step = models.CharField(_("step"), max_length=20, choices=Step, default=Step.GATHER)
     guest_code = models.CharField(_("guest code"), max_length=12, unique=True, default=new_guest_code)
+    guest_places = models.PositiveSmallIntegerField(
+        _("guest places"),
+        default=0,
+        help_text=_("How many may join as guests with the code. 0 lets nobody in until you open places."),
+    )
+    # Fixed when the workshop is created: a later change of the organisation's threshold applies to new
+    # workshops only, so figures once published never reappear under another threshold.
+    anonymity_threshold = models.PositiveSmallIntegerField(_("anonymity threshold"), default=DEFAULT_THRESHOLD)
+    # When the results were first shown. From then on the workshop cannot return to rating and the chain
+    # cannot change: a second look after one more person's input would reveal that input.
+    results_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     chain_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -74,6 +91,13 @@ class Workshop(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")), name="workshop_ends_after_it_starts"
+            ),
+            models.CheckConstraint(
+                condition=Q(anonymity_threshold__gte=MIN_ANONYMITY_THRESHOLD),
+                name="workshop_anonymity_threshold_at_least_three",
+            ),
+            models.CheckConstraint(
+                condition=Q(guest_places__lte=MAX_GUEST_PLACES), name="workshop_guest_places_within_limit"
             ),
         ]
 
@@ -96,12 +120,20 @@ class Workshop(models.Model):
     def accepts_ratings(self) -> bool:
         return self.step == self.Step.RATE
 
+    @property
+    def results_published(self) -> bool:
+        return self.results_published_at is not None
+
 
 class Participant(models.Model):
     """Someone taking part: a member of the organisation, or a guest who joined with the code.
 
     Guests (service users, relatives, partners) have no account; their browser session carries
-    the participant's public id. They declare their own actor group.
+    the participant's public id. They declare their own actor group, and nothing ties them to a
+    person, so in the results they count as unverified: they never lift a group over the threshold.
+
+    A member's participation outlives their membership (the link is then emptied): the ratings
+    behind published figures stay, and name nobody.
     """
 
     class Role(models.TextChoices):
@@ -111,14 +143,16 @@ class Participant(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")
     membership = models.ForeignKey(
-        Membership, on_delete=models.CASCADE, null=True, blank=True, related_name="workshop_participations"
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="workshop_participations"
     )
+    joined_as_guest = models.BooleanField(default=False, editable=False)
     guest_name = models.CharField(_("name or initials"), max_length=60, blank=True)
     actor_group = models.ForeignKey(
         ActorGroup, on_delete=models.PROTECT, related_name="+", verbose_name=_("actor group")
     )
     unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    level = models.ForeignKey(Level, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Protected: removing a level would move its raters into "no level" and change published figures.
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     role = models.CharField(max_length=20, choices=Role, default=Role.PARTICIPANT)
     joined_at = models.DateTimeField(auto_now_add=True)
 
@@ -130,8 +164,12 @@ class Participant(models.Model):
                 name="one_participation_per_member_and_workshop",
             ),
             models.CheckConstraint(
-                condition=Q(membership__isnull=False) | Q(role="participant"),
+                condition=Q(joined_as_guest=False) | Q(role="participant"),
                 name="guests_are_never_process_leaders",
+            ),
+            models.CheckConstraint(
+                condition=Q(joined_as_guest=False) | Q(membership__isnull=True),
+                name="guests_have_no_membership",
             ),
         ]
 
@@ -140,7 +178,7 @@ class Participant(models.Model):
 
     @property
     def is_guest(self) -> bool:
-        return self.membership_id is None
+        return self.joined_as_guest
 
     @property
     def is_leader(self) -> bool:
@@ -150,6 +188,8 @@ class Participant(models.Model):
     def display_name(self) -> str:
         if self.membership_id is not None:
             return self.membership.user.full_name
+        if not self.joined_as_guest:
+            return str(_("No longer in the organisation"))
         return self.guest_name or str(_("Guest"))
 
 

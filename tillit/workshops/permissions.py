@@ -72,9 +72,7 @@ def _guest_access(request: HttpRequest, workshop: Workshop) -> Access | None:
     participant_id = request.session.get(GUEST_SESSION_KEY, {}).get(str(workshop.public_id))
     if participant_id is None:
         return None
-    participant = Participant.objects.filter(
-        workshop=workshop, public_id=participant_id, membership__isnull=True
-    ).first()
+    participant = Participant.objects.filter(workshop=workshop, public_id=participant_id, joined_as_guest=True).first()
     return Access(workshop, participant, None, False) if participant else None
 
 

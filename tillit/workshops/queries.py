@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -11,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from tillit.organisations.models import ActorGroup
-from tillit.privacy.suppression import HIDDEN, Cell, Hidden, cells
+from tillit.privacy.breakdowns import Disclosure, Population
+from tillit.privacy.suppression import HIDDEN, Cell, Hidden, count, ranked
 from tillit.workshops import ranking
 from tillit.workshops.models import (
     AchievementRating,
@@ -118,8 +120,22 @@ def _chain_warnings(chain: Chain) -> list[str]:
 
 # Results --------------------------------------------------------------------------------------
 #
-# Everything below returns already-suppressed structures (tillit.privacy): a number behind fewer
-# than k raters is HIDDEN, and so is its count; pages and exports only ever see these.
+# Everything below returns already-suppressed structures (tillit.privacy): a figure that may not be
+# shown is HIDDEN, and so is its count; pages and exports only ever see these. The page, the CSV and
+# the PDF are one publication and all read the same `Results`.
+#
+# Which figures may be shown is decided per *measure*: each effect's importance, each effect's
+# achievement, each link's contribution. A measure's raters form one population, divided by level
+# (participants without a level in a "no level" value of their own) and by actor group, and
+# `privacy.breakdowns.Population.disclose` decides, for that population, whether the overall figure
+# (the total), each level's and each actor group's figure may be shown, auditing every crossing of
+# level and actor group together: a level minus an actor group must not give a small group's mean.
+# Guests' ratings are unverified there, so guests never lift a group of members over the threshold.
+#
+# The expected contribution is derived from other figures (ranking.py: "Which terms count"): a term
+# enters it only where both of its inputs may be shown in the same cell, so it reveals nothing they
+# do not; the bootstrap uses the same terms. Rows are ordered by `privacy.ranked`: shown figures
+# first, numbered; hidden ones after them in the chain's order, unnumbered.
 
 BOOTSTRAP_SAMPLES = 1000
 QUADRANT_LABELS = {
@@ -128,20 +144,26 @@ QUADRANT_LABELS = {
     ranking.KEEP: _lazy("Keep"),
     ranking.LOWER_PRIORITY: _lazy("Lower priority"),
 }
+NOT_SHOWN: Cell = Cell(HIDDEN, HIDDEN)
+NO_LEVEL = None  # the level value of participants without a level
+LEVEL, ACTOR_GROUP = 0, 1  # the flat dimensions of every measure's population
 
 
 @dataclass
 class RankedActivity:
     item: Item
+    rank: int | None  # None where the score is hidden: such rows come last and carry no rank
     score: Cell
     low: float | Hidden | None
     high: float | Hidden | None
     effects_counted: int
+    terms: frozenset[int] = frozenset()  # the effects (pks) whose terms entered the score; never printed
 
 
 @dataclass
 class RankedEffect:
     item: Item
+    rank: int | None
     importance: Cell
     achievement: Cell
     low: float | Hidden | None
@@ -162,12 +184,15 @@ class GroupRow:
     overall: Cell
     by_group: list[Cell]
     spread: float | None
+    # For the expected contribution: per group, the effects whose terms entered the group's figure.
+    terms: list[frozenset[int]] | None = None
 
 
 @dataclass
 class GroupTable:
-    groups: list[str]
+    groups: list[str]  # the column headings
     rows: list[GroupRow]
+    keys: list[Hashable] = field(default_factory=list)  # per column: the level's or actor group's pk (None: no level)
 
 
 @dataclass
@@ -179,7 +204,8 @@ class MatrixRow:
 @dataclass
 class Results:
     k: int
-    raters: int
+    raters: Cell  # how many rated anything: a count of people
+    guest_raters: Cell  # of them, how many took part as guests
     activities: list[RankedActivity]
     effects: list[RankedEffect]
     matrix_effects: list[Item]
@@ -193,13 +219,24 @@ class Results:
     def plotted_effects(self) -> list[RankedEffect]:
         return [effect for effect in self.effects if effect.quadrant]
 
+    @property
+    def group_tables(self) -> list[GroupTable]:
+        return [
+            self.importance_by_actor_group,
+            self.contribution_by_actor_group,
+            self.importance_by_level,
+            self.contribution_by_level,
+        ]
+
 
 def workshop_ratings(workshop: Workshop, chain: Chain) -> ranking.Ratings:
-    """The workshop's ratings as plain data for ranking.py (merged cards and stale links left out)."""
+    """The workshop's ratings as plain data for ranking.py (merged cards and stale links left out).
+
+    The participants are those who rated something: the results do not change when someone joins
+    after rating has closed (the bootstrap draws from the raters)."""
     effect_ids = {item.pk for item in chain.effects}
     activity_ids = {item.pk for item in chain.activities}
     links = frozenset((a, e) for a, e in chain.links if a in activity_ids and e in effect_ids)
-    participants = list(Participant.objects.filter(workshop=workshop).values_list("pk", flat=True))
     importance = {
         (p, e): v
         for p, e, v in ImportanceRating.objects.filter(participant__workshop=workshop).values_list(
@@ -221,8 +258,9 @@ def workshop_ratings(workshop: Workshop, chain: Chain) -> ranking.Ratings:
         )
         if (a, e) in links
     }
+    raters = {p for p, _e in importance} | {p for p, _e in achievement} | {p for p, _a, _e in contribution}
     return ranking.Ratings(
-        participants=participants,
+        participants=sorted(raters),
         effects=[item.pk for item in chain.effects],
         activities=[item.pk for item in chain.activities],
         links=links,
@@ -233,18 +271,22 @@ def workshop_ratings(workshop: Workshop, chain: Chain) -> ranking.Ratings:
 
 
 RESULTS_CACHE_SECONDS = 24 * 3600
+RESULTS_FORMAT = 2  # part of the cache key: results cached in an older shape are never read back
 
 
 def workshop_results(workshop: Workshop) -> Results:
     """Ranked activities and effects, the contribution matrix and the groups' views, all suppressed below k.
 
-    Once rating has closed the results cannot change, so they are computed once and cached under
-    everything they depend on: the step, `chain_version` (bumped by every change to the chain
-    and every change of step, so reopening rating starts afresh) and the threshold k.
+    Once the results are published the ratings, the chain's links and the participants' groups cannot
+    change (actions.py), so recomputing gives the same figures; they are cached under `chain_version`
+    (bumped by every change to the chain and every change of step) and the workshop's threshold k.
     """
     if not workshop.results_open:
         return _computed_results(workshop)
-    key = f"workshop-results:{workshop.public_id}:{workshop.step}:{workshop.chain_version}:{workshop.organisation.anonymity_threshold}"
+    key = (
+        f"workshop-results:{RESULTS_FORMAT}:{workshop.public_id}:{workshop.chain_version}:"
+        f"{workshop.anonymity_threshold}"
+    )
     results = cache.get(key)
     if results is None:
         results = _computed_results(workshop)
@@ -252,90 +294,231 @@ def workshop_results(workshop: Workshop) -> Results:
     return results
 
 
+@dataclass(frozen=True)
+class Rater:
+    """Someone behind ratings, as the results see them: their level (NO_LEVEL for none), their actor group,
+    and whether they took part as a guest (unverified: nothing ties a guest to a person)."""
+
+    pk: int
+    level: Hashable
+    actor_group: Hashable
+    guest: bool = False
+
+
+class RaterPopulation:
+    """The raters of a workshop as one population of atoms (level × actor group), for `Population`.
+
+    `disclose(raters)` decides, for the raters of one measure, which of its figures may be shown: the
+    total, and each level and actor group (dimensions LEVEL and ACTOR_GROUP). Guests are unverified.
+    Measures with the same raters get the same answer, computed once.
+    """
+
+    def __init__(self, raters: Iterable[Rater], k: int) -> None:
+        self.k = k
+        self.atom_of: dict[int, int] = {}
+        self.guests: set[int] = set()
+        raters = list(raters)
+        # In a fixed order, whatever the order the raters come in: the disclosure breaks ties by the atoms'
+        # order, and recomputing the results must give the same figures.
+        found = {(None, rater.level, rater.actor_group) for rater in raters}
+        atoms = {
+            atom: index for index, atom in enumerate(sorted(found, key=lambda atom: (repr(atom[1]), repr(atom[2]))))
+        }
+        for rater in raters:
+            self.atom_of[rater.pk] = atoms[None, rater.level, rater.actor_group]
+            if rater.guest:
+                self.guests.add(rater.pk)
+        self.atoms = len(atoms)
+        self.population = Population({}, list(atoms)) if atoms else None
+        self._disclosed: dict[tuple[tuple[int, ...], tuple[int, ...]], Disclosure] = {}
+
+    def disclose(self, raters: Iterable[int]) -> Disclosure:
+        if self.population is None:
+            return _NOTHING_DISCLOSED
+        sizes = [0] * self.atoms
+        unverified = [0] * self.atoms
+        for rater in raters:
+            atom = self.atom_of[rater]
+            sizes[atom] += 1
+            if rater in self.guests:
+                unverified[atom] += 1
+        key = (tuple(sizes), tuple(unverified))
+        disclosure = self._disclosed.get(key)
+        if disclosure is None:
+            disclosure = self.population.disclose(sizes, k=self.k, unverified=unverified if any(unverified) else None)
+            self._disclosed[key] = disclosure
+        return disclosure
+
+
+_NOTHING_DISCLOSED = Disclosure(False, frozenset(), (frozenset(), frozenset()))
+
+
 def _computed_results(workshop: Workshop) -> Results:
-    k = workshop.organisation.anonymity_threshold
     chain = effect_chain(workshop)
     ratings = workshop_ratings(workshop, chain)
-    items = {item.pk: item for item in [*chain.effects, *chain.activities]}
-    seed = workshop.pk
-
-    activity_scores = ranking.rank_activities(ratings, bootstrap=BOOTSTRAP_SAMPLES, seed=seed)
-    shown_scores = cells(
-        {s.activity: s.expected_contribution for s in activity_scores},
-        {s.activity: s.raters for s in activity_scores},
-        k=k,
-        parent_shown=False,
+    rated = set(ratings.participants)
+    people = [
+        p for p in Participant.objects.filter(workshop=workshop).select_related("actor_group", "level") if p.pk in rated
+    ]
+    levels = {p.level_id: p.level for p in people if p.level is not None}
+    level_names = {
+        key: levels[key].name for key in sorted(levels, key=lambda key: (levels[key].rank, levels[key].name))
+    }
+    if any(p.level_id is None for p in people):
+        level_names[NO_LEVEL] = _("No level")
+    groups = {p.actor_group_id: p.actor_group for p in people}
+    group_names = {
+        key: groups[key].name for key in sorted(groups, key=lambda key: (groups[key].position, groups[key].name))
+    }
+    return build_results(
+        chain=chain,
+        ratings=ratings,
+        raters=[
+            Rater(p.pk, NO_LEVEL if p.level_id is None else p.level_id, p.actor_group_id, p.is_guest) for p in people
+        ],
+        levels=level_names,
+        actor_groups=group_names,
+        k=workshop.anonymity_threshold,
+        seed=workshop.pk,
     )
+
+
+def build_results(
+    *,
+    chain: Chain,
+    ratings: ranking.Ratings,
+    raters: Sequence[Rater],
+    levels: Mapping[Hashable, str],
+    actor_groups: Mapping[Hashable, str],
+    k: int,
+    seed: int,
+    bootstrap: int = BOOTSTRAP_SAMPLES,
+) -> Results:
+    """The results of `ratings` (from `raters`), every figure decided by its measure's disclosure: pure, no
+    database. `levels` and `actor_groups` name the columns of the group tables, in their order."""
+    population = RaterPopulation(raters, k)
+    items = {item.pk: item for item in [*chain.effects, *chain.activities]}
+    people = list(raters)
+
+    importance_raters: dict[int, list[int]] = {effect.pk: [] for effect in chain.effects}
+    achievement_raters: dict[int, list[int]] = {effect.pk: [] for effect in chain.effects}
+    contribution_raters: dict[tuple[int, int], list[int]] = {link: [] for link in ratings.links}
+    for participant, effect in ratings.importance:
+        importance_raters[effect].append(participant)
+    for participant, effect in ratings.achievement:
+        achievement_raters[effect].append(participant)
+    for participant, activity, effect in ratings.contribution:
+        contribution_raters[activity, effect].append(participant)
+    importance_shown = {effect: population.disclose(who) for effect, who in importance_raters.items()}
+    achievement_shown = {effect: population.disclose(who) for effect, who in achievement_raters.items()}
+    contribution_shown = {link: population.disclose(who) for link, who in contribution_raters.items()}
+
+    def terms(shows: Callable[[Disclosure], bool]) -> dict[int, set[int]]:
+        """For each activity, the effects whose importance and contribution `shows` allows in the same cell."""
+        allowed: dict[int, set[int]] = {activity.pk: set() for activity in chain.activities}
+        for activity, effect in ratings.links:
+            if shows(importance_shown[effect]) and shows(contribution_shown[activity, effect]):
+                allowed[activity].add(effect)
+        return allowed
+
+    overall_terms = terms(lambda disclosure: disclosure.total)
+    activity_scores = {
+        s.activity: s for s in ranking.rank_activities(ratings, bootstrap=bootstrap, seed=seed, terms=overall_terms)
+    }
+    scores = {
+        activity: Cell(s.expected_contribution, s.raters) if s.expected_contribution is not None else NOT_SHOWN
+        for activity, s in activity_scores.items()
+    }
     activities = [
         RankedActivity(
-            items[s.activity],
-            shown_scores[s.activity],
-            *_interval(shown_scores[s.activity], s.low, s.high),
-            s.effects_counted,
+            items[row.item],
+            row.rank,
+            scores[row.item],
+            *_interval(scores[row.item], activity_scores[row.item].low, activity_scores[row.item].high),
+            activity_scores[row.item].effects_counted,
+            frozenset(overall_terms[row.item]) if not scores[row.item].hidden else frozenset(),
         )
-        for s in activity_scores
+        for row in ranked([activity.pk for activity in chain.activities], lambda activity: scores[activity])
     ]
 
-    effect_scores = ranking.rank_effects(ratings, bootstrap=BOOTSTRAP_SAMPLES, seed=seed)
-    importance = cells(
-        {s.effect: s.importance for s in effect_scores},
-        {s.effect: s.importance_raters for s in effect_scores},
-        k=k,
-        parent_shown=False,
-    )
-    achievement = cells(
-        {s.effect: s.achievement for s in effect_scores},
-        {s.effect: s.achievement_raters for s in effect_scores},
-        k=k,
-        parent_shown=False,
-    )
+    effect_scores = {s.effect: s for s in ranking.rank_effects(ratings, bootstrap=bootstrap, seed=seed)}
+    importance = {
+        effect: Cell(s.importance, s.importance_raters) if importance_shown[effect].total else NOT_SHOWN
+        for effect, s in effect_scores.items()
+    }
+    achievement = {
+        effect: Cell(s.achievement, s.achievement_raters) if achievement_shown[effect].total else NOT_SHOWN
+        for effect, s in effect_scores.items()
+    }
     effects = [
         RankedEffect(
-            items[s.effect],
-            importance[s.effect],
-            achievement[s.effect],
-            *_interval(importance[s.effect], s.low, s.high),
-            quadrant=s.quadrant if not (importance[s.effect].hidden or achievement[s.effect].hidden) else None,
+            items[row.item],
+            row.rank,
+            importance[row.item],
+            achievement[row.item],
+            *_interval(importance[row.item], effect_scores[row.item].low, effect_scores[row.item].high),
+            quadrant=(
+                effect_scores[row.item].quadrant
+                if not (importance[row.item].hidden or achievement[row.item].hidden)
+                else None
+            ),
         )
-        for s in effect_scores
+        for row in ranked([effect.pk for effect in chain.effects], lambda effect: importance[effect])
     ]
     _place_in_quadrant(effects)
 
     matrix_means = ranking.contribution_matrix(ratings)
-    shown_matrix = cells(
-        {pair: mean.value for pair, mean in matrix_means.items()},
-        {pair: mean.n for pair, mean in matrix_means.items()},
-        k=k,
-        parent_shown=False,
-    )
     matrix = [
-        MatrixRow(activity, [shown_matrix.get((activity.pk, effect.pk)) for effect in chain.effects])
+        MatrixRow(
+            activity,
+            [
+                (
+                    Cell(matrix_means[activity.pk, effect.pk].value, matrix_means[activity.pk, effect.pk].n)
+                    if contribution_shown[activity.pk, effect.pk].total
+                    else NOT_SHOWN
+                )
+                if (activity.pk, effect.pk) in ratings.links
+                else None
+                for effect in chain.effects
+            ],
+        )
         for activity in chain.activities
     ]
 
-    participants = Participant.objects.filter(workshop=workshop).select_related("actor_group", "level")
-    by_actor_group = {p.pk: p.actor_group.name for p in participants}
-    # Every participant in exactly one group, so that the groups partition the total.
-    by_level = {p.pk: p.level.name if p.level else _("No level") for p in participants}
+    tables = {}
+    for dimension, columns in ((LEVEL, dict(levels)), (ACTOR_GROUP, dict(actor_groups))):
+        group_of = {p.pk: (p.level if dimension == LEVEL else p.actor_group) for p in people}
+        keys = list(columns)
+        tables[dimension, "importance"] = _group_table(
+            columns,
+            ranking.group_means(ratings, group_of, measure="importance"),
+            [(items[effect.pk], importance[effect.pk], effect.pk) for effect in chain.effects],
+            lambda key, effect, dimension=dimension: importance_shown[effect].shows(dimension, key),
+        )
+        group_terms = {
+            key: terms(lambda disclosure, key=key, dimension=dimension: disclosure.shows(dimension, key))
+            for key in keys
+        }
+        tables[dimension, "expected_contribution"] = _group_table(
+            columns,
+            ranking.group_means(ratings, group_of, measure="expected_contribution", terms=group_terms),
+            [(items[activity.pk], scores[activity.pk], activity.pk) for activity in chain.activities],
+            lambda key, activity: True,  # a group's score exists only where one of its terms may count
+            terms=group_terms,
+        )
     return Results(
         k=k,
-        raters=_raters(ratings),
+        raters=count(len(people), k=k),
+        guest_raters=count(len(population.guests), k=k),
         activities=activities,
         effects=effects,
         matrix_effects=chain.effects,
         matrix=matrix,
-        importance_by_actor_group=_group_table(ratings, by_actor_group, "importance", importance, items, k),
-        contribution_by_actor_group=_group_table(
-            ratings, by_actor_group, "expected_contribution", shown_scores, items, k
-        ),
-        importance_by_level=_group_table(ratings, by_level, "importance", importance, items, k),
-        contribution_by_level=_group_table(ratings, by_level, "expected_contribution", shown_scores, items, k),
+        importance_by_actor_group=tables[ACTOR_GROUP, "importance"],
+        contribution_by_actor_group=tables[ACTOR_GROUP, "expected_contribution"],
+        importance_by_level=tables[LEVEL, "importance"],
+        contribution_by_level=tables[LEVEL, "expected_contribution"],
     )
-
-
-def _raters(ratings: ranking.Ratings) -> int:
-    who = {p for p, _e in ratings.importance} | {p for p, _e in ratings.achievement}
-    return len(who | {p for p, _a, _e in ratings.contribution})
 
 
 def _interval(cell: Cell, low: float | None, high: float | None) -> tuple:
@@ -343,31 +526,33 @@ def _interval(cell: Cell, low: float | None, high: float | None) -> tuple:
 
 
 def _group_table(
-    ratings: ranking.Ratings,
-    groups: dict[int, str],
-    measure: str,
-    overall: dict[int, Cell],
-    items: dict[int, Item],
-    k: int,
+    columns: dict[Hashable, str],
+    means: dict[Hashable, dict[Hashable, ranking.Mean]],
+    rows: list[tuple[Item, Cell, int]],
+    shows: Callable[[Hashable, int], bool],
+    *,
+    terms: dict[Hashable, dict[int, set[int]]] | None = None,
 ) -> GroupTable:
-    """Each group's mean per item, hidden where the group has fewer than k raters of that item and
-    complemented so that no hidden group can be worked out from the overall mean and the others."""
-    means = ranking.group_means(ratings, groups, measure=measure)
-    names = list(means)
-    rows = []
-    for item_id, total in overall.items():
-        shown = cells(
-            {g: means[g][item_id].value for g in names},
-            {g: means[g][item_id].n for g in names},
-            k=k,
-            parent_shown=not total.hidden,
-        )
-        by_group = [shown[g] for g in names]
-        values = [cell.value for cell in by_group if not cell.hidden and cell.value is not None]
+    """Each group's figure per item where its own disclosure allows it (and it is defined), the spread
+    between the shown ones, and the rows ordered by that spread (rows without one last, in chain order)."""
+    built = []
+    for item, overall, item_id in rows:
+        by_group = []
+        for key in columns:
+            mean = means.get(key, {}).get(item_id)
+            shown = mean is not None and mean.value is not None and shows(key, item_id)
+            by_group.append(Cell(mean.value, mean.n) if shown else NOT_SHOWN)
+        values = [cell.value for cell in by_group if not cell.hidden]
         spread = max(values) - min(values) if len(values) >= 2 else None
-        rows.append(GroupRow(items[item_id], total, by_group, spread))
-    rows.sort(key=lambda row: -(row.spread or 0))
-    return GroupTable(names, rows)
+        row_terms = None
+        if terms is not None:
+            row_terms = [
+                frozenset(terms[key][item_id]) if not cell.hidden else frozenset()
+                for key, cell in zip(columns, by_group, strict=True)
+            ]
+        built.append(GroupRow(item, overall, by_group, spread, row_terms))
+    ordered = [entry.item for entry in ranked(built, lambda row: row.spread)]
+    return GroupTable(list(columns.values()), ordered, list(columns))
 
 
 QUADRANT_WIDTH, QUADRANT_HEIGHT, QUADRANT_MARGIN = 480, 320, 48

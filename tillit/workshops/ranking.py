@@ -78,6 +78,18 @@ Order of the rankings
 Activities by EC, effects by Ī, highest first; undefined estimates last. Equal estimates (compared exactly)
 keep the order of `Ratings.activities` or `Ratings.effects`.
 
+Which terms count: a derived figure rests only on figures that may be shown
+--------------------------------------------------------------------------
+EC(a) is derived from other figures of the same results: the effects' importance Ī(e) and the matrix's
+C̄(a, e). Shown next to them, it must not let a reader work out a figure that is hidden. If one of its terms
+rests on a single rater, EC(a) = Ī(e)/4 · C̄(a, e) gives that rater's C̄ from the shown Ī. So the caller passes
+`terms`: for each activity, the effects whose term may enter EC(a). `queries.py` allows a term only where both
+of its inputs may be shown in the same cell (overall: Ī(e) and C̄(a, e) shown; for a group: the group's
+Ī(e) and the group's C̄(a, e), each allowed by its own anonymity check, even though the group's C̄ is never
+printed). EC(a) is then a function of figures that are themselves disclosable, and so reveals nothing they do
+not. Without any allowed term EC(a) is undefined, and it is not shown. The bootstrap uses the same terms.
+`terms=None` counts every linked effect (the plain formula, for tests and benchmarks).
+
 Disagreement between actor groups
 ---------------------------------
 `group_means` computes each estimate separately on each group's participants (the EC of a group uses that
@@ -93,7 +105,7 @@ import math
 import random
 import sys
 from array import array
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Final, Literal, NamedTuple
@@ -118,6 +130,7 @@ __all__ = [
     "Mean",
     "Measure",
     "Ratings",
+    "Terms",
     "contribution_matrix",
     "group_means",
     "largest_disagreements",
@@ -146,6 +159,9 @@ DEFAULT_CONFIDENCE: Final = 0.95
 
 Measure = Literal["importance", "achievement", "expected_contribution"]
 _MEASURES: Final = ("importance", "achievement", "expected_contribution")
+
+Terms = Mapping[Hashable, Collection[Hashable]]
+"""For each activity, the effects whose term may enter its expected contribution (see the module doc)."""
 
 
 # --- Input --------------------------------------------------------------------------------------------------
@@ -213,7 +229,7 @@ class ActivityScore:
     """An activity's expected contribution EC, with its bootstrap interval [low, high].
 
     `effects_counted` is |E(a)|, the linked effects that entered the mean; `linked_effects` all its links;
-    `raters` the participants who rated its contribution to at least one linked effect.
+    `raters` the participants who rated its contribution to at least one linked effect whose term may count.
     """
 
     activity: Hashable
@@ -261,19 +277,24 @@ def rank_activities(
     bootstrap: int = DEFAULT_BOOTSTRAP,
     seed: int | None = 0,
     confidence: float = DEFAULT_CONFIDENCE,
+    terms: Terms | None = None,
 ) -> list[ActivityScore]:
-    """The activities by expected contribution EC, highest first, each with its bootstrap interval."""
+    """The activities by expected contribution EC, highest first, each with its bootstrap interval.
+
+    With `terms`, EC(a) and its interval count only the linked effects `terms[a]` names (none for an activity
+    it leaves out); see the module doc."""
     _check_bootstrap(bootstrap, confidence)
     packed = _Packed(ratings, achievement=False, contribution=True)
+    selected = packed.select(ratings, terms)
     totals = packed.unpack(sum(packed.vectors))
-    estimates = [_exact_ec(totals, terms) for terms in packed.activity_terms]
+    estimates = [_exact_ec(totals, chosen) for chosen, _links in selected]
     samples: list[list[float]] = [[] for _ in ratings.activities]
     for replicate in _replicates(packed, bootstrap, seed):
-        for index, terms in enumerate(packed.activity_terms):
-            value = _float_ec(replicate, terms)
+        for index, (chosen, _links) in enumerate(selected):
+            value = _float_ec(replicate, chosen)
             if value is not None:
                 samples[index].append(value)
-    raters = packed.activity_raters(range(len(packed.participants)))
+    raters = packed.activity_raters(range(len(packed.participants)), selected)
     scores = []
     for index, activity in enumerate(ratings.activities):
         estimate, counted = estimates[index]
@@ -372,18 +393,20 @@ def group_means(
     groups: Mapping[Hashable, Hashable],
     *,
     measure: Measure = "importance",
+    terms: Mapping[Hashable, Terms] | None = None,
 ) -> dict[Hashable, dict[Hashable, Mean]]:
     """Each group's mean of `measure` for every effect (Ī, Ā) or activity (EC), from its participants only.
 
     `groups` maps participant → group. Participants without a group are left out; ids in `groups` that are not
     participants are ignored. Groups come in the order they first appear in `groups`, items in the order of
     `ratings.effects` or `ratings.activities`. `Mean.n` is the number of raters of that item in the group (for
-    EC: the group's participants who rated the activity's contribution to at least one linked effect).
+    EC: the group's participants who rated the activity's contribution to at least one linked effect whose
+    term counts). For EC, `terms` gives each group its own terms (`terms[group]`, see `rank_activities`).
     Nothing is suppressed: see the module doc.
     """
     return {
         group: {item: Mean(_float(value), n) for item, (value, n) in by_item.items()}
-        for group, by_item in _group_estimates(ratings, groups, measure).items()
+        for group, by_item in _group_estimates(ratings, groups, measure, terms).items()
     }
 
 
@@ -400,7 +423,7 @@ def largest_disagreements(
     `groups` is named lowest or highest. Nothing is suppressed: pass only groups that meet the anonymity
     threshold, and check `Mean.n` (see the module doc).
     """
-    estimates = _group_estimates(ratings, groups, measure)
+    estimates = _group_estimates(ratings, groups, measure, None)
     items = ratings.activities if measure == "expected_contribution" else ratings.effects
     found: list[tuple[Fraction, Disagreement]] = []
     for item in items:
@@ -417,7 +440,10 @@ def largest_disagreements(
 
 
 def _group_estimates(
-    ratings: Ratings, groups: Mapping[Hashable, Hashable], measure: str
+    ratings: Ratings,
+    groups: Mapping[Hashable, Hashable],
+    measure: str,
+    terms: Mapping[Hashable, Terms] | None,
 ) -> dict[Hashable, dict[Hashable, tuple[Fraction | None, int]]]:
     """group_means, exactly."""
     if measure not in _MEASURES:
@@ -433,10 +459,11 @@ def _group_estimates(
     for group, indices in members.items():
         totals = packed.unpack(sum(packed.vectors[index] for index in indices))
         if measure == "expected_contribution":
-            raters = packed.activity_raters(indices)
+            selected = packed.select(ratings, None if terms is None else terms.get(group, {}))
+            raters = packed.activity_raters(indices, selected)
             result[group] = {
-                activity: (_exact_ec(totals, terms)[0], raters[index])
-                for index, (activity, terms) in enumerate(zip(ratings.activities, packed.activity_terms, strict=True))
+                activity: (_exact_ec(totals, chosen)[0], raters[index])
+                for index, (activity, (chosen, _links)) in enumerate(zip(ratings.activities, selected, strict=True))
             }
         else:
             offset = packed.achievement_at if measure == "achievement" else 0
@@ -485,10 +512,13 @@ class _Packed:
         self.link_slots = [contribution_at + 2 * index for index in range(len(self.links))]
         link_slot = dict(zip(self.links, self.link_slots, strict=True))
         fields = contribution_at + (2 * len(self.links) if contribution else 0)
-        # For activity a: (importance slot of e, contribution slot of (a, e)) for each linked e.
+        # For activity a: (importance slot of e, contribution slot of (a, e)) for each linked e, with e and the
+        # link's index.
         self.activity_terms: list[list[tuple[int, int]]] = [[] for _ in ratings.activities]
-        for (activity, effect), slot in link_slot.items():
+        self.activity_term_effects: list[list[tuple[Hashable, int]]] = [[] for _ in ratings.activities]
+        for number, ((activity, effect), slot) in enumerate(link_slot.items()):  # in the order of self.links
             self.activity_terms[activity_index[activity]].append((2 * effect_index[effect], slot))
+            self.activity_term_effects[activity_index[activity]].append((effect, number))
 
         highest = max(
             IMPORTANCE_SCALE[-1],
@@ -507,7 +537,8 @@ class _Packed:
                 row, slot = rows[position[participant]], self.achievement_at + 2 * effect_index[effect]
                 row[slot] = value
                 row[slot + 1] = 1
-        # Which activities each participant rated (for any linked effect), for the raters counts.
+        # Which links each participant rated, for the raters counts.
+        link_index = {link: index for index, link in enumerate(self.links)}
         self.rated: list[set[int]] = [set() for _ in self.participants]
         if contribution:
             for (participant, activity, effect), value in ratings.contribution.items():
@@ -517,7 +548,7 @@ class _Packed:
                     row = rows[index]
                     row[slot] = value
                     row[slot + 1] = 1
-                    self.rated[index].add(activity_index[activity])
+                    self.rated[index].add(link_index[activity, effect])
         self.vectors = [int.from_bytes(row.tobytes(), sys.byteorder) for row in rows]
         self._activities = len(ratings.activities)
 
@@ -525,11 +556,25 @@ class _Packed:
         """The fields of a sum of packed vectors."""
         return array(self.typecode, total.to_bytes(self.size, sys.byteorder)).tolist()
 
-    def activity_raters(self, indices: Iterable[int]) -> list[int]:
-        """For each activity, how many of these participants rated its contribution to a linked effect."""
+    def select(self, ratings: Ratings, terms: Terms | None) -> list[tuple[list[tuple[int, int]], frozenset[int]]]:
+        """For each activity, the terms that may count (all with `terms` None) and the indices of their links."""
+        selected = []
+        for index, activity in enumerate(ratings.activities):
+            allowed = None if terms is None else terms.get(activity, ())
+            chosen, links = [], set()
+            for term, (effect, link) in zip(self.activity_terms[index], self.activity_term_effects[index], strict=True):
+                if allowed is None or effect in allowed:
+                    chosen.append(term)
+                    links.add(link)
+            selected.append((chosen, frozenset(links)))
+        return selected
+
+    def activity_raters(self, indices: Iterable[int], selected: Sequence[tuple[object, frozenset[int]]]) -> list[int]:
+        """For each activity, how many of these participants rated its contribution for a selected link."""
+        link_activity = {link: activity for activity, (_terms, links) in enumerate(selected) for link in links}
         raters = [0] * self._activities
         for index in indices:
-            for activity in self.rated[index]:
+            for activity in {link_activity[link] for link in self.rated[index] if link in link_activity}:
                 raters[activity] += 1
         return raters
 

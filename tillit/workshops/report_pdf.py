@@ -114,6 +114,20 @@ def raters(cell: Cell) -> str:
     return DASH if cell.hidden else str(cell.size)
 
 
+def rated(results: Results) -> str:
+    """How many have rated, as a count of people may be published: the number, or "fewer than k"."""
+    if results.raters.hidden:
+        return _("Fewer than %(k)s people have rated.") % {"k": results.k}
+    count = results.raters.value
+    text = ngettext("%(counter)s person has rated.", "%(counter)s people have rated.", count) % {"counter": count}
+    if not results.guest_raters.hidden:
+        guests = results.guest_raters.value
+        text += " " + ngettext(
+            "%(counter)s of them took part as a guest.", "%(counter)s of them took part as guests.", guests
+        ) % {"counter": guests}
+    return text
+
+
 def long_date(day: datetime.date) -> str:
     return formats.date_format(day, "j F Y")
 
@@ -456,8 +470,7 @@ def _participants(report: ReportWriter, mix: Mix, results: Results) -> None:
     report.heading(_("Who takes part"))
     counts = [
         ngettext("%(counter)s participant", "%(counter)s participants", mix.total) % {"counter": mix.total},
-        ngettext("%(counter)s person has rated.", "%(counter)s people have rated.", results.raters)
-        % {"counter": results.raters},
+        rated(results),
     ]
     report.paragraph(f"{counts[0]}. {counts[1]}")
     if mix.warnings:
@@ -514,14 +527,15 @@ def _results(report: ReportWriter, results: Results) -> None:
     report.pdf.add_page()
     report.heading(_("Results"))
     report.paragraph(
-        ngettext("%(counter)s person has rated.", "%(counter)s people have rated.", results.raters)
-        % {"counter": results.raters}
+        rated(results)
         + " "
         + _(
             "To protect everyone's anonymity, no figure is shown that fewer than %(k)s people stand behind; "
             "such cells show “–”."
         )
         % {"k": results.k}
+        + " "
+        + _("Guests' ratings count in the figures, but never lift a group over that threshold.")
     )
 
     report.heading(_("Activities ranked by expected contribution"), 2)
@@ -536,13 +550,13 @@ def _results(report: ReportWriter, results: Results) -> None:
             ],
             [
                 [
-                    str(rank),
+                    DASH if row.rank is None else str(row.rank),
                     row.item.title,
                     cell_figure(row.score),
                     interval(row.score, row.low, row.high),
                     raters(row.score),
                 ]
-                for rank, row in enumerate(results.activities, 1)
+                for row in results.activities
             ],
             caption=_("Expected contribution (0–3) with a 95 %% uncertainty interval") % {},
         )
@@ -693,6 +707,12 @@ def _method(report: ReportWriter, results: Results) -> None:
                 "process leaders included, can see an individual's ratings."
             )
             % {"k": results.k},
+            _(
+                "Levels and actor groups are checked together, so that a level minus an actor group cannot give "
+                "a small group's figure. An activity's expected contribution only counts effects whose importance "
+                "and contribution may both be shown. Rows whose figure is hidden come last, without a rank. Once "
+                "shown, the results are fixed: rating cannot reopen."
+            ),
         ],
         size=9.5,
     )

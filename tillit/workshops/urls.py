@@ -11,6 +11,7 @@ urlpatterns = [
     path("w/<uuid:workshop>/", views.detail, name="detail"),
     path("w/<uuid:workshop>/participants/", views.participants, name="participants"),
     path("w/<uuid:workshop>/step/", views.set_step, name="set_step"),
+    path("w/<uuid:workshop>/guests/", views.guest_places, name="guest_places"),
     path("w/<uuid:workshop>/cards/", views.cards, name="cards"),
     path("w/<uuid:workshop>/cards/<uuid:item>/", views.card_edit, name="card_edit"),
     path("w/<uuid:workshop>/cards/<uuid:item>/merge/", views.card_merge, name="card_merge"),

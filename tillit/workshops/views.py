@@ -19,8 +19,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tillit.core.http import AuthenticatedHttpRequest, parse_uuid
+from tillit.core.ratelimit import allow, exceeded
 from tillit.core.text import normalise_text
-from tillit.organisations.permissions import get_organisation_for
+from tillit.organisations.models import Membership
+from tillit.organisations.permissions import acting_membership, get_organisation_for
+from tillit.privacy.masking import removal_notice
 from tillit.workshops import actions, exporting, queries, report_pdf
 from tillit.workshops.forms import (
     ACHIEVEMENT_CHOICES,
@@ -29,6 +32,7 @@ from tillit.workshops.forms import (
     AddParticipantsForm,
     CodeForm,
     DecisionForm,
+    GuestPlacesForm,
     ItemEditForm,
     JoinForm,
     ProposalForm,
@@ -43,10 +47,23 @@ from tillit.workshops.models import (
     Participant,
     Workshop,
 )
-from tillit.workshops.permissions import Access, SignInFirst, remember_guest, send_to_sign_in, workshop_access
+from tillit.workshops.permissions import (
+    GUEST_SESSION_KEY,
+    Access,
+    SignInFirst,
+    remember_guest,
+    send_to_sign_in,
+    workshop_access,
+)
 
 VIEW_ORGANISATION = "organisations.view_organisation"
 VIEW_PEOPLE = "organisations.view_people"
+
+# Wrong guest codes per network address and window. Only wrong codes count, so a room of guests behind one address
+# can all join; once the budget is used, right codes are refused too, so a guesser learns nothing more.
+GUEST_CODE_CHECKS = 10
+GUEST_CODE_WINDOW_SECONDS = 600
+GUEST_CODE_SCOPE = "workshop-guest-code"
 
 
 def with_access(*, lead: bool = False) -> Callable:
@@ -115,14 +132,33 @@ def join(request: HttpRequest) -> HttpResponse:
     """Guests join with the workshop's code and a self-declared actor group, without an account.
 
     First the code alone; once it names a workshop, the name and actor group (of that organisation).
+    Checking codes is rate-limited per network address, on GET ?code= and POST alike. A member of the
+    workshop's organisation takes part with their account and is not let in as a guest as well.
     """
     code = normalise_text(request.POST.get("code") or request.GET.get("code") or "").upper()[:12]
-    workshop = Workshop.objects.select_related("organisation").filter(guest_code=code).first() if code else None
+    if not code:
+        form = CodeForm(request.POST or None)
+        if form.is_bound:
+            form.is_valid()  # shows that the code is missing
+        return render(request, "workshops/join.html", {"form": form, "workshop": None})
+    if _too_many_wrong_codes(request):
+        # Once the budget is used, right codes are refused too: a guesser must learn nothing more.
+        response = render(request, "workshops/too_many_codes.html", status=429)
+        response["Retry-After"] = str(GUEST_CODE_WINDOW_SECONDS)
+        return response
+    workshop = Workshop.objects.select_related("organisation").filter(guest_code=code).first()
     if workshop is None:
-        form = CodeForm(request.POST or None, initial={"code": code})
-        if request.method == "POST" and form.is_valid():
+        _count_wrong_code(request)
+        form = CodeForm({"code": code})
+        if form.is_valid():
             form.add_error("code", _("There is no workshop with that code. Check the code and try again."))
         return render(request, "workshops/join.html", {"form": form, "workshop": None})
+    membership = acting_membership(request.user, workshop.organisation)
+    if membership is not None:
+        return _member_is_no_guest(request, workshop, membership)
+    if _joined_here(request, workshop):
+        messages.info(request, _("You have already joined this workshop in this browser."))
+        return redirect("workshops:detail", workshop=workshop.public_id)
     form = JoinForm(
         request.POST if "actor_group" in request.POST else None,
         organisation=workshop.organisation,
@@ -138,7 +174,53 @@ def join(request: HttpRequest) -> HttpResponse:
         else:
             remember_guest(request, participant)
             return redirect("workshops:detail", workshop=participant.workshop.public_id)
-    return render(request, "workshops/join.html", {"form": form, "workshop": workshop})
+    return render(request, "workshops/join.html", {"form": form, "workshop": workshop, **_guest_counts(workshop)})
+
+
+def _too_many_wrong_codes(request: HttpRequest) -> bool:
+    """Whether this address has tried `GUEST_CODE_CHECKS` wrong codes in the window. Only wrong codes count, so
+    the guests of one meeting behind a shared address do not use up the budget by joining."""
+    return exceeded(request, GUEST_CODE_SCOPE, limit=GUEST_CODE_CHECKS, seconds=GUEST_CODE_WINDOW_SECONDS)
+
+
+def _count_wrong_code(request: HttpRequest) -> None:
+    allow(request, GUEST_CODE_SCOPE, limit=GUEST_CODE_CHECKS, seconds=GUEST_CODE_WINDOW_SECONDS)
+
+
+def _member_is_no_guest(request: HttpRequest, workshop: Workshop, membership: Membership) -> HttpResponse:
+    """One person, one door: a member takes part with their account, never also as a guest."""
+    takes_part = Participant.objects.filter(workshop=workshop, membership=membership).exists()
+    if takes_part or membership.is_facilitator:
+        messages.info(
+            request,
+            _("You belong to %(organisation)s, so you take part with your own account, not as a guest.")
+            % {"organisation": workshop.organisation.name},
+        )
+        return redirect("workshops:detail", workshop=workshop.public_id)
+    messages.error(
+        request,
+        _(
+            "You belong to %(organisation)s, so you cannot join as a guest. Ask the process leader to invite "
+            "you with your account."
+        )
+        % {"organisation": workshop.organisation.name},
+    )
+    return redirect("workshops:list", organisation=workshop.organisation.slug)
+
+
+def _joined_here(request: HttpRequest, workshop: Workshop) -> bool:
+    participant_id = request.session.get(GUEST_SESSION_KEY, {}).get(str(workshop.public_id))
+    return (
+        participant_id is not None
+        and Participant.objects.filter(workshop=workshop, public_id=participant_id, joined_as_guest=True).exists()
+    )
+
+
+def _guest_counts(workshop: Workshop) -> dict[str, int]:
+    return {
+        "guests_joined": Participant.objects.filter(workshop=workshop, joined_as_guest=True).count(),
+        "guest_places": workshop.guest_places,
+    }
 
 
 # The workshop ---------------------------------------------------------------------------------
@@ -158,8 +240,16 @@ def _page_context(access: Access, proposal_form: ProposalForm) -> dict[str, obje
         "mix": queries.participant_mix(workshop),
         "chain": queries.effect_chain(workshop),
         "proposal_form": proposal_form,
-        "steps": Workshop.Step.choices,
+        "steps": _steps(workshop),
+        **_guest_counts(workshop),
     }
+
+
+def _steps(workshop: Workshop) -> list[tuple[str, str]]:
+    """The steps the leader can choose; once the results are published, only the results and closed."""
+    if workshop.results_published:
+        return [(value, label) for value, label in Workshop.Step.choices if value in Workshop.RESULT_STEPS]
+    return list(Workshop.Step.choices)
 
 
 @with_access()
@@ -172,16 +262,20 @@ def cards(request: HttpRequest, access: Access) -> HttpResponse:
     if request.method == "GET" and request.htmx and request.GET.get("since") == str(access.workshop.chain_version):
         return HttpResponse(status=204)
     form = ProposalForm(request.POST or None)
+    notice = ""
     if request.method == "POST" and form.is_valid():
         participant = access.participant or _acting_participant(access)
         try:
-            actions.propose(participant=participant, **form.cleaned_data)
+            item = actions.propose(participant=participant, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             access.workshop.refresh_from_db(fields=["chain_version"])  # the fragment carries the new version
+            notice = removal_notice(item.personal_data_removed)
             if not request.htmx:
                 messages.success(request, _("Your proposal is added."))
+                if notice:
+                    messages.warning(request, notice)
                 return _back(access, "chain")
             form = ProposalForm(initial={"kind": form.cleaned_data["kind"]})
     context = {
@@ -189,6 +283,7 @@ def cards(request: HttpRequest, access: Access) -> HttpResponse:
         "workshop": access.workshop,
         "chain": queries.effect_chain(access.workshop),
         "proposal_form": form,
+        "notice": notice,
     }
     if request.htmx and form.errors:
         # Send the form back with its errors in place of the form, so nothing typed is lost.
@@ -229,6 +324,31 @@ def participants(request: HttpRequest, access: Access) -> HttpResponse:
 
 @require_POST
 @with_access(lead=True)
+def guest_places(request: HttpRequest, access: Access) -> HttpResponse:
+    """The process leader opens (or closes) places for guests."""
+    form = GuestPlacesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        return _back(access)
+    try:
+        actions.set_guest_places(workshop=access.workshop, places=form.cleaned_data["places"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The workshop now has %(count)s guest place.",
+                "The workshop now has %(count)s guest places.",
+                access.workshop.guest_places,
+            )
+            % {"count": access.workshop.guest_places},
+        )
+    return _back(access)
+
+
+@require_POST
+@with_access(lead=True)
 def set_step(request: HttpRequest, access: Access) -> HttpResponse:
     try:
         actions.set_step(workshop=access.workshop, step=request.POST.get("step", ""))
@@ -250,7 +370,7 @@ def card_edit(request: HttpRequest, access: Access, item: UUID) -> HttpResponse:
     form = ItemEditForm(request.POST or None, initial=_edit_initial(card))
     if request.method == "POST" and form.is_valid():
         try:
-            actions.edit_item(item=card, **form.cleaned_data)
+            edited = actions.edit_item(item=card, **form.cleaned_data)
         except actions.Conflict as error:
             card.refresh_from_db()
             form = ItemEditForm(initial=_edit_initial(card))
@@ -258,6 +378,9 @@ def card_edit(request: HttpRequest, access: Access, item: UUID) -> HttpResponse:
             status = 409
         else:
             messages.success(request, _("The card is saved."))
+            notice = removal_notice(edited.personal_data_removed)
+            if notice:
+                messages.warning(request, notice)
             return _back(access, "chain")
     else:
         status = 200

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from conftest import PASSWORD
+from tillit.organisations.tests.helpers import join
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +66,7 @@ def test_sessions_expire_after_a_working_day_and_with_the_browser(client, employ
 
 
 def test_a_person_in_two_organisations_chooses_and_switches(client, employee, other_organisation, make_member):
-    make_member(other_organisation, email=employee.email)
+    join(make_member, other_organisation, employee)
     client.force_login(employee)
 
     choose = client.get(reverse("home"), follow=True)
@@ -78,7 +79,7 @@ def test_a_person_in_two_organisations_chooses_and_switches(client, employee, ot
 
 
 def test_the_header_offers_switching_only_to_own_organisations(client, employee, other_organisation, make_member):
-    make_member(other_organisation, email=employee.email)
+    join(make_member, other_organisation, employee)
     client.force_login(employee)
 
     body = client.get(reverse("organisations:start", kwargs={"organisation": "norrby"})).content.decode()

@@ -40,8 +40,10 @@ def make_round(db: None) -> MakeRound:
 
 @pytest.fixture
 def add_responses(db: None) -> AddResponses:
-    """Store `count` responses in `unit` (level and actor group optional), bypassing dates, with answers drawn
-    around `mean` on every scale item."""
+    """Store `count` responses in `unit` (level and actor group optional), bypassing dates and the open link's cap,
+    with answers drawn around `mean` on every scale item. They go through the round's inbox and are mixed at once,
+    whatever the batch size, so the responses can be read straight away. `verified` says which link they came
+    through (personal: True)."""
 
     def add(
         round: Round,
@@ -53,6 +55,7 @@ def add_responses(db: None) -> AddResponses:
         mean: float = 3.5,
         seed: int = 0,
         texts: dict[str, str] | None = None,
+        verified: bool = True,
     ) -> list[Response]:
         rng = random.Random(seed)
         items = list(round.instrument.items.all())
@@ -68,13 +71,15 @@ def add_responses(db: None) -> AddResponses:
                 for item in items
                 if item.kind == Item.Kind.OPEN and texts and item.code in texts
             }
-            actions._store(
+            actions._put_in_inbox(
                 round,
                 unit.pk if unit else None,
                 level.pk if level else None,
                 actor_group.pk if actor_group else None,
                 actions.Answers(scale, open_texts),
+                verified=verified,
             )
+        actions.mix_inbox(round=round)
         responses.extend(Response.objects.filter(round=round))
         return responses
 

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.utils import timezone
 
 from tillit.accounts.models import User
@@ -61,8 +62,9 @@ def test_opening_a_round_freezes_the_questionnaire_snapshots_the_population_and_
     links = {link_in(message) for message in mail.outbox}
     assert len(links) == 3
     employee_mail = next(message for message in mail.outbox if message.to == [employee.email])
-    page = client.get(link_in(employee_mail))
+    page = client.get(link_in(employee_mail), follow=True)
     assert page.status_code == 200
+    assert page.redirect_chain == [(f"/b/{round.public_id}/svar/", 302)]
     assert "Skicka svar" in page.content.decode()
     # The link carries the token; only its hash is stored.
     token = link_in(employee_mail).rstrip("/").rsplit("/", 1)[1]
@@ -106,6 +108,10 @@ def test_reminders_go_only_to_those_who_have_not_answered(organisation, employee
     for message in mail.outbox:
         assert link_in(message) == first_links[message.to[0]]  # the same link as in the invitation
         assert "påminnelse" in (message.subject + message.body).lower()
+    reminded = next(message for message in mail.outbox if message.to == [manager.email])
+    page = Client().get(link_in(reminded), follow=True)
+    assert page.status_code == 200
+    assert "Skicka svar" in page.content.decode()
     reminded = dict(Invitation.objects.filter(round=round).values_list("membership__user__email", "reminded_at"))
     assert reminded[employee.email] is None
     assert reminded[manager.email] is not None
@@ -177,14 +183,37 @@ def test_a_round_that_has_not_opened_cannot_close(organisation, make_round):
 
 
 def test_the_open_link_stores_only_units_of_the_rounds_organisation(
-    organisation, other_organisation, home_unit, make_round
+    organisation, other_organisation, home_unit, employee, make_round
 ):
     round = make_round(organisation)
     foreign = other_organisation.units.get()
     with pytest.raises(actions.BarometerError):
         actions.answer_openly(round=round, unit=foreign, level=None, actor_group=None, answers=one_answer(round))
     actions.answer_openly(round=round, unit=home_unit, level=None, actor_group=None, answers=one_answer(round))
-    assert list(Response.objects.values_list("unit_id", flat=True)) == [home_unit.pk]
+    actions.mix_inbox(round=round)
+    assert list(Response.objects.values_list("unit_id", "verified")) == [(home_unit.pk, False)]
+
+
+def test_the_open_link_takes_no_more_answers_for_a_unit_than_it_had_members(
+    organisation, home_unit, employee, manager, make_round
+):
+    round = make_round(organisation)  # two members on Hemtjänst Norr
+    for _number in range(2):
+        actions.answer_openly(round=round, unit=home_unit, level=None, actor_group=None, answers=one_answer(round))
+    with pytest.raises(actions.UnitFull):
+        actions.answer_openly(round=round, unit=home_unit, level=None, actor_group=None, answers=one_answer(round))
+    assert round.response_count() == 2
+    # The personal link is never refused for it: each invitation is one member of the population.
+    invitation = Invitation.objects.select_related("round").get(round=round, membership__user=employee)
+    actions.answer_with_invitation(round=round, token=actions.invitation_token(invitation), answers=one_answer(round))
+    assert round.response_count() == 3
+
+
+def test_a_unit_without_members_at_opening_takes_no_open_answers(organisation, home_unit, make_round):
+    round = make_round(organisation)
+    with pytest.raises(actions.UnitFull):
+        actions.answer_openly(round=round, unit=home_unit, level=None, actor_group=None, answers=one_answer(round))
+    assert round.response_count() == 0
 
 
 def test_members_added_after_opening_are_not_in_the_population(organisation, employee, make_member, make_round):

@@ -184,16 +184,15 @@ def test_no_data_before_the_results_open(client, facilitator, organisation, home
         assert "Resultaten är inte öppna än" in response.content.decode()
 
 
-def test_live_results_are_exported_while_the_round_is_open(
-    client, facilitator, organisation, home_unit, make_round, add_responses
-):
-    round = make_round(organisation, live_results=True)
+def test_an_open_round_exports_no_results(client, facilitator, organisation, home_unit, make_round, add_responses):
+    round = make_round(organisation)
     add_responses(round, home_unit, 6)
     client.force_login(facilitator)
-    respondents = next(row for row in csv_rows(client.get(csv_url(round))) if row["mått_kod"] == "respondents")
-    assert respondents["svar"] == "6"
-    about = {row[0]: row[1] for row in exporting.about_rows(round, whole_organisation=True)}
-    assert "Värdena kan ändras" in about["Observera"]
+
+    response = client.get(csv_url(round))
+
+    assert response.status_code == 409
+    assert b"respondents" not in response.content
 
 
 def test_text_cannot_become_a_formula(client, facilitator, organisation, closed_round):

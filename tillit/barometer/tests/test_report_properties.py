@@ -26,6 +26,8 @@ ITEMS = [
     SimpleNamespace(pk=2, is_scale=True, theme=Theme.TRUST),
     SimpleNamespace(pk=3, is_scale=True, theme=Theme.DELEGATION),
 ]
+SCALE_ITEMS = ITEMS
+QUESTION = SimpleNamespace(pk=9, is_scale=False, theme=Theme.GOOD_MEETING)
 
 
 @st.composite
@@ -55,6 +57,21 @@ def rounds(draw: st.DrawFn):
         counts[atom] = answers
     k = draw(st.sampled_from([3, 5]))
     return parents, respondents, counts, k
+
+
+@st.composite
+def padded_rounds(draw: st.DrawFn):
+    """A round with some answers through the open link, and free-text writers of one open question."""
+    parents, respondents, counts, k = draw(rounds())
+    unverified = {atom: draw(st.integers(min_value=0, max_value=size)) for atom, size in respondents.items()}
+    writers: dict[int | None, int] = {}
+    unverified_writers: dict[int | None, int] = {}
+    for atom, size in respondents.items():
+        wrote = draw(st.integers(min_value=0, max_value=size))
+        by_link = draw(st.integers(min_value=0, max_value=min(wrote, unverified[atom])))
+        writers[atom[0]] = writers.get(atom[0], 0) + wrote
+        unverified_writers[atom[0]] = unverified_writers.get(atom[0], 0) + by_link
+    return parents, respondents, counts, k, unverified, writers, unverified_writers
 
 
 def members(parents: dict, unit: int) -> set:
@@ -97,21 +114,81 @@ def test_every_surface_meets_k_and_nothing_hidden_follows_from_what_is_shown(gen
             assert isinstance(figures.respondents, Hidden)
             assert all(isinstance(item.distribution, Hidden) for item in figures.items.values())
             assert all(isinstance(index, Hidden) for index in figures.principles.values())
-    if report.cell(reporting.TOTAL).shown:
-        assert report.text_total
-    assert all(report.cell(reporting.unit_cell(unit)).shown for unit in report.text_units)
-
     hidden = {key: cells[key] for key in keys if key not in shown}
-    small_crosses = {}
-    for unit, dimension in itertools.product(parents, (1, 2)):
-        inside = members(parents, unit)
-        for value in {atom[dimension] for atom in respondents}:
-            cross = {atom for atom in respondents if atom[0] in inside and atom[dimension] == value}
-            if 0 < sum(respondents[atom] for atom in cross) < k:
-                small_crosses[("cross", unit, dimension, value)] = cross
-    small_atoms = {("atom", atom): {atom} for atom, size in respondents.items() if size < k}
-    revealed = determined(respondents, (cells[key] for key in shown), {**hidden, **small_crosses, **small_atoms})
+    small = small_crossings(parents, respondents, k)
+    revealed = determined(respondents, (cells[key] for key in shown), {**hidden, **small})
     assert not revealed
+
+
+def small_crossings(parents: dict, sizes: dict[tuple, int], k: int) -> dict[tuple, set[tuple]]:
+    """Every crossing below k and above 0: one or both of level and actor group, in the whole population or one
+    unit's subtree (unit × level × actor group included), as the atoms it sums."""
+    places = {
+        None: set(sizes),
+        **{unit: {atom for atom in sizes if atom[0] in members(parents, unit)} for unit in parents},
+    }
+    found = {}
+    for (place, inside), dimensions in itertools.product(places.items(), ((1,), (2,), (1, 2))):
+        for values in {tuple(atom[d] for d in dimensions) for atom in inside}:
+            cross = {atom for atom in inside if tuple(atom[d] for d in dimensions) == values}
+            if 0 < sum(sizes.get(atom, 0) for atom in cross) < k:
+                found[("cross", place, dimensions, values)] = cross
+    # The people placed directly on a unit (or the organisation), alone or with one value.
+    for place, dimensions in itertools.product([None, *parents], ((), (1,), (2,))):
+        own = {atom for atom in sizes if atom[0] == place}
+        for values in {tuple(atom[d] for d in dimensions) for atom in own}:
+            cross = {atom for atom in own if tuple(atom[d] for d in dimensions) == values}
+            if 0 < sum(sizes.get(atom, 0) for atom in cross) < k:
+                found[("own", place, dimensions, values)] = cross
+    return found
+
+
+@bounded
+@given(padded_rounds())
+def test_answers_through_the_open_link_never_lift_a_group_of_verified_respondents_over_k(generated):
+    parents, respondents, counts, k, unverified, writers, unverified_writers = generated
+    report = reporting.assemble(
+        round_id=1,
+        k=k,
+        items=[*ITEMS, QUESTION],
+        parents=parents,
+        respondents=respondents,
+        counts=counts,
+        population={},
+        unverified=unverified,
+        writers={QUESTION.pk: writers},
+        unverified_writers={QUESTION.pk: unverified_writers},
+    )
+    keys = [reporting.TOTAL, *(reporting.unit_cell(unit) for unit in parents)]
+    keys += [reporting.level_cell(level) for level in {atom[1] for atom in respondents}]
+    keys += [reporting.group_cell(group) for group in {atom[2] for atom in respondents}]
+    cells = {key: atoms_of(key, parents, respondents) for key in keys}
+    shown = [key for key in keys if report.cell(key).shown]
+    verified = {atom: respondents[atom] - unverified[atom] for atom in respondents}
+
+    for key in shown:
+        assert not 0 < sum(verified[atom] for atom in cells[key]) < k
+    # Whoever wrote the open-link answers knows them: only the verified respondents are unknown to them.
+    assert not determined(verified, (cells[key] for key in shown), small_crossings(parents, verified, k))
+
+    # Free text: the writers of the question, over the unit tree, show no small group of writers either way.
+    text_places = [reporting.unit_cell(unit) for unit in report.text_units.get(QUESTION.pk, frozenset())]
+    assert all(report.cell(key).shown for key in text_places)
+    if report.text_total.get(QUESTION.pk):
+        text_places.append(reporting.TOTAL)
+    writer_atoms = {(place,): size for place, size in writers.items() if size}
+    verified_writers = {(place,): size - unverified_writers.get(place, 0) for place, size in writers.items()}
+    shown_texts = [
+        {(place,) for place in writers if key == reporting.TOTAL or place in members(parents, key[1])}
+        for key in text_places
+    ]
+    for atoms, sizes in ((writer_atoms, writer_atoms), (verified_writers, verified_writers)):
+        assert all(not 0 < sum(sizes.get(atom, 0) for atom in texts) < k for texts in shown_texts)
+        small = {
+            ("writers", unit): {(place,) for place in writers if place in members(parents, unit)} for unit in parents
+        } | {("writers", "all"): {(place,) for place in writers}, **{("own", place): {(place,)} for place in writers}}
+        small = {name: cell for name, cell in small.items() if 0 < sum(sizes.get(atom, 0) for atom in cell) < k}
+        assert not determined(atoms, shown_texts, small)
 
 
 @bounded

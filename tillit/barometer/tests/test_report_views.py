@@ -188,19 +188,6 @@ def test_nothing_is_shown_before_the_round_closes(
         assert "Svarsfrekvens" not in html
 
 
-def test_live_results_are_shown_while_the_round_is_open(
-    client, facilitator, organisation, home_unit, make_round, add_responses
-):
-    round = make_round(organisation, live_results=True)
-    add_responses(round, home_unit, 6)
-    client.force_login(facilitator)
-
-    html = page(client.get(results_url(round)))
-
-    assert "Omgången är fortfarande öppen" in html
-    assert "Tillit" in table_row(html, "Tillit")
-
-
 # Suppression ----------------------------------------------------------------------------------------------------
 
 

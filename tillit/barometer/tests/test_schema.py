@@ -1,8 +1,10 @@
 """The answer tables hold nothing that could lead back to a person or a moment.
 
-A response knows its round and the respondent's unit, level and actor group; an answer its response, item and
-value or text. Any new column fails here until someone has argued, in this file, why it cannot identify anyone:
-no user, membership, invitation, token, session, address, browser, sequential id or time.
+A response knows its round, the respondent's unit, level and actor group, and whether it came through a personal
+link (`verified`: one bit, the same for everyone who used that kind of link); an answer its response, item and
+value or text. The inbox (`PendingResponse`) holds the same as a response, with the open answers as one JSON
+object, until its batch is mixed. Any new column fails here until someone has argued, in this file, why it cannot
+identify anyone: no user, membership, invitation, token, session, address, browser, sequential id or time.
 """
 
 from __future__ import annotations
@@ -15,14 +17,24 @@ from django.contrib.sessions.models import Session
 from django.db import connection, models
 
 from tillit.accounts.models import User
-from tillit.barometer.models import Answer, Invitation, OpenAnswer, Response
+from tillit.barometer.models import Answer, Invitation, OpenAnswer, PendingResponse, Response
 from tillit.organisations.models import Membership
 
 pytestmark = pytest.mark.django_db
 
 # Every column each answer table may have. Adding one means adding it here, with the argument above.
 EXPECTED_COLUMNS = {
-    Response: {"id", "round_id", "unit_id", "level_id", "actor_group_id", "scale_answers"},
+    PendingResponse: {
+        "id",
+        "round_id",
+        "unit_id",
+        "level_id",
+        "actor_group_id",
+        "verified",
+        "scale_answers",
+        "open_answers",
+    },
+    Response: {"id", "round_id", "unit_id", "level_id", "actor_group_id", "verified", "scale_answers"},
     Answer: {"response_id", "item_id", "value"},
     OpenAnswer: {"response_id", "item_id", "text"},
 }
@@ -58,10 +70,11 @@ def test_no_field_records_a_person_a_moment_or_an_order(model):
         assert field.db_default is models.NOT_PROVIDED, field.name
 
 
-def test_a_response_is_named_by_a_random_uuid():
+@pytest.mark.parametrize("model", [PendingResponse, Response], ids=lambda model: model.__name__)
+def test_a_response_is_named_by_a_random_uuid(model):
     """A random (version 4) id, not one made from the clock (version 1) or a counter."""
-    assert isinstance(Response._meta.pk, models.UUIDField)
-    assert Response._meta.pk.default is uuid.uuid4
+    assert isinstance(model._meta.pk, models.UUIDField)
+    assert model._meta.pk.default is uuid.uuid4
 
 
 def primary_key_columns(table: str) -> set[str]:
@@ -119,7 +132,7 @@ def test_the_database_check_catches_what_it_is_for():
     """The invitation table may know the person and the time; the check must see it, or it sees nothing."""
     problems = column_problems(Invitation._meta.db_table)
     assert {"id", "email", "token_hash", "sent_at", "reminded_at", "membership_id"} <= set(problems)
-    assert {"answered", "unit_id", "round_id"}.isdisjoint(problems)
+    assert {"answered", "awaiting_mix", "unit_id", "round_id"}.isdisjoint(problems)
 
 
 def test_the_answer_tables_have_no_triggers_on_postgresql():

@@ -8,7 +8,9 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.shortcuts import resolve_url
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from tillit.barometer import actions
 from tillit.barometer.models import Instrument, Invitation, Item, Round
@@ -180,7 +182,7 @@ def test_the_process_leader_sees_every_round_and_responses_only_from_k(
     assert "6 svar" in body
     assert "2 svar" not in body
     assert f"/b/{many.public_id}/results/" in body
-    assert f"/b/{few.public_id}/results/" not in body  # open, results not live
+    assert f"/b/{few.public_id}/results/" not in body  # open: results only when it closes
     assert f"/b/{few.public_id}/manage/" in body
 
 
@@ -242,23 +244,29 @@ def test_more_than_twenty_rounds_are_paginated(client, facilitator, organisation
 
 def test_a_process_leader_creates_a_round(client, facilitator, organisation):
     client.force_login(facilitator)
-    response = client.post(CREATE, round_data(live_results="on"))
+    response = client.post(CREATE, round_data(live_results="on"))  # an old form's field is ignored
     round = Round.objects.get()
     assert response.status_code == 302
     assert response["Location"] == manage_url(round)
     assert round.name == "Barometern våren 2027"
-    assert round.live_results
     assert not round.is_launched
+    assert not round.results_open
     assert round.created_by.user == facilitator
 
 
-def test_the_form_explains_why_live_results_are_off(client, facilitator, organisation):
+RESULTS_OPEN_AT_CLOSE = (
+    "Results open when the round closes, not before: a result is published once, since two looks at it, before and "
+    "after one more answer, would show that answer."
+)
+
+
+def test_the_form_says_results_open_when_the_round_closes(client, facilitator, organisation):
     client.force_login(facilitator)
     body = page(client.get(CREATE))
     assert 'type="date"' in body
-    assert "gissa vem som svarade vad" in body
-    assert 'name="live_results"' in body
-    assert "checked" not in body
+    with translation.override("sv"):
+        assert escape(gettext(RESULTS_OPEN_AT_CLOSE)) in body
+    assert 'name="live_results"' not in body
 
 
 @pytest.mark.parametrize(
@@ -372,6 +380,25 @@ def test_the_round_page_shows_counts_only_from_k_and_never_who(
     assert "färre än 5 svar" not in body
     assert '<span class="figure">5</span> svar totalt' in body
     assert "@norrby.example" not in body
+
+
+def test_answers_waiting_in_the_inbox_count_on_the_round_list_and_page(
+    client, facilitator, staff, organisation, make_round, home_unit
+):
+    round = make_round(organisation)
+    for _number in range(6):
+        actions.answer_openly(
+            round=round,
+            unit=home_unit,
+            level=None,
+            actor_group=None,
+            answers=actions.clean_answers(round, {"trust_1": "4"}, {}),
+        )
+    assert round.pending_responses.count() == 6  # fewer than a batch: none mixed yet
+    assert not round.responses.exists()
+    client.force_login(facilitator)
+    assert "6 svar" in page(client.get(LIST))
+    assert '<span class="figure">6</span> svar totalt' in page(client.get(manage_url(round)))
 
 
 def test_a_reminder_goes_only_to_those_who_have_not_answered(client, facilitator, staff, organisation, make_round):

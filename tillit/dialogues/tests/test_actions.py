@@ -32,12 +32,22 @@ def test_dialogue_cannot_close_before_it_opens(organisation, facilitator):
     assert not Dialogue.objects.exists()
 
 
-def test_a_new_vote_replaces_the_old_one(dialogue, employee):
+def test_a_vote_cannot_be_changed_once_cast(dialogue, employee):
+    # Published results must not move because someone changed their mind: two looks would show their vote.
     participant = member_participant(dialogue, employee)
     statement = dialogue.statements.first()
     actions.vote(participant=participant, statement=statement, value=1)
-    actions.vote(participant=participant, statement=statement, value=-1)
-    assert list(Vote.objects.filter(participant=participant).values_list("value", flat=True)) == [-1]
+    with pytest.raises(actions.DialogueError):
+        actions.vote(participant=participant, statement=statement, value=-1)
+    assert list(Vote.objects.filter(participant=participant).values_list("value", flat=True)) == [1]
+
+
+def test_the_same_vote_sent_twice_is_stored_once(dialogue, employee):
+    participant = member_participant(dialogue, employee)
+    statement = dialogue.statements.first()
+    actions.vote(participant=participant, statement=statement, value=0)
+    actions.vote(participant=participant, statement=statement, value=0)
+    assert Vote.objects.filter(participant=participant).count() == 1
 
 
 def test_votes_mark_the_analysis_dirty(dialogue, employee):

@@ -39,7 +39,8 @@ def test_a_new_vote_makes_the_analysis_due_again_after_the_debounce(dialogue, or
     participants = camps(dialogue, organisation, make_member)
     worker.run_pending(debounce=0)
     _camp, participant = participants[0]
-    actions.vote(participant=participant, statement=dialogue.statements.last(), value=0)
+    statement = actions.add_seed_statements(dialogue=dialogue, texts=["Ett påstående till"])[0]
+    actions.vote(participant=participant, statement=statement, value=0)
     assert worker.due(debounce=60) == []
     assert worker.due(now=timezone.now() + datetime.timedelta(seconds=61), debounce=60) == [dialogue.pk]
 
@@ -108,8 +109,11 @@ def test_the_matrix_keeps_the_latest_vote_in_participant_and_statement_order(dia
 
 
 @pytest.mark.parametrize("k", [3, 8])
-def test_the_report_follows_the_organisations_threshold(dialogue, organisation, make_member, k):
+def test_the_report_follows_the_threshold_the_dialogue_was_created_with(organisation, facilitator, make_member, k):
     organisation.anonymity_threshold = k
+    organisation.save()
+    dialogue = make_dialogue(organisation, facilitator)
+    organisation.anonymity_threshold = 5  # a later change applies to new dialogues, not to this one
     organisation.save()
     camps(dialogue, organisation, make_member, sizes=(6, 6))
     report = worker.analyse_dialogue(dialogue).report

@@ -3,7 +3,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from tillit.organisations import actions
-from tillit.organisations.models import ActorGroup, Membership, Unit, UnitEvent
+from tillit.organisations.models import ActorGroup, Membership, PendingMembership, Unit, UnitEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +94,7 @@ def test_renaming_keeps_the_old_name_in_the_history(home_unit):
     assert home_unit.events.get(kind=UnitEvent.Kind.RENAMED).detail == "Hemtjänst Norr → Hemtjänst Nord"
 
 
-def test_adding_a_known_person_reuses_their_account(organisation, other_organisation, outsider):
+def test_adding_a_person_with_an_account_elsewhere_invites_them_instead(organisation, other_organisation, outsider):
     details = actions.PersonDetails(
         full_name="Olle",
         email="OLLE@soderby.example",
@@ -104,7 +104,27 @@ def test_adding_a_known_person_reuses_their_account(organisation, other_organisa
         role=Membership.Role.PARTICIPANT,
     )
 
-    membership = actions.add_person(organisation=organisation, details=details)
+    pending = actions.add_person(organisation=organisation, details=details)
+
+    assert isinstance(pending, PendingMembership)
+    assert pending.user == outsider
+    assert (pending.full_name, pending.email) == ("Olle", "olle@soderby.example")
+    assert outsider.memberships.count() == 1
+    outsider.refresh_from_db()
+    assert outsider.full_name == "Olle Utomstående"
+
+
+def test_the_operator_adds_a_known_person_directly_reusing_their_account(organisation, other_organisation, outsider):
+    details = actions.PersonDetails(
+        full_name="Olle",
+        email="OLLE@soderby.example",
+        unit=None,
+        actor_group=organisation.actor_groups.get(key="partner"),
+        level=None,
+        role=Membership.Role.PARTICIPANT,
+    )
+
+    membership = actions.add_person(organisation=organisation, details=details, by_operator=True)
 
     assert membership.user == outsider
     assert outsider.memberships.count() == 2
@@ -208,6 +228,7 @@ def test_an_invitation_to_someone_with_a_password_points_to_sign_in(
             level=None,
             role=Membership.Role.PARTICIPANT,
         ),
+        by_operator=True,
     )
 
     actions.send_invitation(membership=membership, invited_by=org_admin, site_url="https://tillit.example")

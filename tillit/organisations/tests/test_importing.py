@@ -2,8 +2,11 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from tillit.organisations.models import Membership
+from tillit.organisations.tests.helpers import join
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +156,7 @@ def test_the_commit_rechecks_against_todays_data(admin_client, organisation, mak
 def test_a_preview_from_one_organisation_cannot_be_committed_in_another(
     client, organisation, other_organisation, org_admin, make_member
 ):
-    make_member(other_organisation, role=Membership.Role.ADMIN, email=org_admin.email)
+    join(make_member, other_organisation, org_admin, role=Membership.Role.ADMIN)
     client.force_login(org_admin)
     upload(client, organisation, GOOD.encode())
 
@@ -181,3 +184,64 @@ def test_a_failed_upload_forgets_the_previous_preview(admin_client, organisation
     upload(admin_client, organisation, b"name,email\n")
 
     assert "people_import" not in admin_client.session
+
+
+def preview_rows(response) -> dict[str, str]:
+    """Each preview row's cells after the row number, by e-mail address."""
+    import re
+
+    rows = {}
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", response.content.decode(), re.S)[1:]:
+        cells = [re.sub(r"\s+", " ", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        if len(cells) == 8:
+            rows[cells[2]] = " | ".join(cells[3:])
+    return rows
+
+
+def test_the_preview_shows_an_address_with_an_account_elsewhere_like_a_new_one(admin_client, organisation, outsider):
+    content = HEADER + (
+        "Olle Skriven,olle@soderby.example,Socialförvaltningen,Medarbetare\n"
+        "Nina Ny,nina@norrby.example,Socialförvaltningen,Medarbetare\n"
+    )
+
+    preview = upload(admin_client, organisation, content.encode())
+
+    rows = preview_rows(preview)
+    assert rows["olle@soderby.example"] == rows["nina@norrby.example"]
+    assert "Olle Utomstående" not in preview.content.decode()
+    assert "Söderby" not in preview.content.decode()
+
+
+def test_importing_an_address_with_an_account_elsewhere_invites_it(admin_client, organisation, outsider, mailoutbox):
+    from tillit.organisations.models import PendingMembership
+
+    upload(admin_client, organisation, (HEADER + "Olle Skriven,olle@soderby.example,,Medarbetare\n").encode())
+
+    response = commit(admin_client, organisation, send_invitations="1")
+
+    assert response.status_code == 302
+    pending = PendingMembership.objects.get(organisation=organisation)
+    assert (pending.user, pending.full_name) == (outsider, "Olle Skriven")
+    assert not Membership.objects.filter(organisation=organisation, user=outsider).exists()
+    assert "/o/invitations/" in mailoutbox[0].body
+    body = admin_client.get(response["Location"]).content.decode()
+    assert "Olle Skriven" in body
+    assert "Olle Utomstående" not in body
+
+
+def test_two_spellings_of_one_address_in_a_file_are_caught_in_the_preview(admin_client, organisation):
+    content = HEADER + ("Sara Sjöberg,sara@norrby.example,,Medarbetare\nSara Igen,ſara@norrby.example,,Medarbetare\n")
+
+    preview = upload(admin_client, organisation, content.encode())
+
+    assert "E-postadressen finns också på rad 2." in preview.content.decode()
+
+
+def test_someone_already_invited_is_caught_in_the_preview(admin_client, organisation, outsider, make_member):
+    make_member(organisation, email=outsider.email, name="Olle Skriven")
+
+    preview = upload(admin_client, organisation, (HEADER + "Olle,olle@soderby.example,,Medarbetare\n").encode())
+
+    with translation.override("sv"):
+        expected = gettext("%(email)s has already been invited to the organisation and has not answered yet.")
+    assert expected % {"email": "olle@soderby.example"} in preview_rows(preview)["olle@soderby.example"]

@@ -241,6 +241,7 @@ def test_reset_keeps_demo_people_who_also_belong_elsewhere(demo: Organisation) -
             level=None,
             role=Membership.Role.PARTICIPANT,
         ),
+        by_operator=True,
     )
 
     seed_demo("--reset")

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit, UnitEvent
+from tillit.organisations.tests.helpers import join
 
 pytestmark = pytest.mark.django_db
 
@@ -481,7 +482,7 @@ def test_sign_ins_in_other_organisations_are_not_shown(admin_client, organisatio
 
     outsider.last_login = timezone.now()
     outsider.save()
-    make_member(organisation, email=outsider.email)
+    join(make_member, organisation, outsider)
 
     body = admin_client.get(url("people_list", organisation) + "?q=olle").content.decode()
 

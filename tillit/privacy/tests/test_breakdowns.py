@@ -55,9 +55,25 @@ def report_cells(parents: dict, sizes: dict[tuple, int]) -> dict[tuple, set[tupl
     for dimension in (1, 2):
         for value in {atom[dimension] for atom in sizes}:
             cells[("flat", dimension - 1, value)] = {atom for atom in sizes if atom[dimension] == value}
-            for unit, members in subtrees.items():
-                cells[("cross", unit, dimension - 1, value)] = {
-                    atom for atom in sizes if atom[0] in members and atom[dimension] == value
+    # Every crossing: one or both flat dimensions fixed, within the whole population or one unit's subtree.
+    places = {
+        None: set(sizes),
+        **{unit: {atom for atom in sizes if atom[0] in members} for unit, members in subtrees.items()},
+    }
+    for place, members in places.items():
+        for dimensions in ((1,), (2,), (1, 2)):
+            for values in {tuple(atom[d] for d in dimensions) for atom in members}:
+                cells[("cross", place, dimensions, values)] = {
+                    atom for atom in members if tuple(atom[d] for d in dimensions) == values
+                }
+    # The people placed directly on a place (the root: None), alone or with values: "own" crossings.
+    for place in places:
+        own = {atom for atom in sizes if atom[0] == place}
+        cells[("own", place)] = own
+        for dimensions in ((1,), (2,)):
+            for values in {tuple(atom[d] for d in dimensions) for atom in own}:
+                cells[("own cross", place, dimensions, values)] = {
+                    atom for atom in own if tuple(atom[d] for d in dimensions) == values
                 }
     for atom in sizes:
         cells[("atom", atom)] = {atom}
@@ -165,3 +181,93 @@ def test_a_manager_placed_on_a_department_opens_it_rather_than_hiding_its_teams(
     atoms = [(unit, "x") for unit in sizes]
     disclosure = Population(parents, atoms).disclose(list(sizes.values()), k=5)
     assert disclosure.units == {"soc", "team1", "team2", "ifo", "ifo1", "ifo2"}
+
+
+def test_a_level_minus_an_actor_group_does_not_reveal_the_support_staff_at_the_front_line():
+    # The example: the front-line level has 16 people, 14 employees and 2 support staff; employees are
+    # all at the front line. Level and group each meet k, but level − group is the 2 support staff.
+    parents = {"hemtjänst": None}
+    sizes = {
+        ("hemtjänst", "front", "employee"): 14,
+        ("hemtjänst", "front", "support"): 2,
+        ("hemtjänst", "middle", "manager"): 6,
+    }
+    atoms = list(sizes)
+    disclosure = Population(parents, atoms).disclose(list(sizes.values()), k=5)
+    both = disclosure.shows(0, "front") and disclosure.shows(1, "employee")
+    assert not both
+    cells = report_cells(parents, sizes)
+    shown = shown_cells(disclosure, cells)
+    assert not determined(sizes, (cells[name] for name in shown), {"support at the front": {atoms[1]}})
+
+
+def test_a_value_that_is_never_shown_still_counts_as_a_hidden_group():
+    atoms = [(None, "A"), (None, "B"), (None, "none")]
+    population = Population({}, atoms, unshown=[{"none"}])
+    assert population.disclose([9, 8, 7], k=5).flat[0] == {"A", "B"}
+    # "none" alone would be the total minus A and B: with it below k, the smaller of A and B goes too.
+    assert population.disclose([9, 8, 2], k=5).flat[0] == {"A"}
+
+
+def test_answers_that_are_not_tied_to_a_person_do_not_lift_a_group_of_one_over_the_threshold():
+    # One verified respondent and four open-link answers in the team: whoever wrote the four would learn the one.
+    parents = {"team": None, "other": None}
+    atoms = [("team", "x"), ("other", "x")]
+    population = Population(parents, atoms)
+    assert population.disclose([5, 9], k=5).units == {"team", "other"}
+    assert population.disclose([5, 9], k=5, unverified=[4, 0]).units == frozenset()
+    # Five unverified answers and no verified one are bounded where they come in, and shown.
+    assert population.disclose([5, 9], k=5, unverified=[5, 0]).units == {"team", "other"}
+
+
+@st.composite
+def padded_populations(draw: st.DrawFn) -> tuple[dict, dict[tuple, int], dict[tuple, int], int]:
+    parents, sizes, k = draw(populations())
+    unverified = {atom: draw(st.integers(min_value=0, max_value=size)) for atom, size in sizes.items()}
+    return parents, sizes, unverified, k
+
+
+@bounded
+@given(padded_populations())
+def test_whoever_wrote_the_unverified_answers_learns_no_small_group_of_verified_people(population):
+    parents, sizes, unverified, k = population
+    atoms = list(sizes)
+    disclosure = Population(parents, atoms).disclose(
+        [sizes[atom] for atom in atoms], k=k, unverified=[unverified[atom] for atom in atoms]
+    )
+    verified = {atom: sizes[atom] - unverified[atom] for atom in atoms}
+    cells = report_cells(parents, sizes)
+    shown = shown_cells(disclosure, cells)
+    size_of = {name: sum(sizes[atom] for atom in members) for name, members in cells.items()}
+    verified_of = {name: sum(verified[atom] for atom in members) for name, members in cells.items()}
+
+    assert all(size_of[name] >= k and not 0 < verified_of[name] < k for name in shown)
+    # The reader knows the unverified answers: only the verified ones are unknown (known atoms count as empty).
+    small = {name for name in cells if 0 < verified_of[name] < k}
+    assert not determined(verified, (cells[name] for name in shown), {name: cells[name] for name in small})
+    # And a reader who knows none of them learns no small group either.
+    small = {name for name in cells if 0 < size_of[name] < k}
+    assert not determined(sizes, (cells[name] for name in shown), {name: cells[name] for name in small})
+
+
+def test_a_crossing_spread_over_two_units_is_audited_though_no_single_atom_is_determined():
+    # Two teams at the front line: 7 employees and one support person each; an office at the middle level with 6
+    # managers and 5 support staff. Every unit, level and actor group meets k, and no atom follows from them, but
+    # level "front" (16) minus actor group "employee" (14) is the 2 support staff at the front: a crossing.
+    parents = {"north": None, "south": None, "office": None}
+    sizes = {
+        ("north", "front", "employee"): 7,
+        ("north", "front", "support"): 1,
+        ("south", "front", "employee"): 7,
+        ("south", "front", "support"): 1,
+        ("office", "middle", "manager"): 6,
+        ("office", "middle", "support"): 5,
+    }
+    atoms = list(sizes)
+    disclosure = Population(parents, atoms).disclose(list(sizes.values()), k=5)
+    cells = report_cells(parents, sizes)
+    shown = shown_cells(disclosure, cells)
+    support_at_the_front = {atoms[1], atoms[3]}
+
+    assert not determined(sizes, (cells[name] for name in shown), {"support at the front": support_at_the_front})
+    assert disclosure.units == {"north", "south", "office"}

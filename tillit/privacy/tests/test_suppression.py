@@ -15,6 +15,8 @@ from tillit.privacy.suppression import (
     Hidden,
     cells,
     check_threshold,
+    count,
+    ranked,
     shown_groups,
     suppress,
 )
@@ -316,3 +318,30 @@ def test_the_rank_helper_sees_a_value_that_follows_from_the_parent():
 
     assert rank([*equations, unit(groups, "b")]) == rank(equations)
     assert rank([[Fraction(1)] * 3, unit(["a", "b", "c"], "a")]) == 2
+
+
+# Counts and order
+
+
+def test_a_count_below_k_is_hidden_and_so_is_nobody():
+    assert count(4, k=5).hidden
+    assert count(0, k=5).hidden
+    assert count(5, k=5) == Cell(5, 5)
+
+
+def test_a_hidden_score_is_never_ranked_between_shown_ones():
+    scores = {"a": 2.5, "b": HIDDEN, "c": 2.1, "d": None, "e": 2.5}
+
+    rows = ranked(["a", "b", "c", "d", "e"], scores.get)
+
+    assert [(row.item, row.rank) for row in rows] == [("a", 1), ("e", 2), ("c", 3), ("b", None), ("d", None)]
+
+
+@bounded
+@given(st.lists(st.one_of(st.none(), st.just(HIDDEN), st.floats(min_value=0, max_value=4)), max_size=12))
+def test_the_place_of_a_hidden_row_does_not_depend_on_its_hidden_figure(figures):
+    rows = ranked(list(range(len(figures))), lambda index: figures[index])
+    hidden = [row.item for row in rows if row.rank is None]
+
+    assert hidden == [index for index, figure in enumerate(figures) if figure is None or figure is HIDDEN]
+    assert [row.rank for row in rows if row.rank is not None] == list(range(1, len(figures) - len(hidden) + 1))

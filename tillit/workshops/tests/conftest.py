@@ -8,7 +8,7 @@ from tillit.workshops.models import Item, Participant, Workshop
 
 @pytest.fixture
 def workshop(organisation, facilitator, employee, manager, home_unit) -> Workshop:
-    """Trygg hemtjänst, led by the facilitator, with the employee and the manager taking part."""
+    """Trygg hemtjänst, led by the facilitator, with the employee and the manager taking part; four guest places."""
     created = actions.create_workshop(
         organisation=organisation,
         leader=facilitator.memberships.get(),
@@ -18,6 +18,7 @@ def workshop(organisation, facilitator, employee, manager, home_unit) -> Worksho
         units=[home_unit],
         starts_on=datetime.date(2026, 11, 1),
         ends_on=datetime.date(2027, 1, 31),
+        guest_places=4,
     )
     actions.add_members(workshop=created, memberships=[employee.memberships.get(), manager.memberships.get()])
     return created
@@ -27,15 +28,18 @@ def participant_of(workshop: Workshop, user) -> Participant:  # type: ignore[no-
     return Participant.objects.get(workshop=workshop, membership__user=user)
 
 
-def rate_all(workshop: Workshop, chain: dict[str, Item], people, *, importance=3, achievement=2, contribution=2):  # type: ignore[no-untyped-def]
-    """Everyone in `people` rates both effects and one link, then rating closes."""
+def rate_all(  # type: ignore[no-untyped-def]
+    workshop: Workshop, chain: dict[str, Item], people, *, importance=3, achievement=2, contribution=2, close=True
+):
+    """Everyone in `people` rates both effects and one link, then (with `close`) rating closes."""
     actions.set_step(workshop=workshop, step=Workshop.Step.RATE)
     for membership in people:
         rater = participant_of(workshop, membership.user)
         for effect in ("safe", "known"):
             actions.rate_effect(participant=rater, effect=chain[effect], importance=importance, achievement=achievement)
         actions.rate_contribution(participant=rater, activity=chain["team"], effect=chain["safe"], value=contribution)
-    actions.set_step(workshop=workshop, step=Workshop.Step.DECIDE)
+    if close:
+        actions.set_step(workshop=workshop, step=Workshop.Step.DECIDE)
 
 
 def raters(workshop: Workshop, organisation, make_member, count: int, group: str = "employee") -> list:  # type: ignore[no-untyped-def]

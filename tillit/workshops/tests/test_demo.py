@@ -148,7 +148,7 @@ def test_the_finished_workshop_has_results_and_decisions(home_care: Workshop) ->
     top = results.activities[0]
     decisions = list(home_care.decisions.select_related("activity", "effect"))
 
-    assert results.raters == Participant.objects.filter(workshop=home_care).count()
+    assert results.raters.value == Participant.objects.filter(workshop=home_care).count()
     assert not top.score.hidden
     assert top.item.title == "Fasta team per område"
     assert [activity.score.value for activity in results.activities] == sorted(

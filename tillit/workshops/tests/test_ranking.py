@@ -565,3 +565,31 @@ def test_one_group_of_everyone_gives_the_overall_estimates(ratings):
     assert list(by_group) == (["all"] if ratings.participants else [])
     for activity, mean in by_group.get("all", {}).items():
         assert mean == Mean(overall[activity].expected_contribution, overall[activity].raters)
+
+
+def test_terms_limit_the_expected_contribution_and_its_interval_to_the_allowed_effects():
+    # worked_example: EC(a1) over e1 alone is Ī(e1)/4 · C̄(a1, e1) = 3/4 · 2.5; a2 has no allowed term.
+    scores = {s.activity: s for s in rank_activities(worked_example(), bootstrap=SMALL_BOOTSTRAP, terms={"a1": {"e1"}})}
+
+    assert scores["a1"].expected_contribution == pytest.approx(3 / 4 * 2.5)
+    assert (scores["a1"].effects_counted, scores["a1"].linked_effects, scores["a1"].raters) == (1, 2, 2)
+    assert scores["a1"].low <= scores["a1"].expected_contribution <= scores["a1"].high
+    assert (scores["a2"].expected_contribution, scores["a2"].low, scores["a2"].raters) == (None, None, 0)
+
+
+def test_without_terms_every_linked_effect_counts():
+    plain = rank_activities(worked_example(), bootstrap=SMALL_BOOTSTRAP)
+    every = rank_activities(worked_example(), bootstrap=SMALL_BOOTSTRAP, terms={"a1": {"e1", "e2"}, "a2": {"e2"}})
+
+    assert plain == every
+
+
+def test_group_terms_apply_to_each_group_alone():
+    groups = {"p1": "g", "p2": "g", "p3": "h"}
+
+    means = group_means(worked_example(), groups, measure="expected_contribution", terms={"g": {"a1": {"e1"}}, "h": {}})
+
+    # Group g: Ī(e1) = (4 + 3) / 2, C̄(a1, e1) = (3 + 2) / 2; its raters of that link are p1 and p2.
+    assert means["g"]["a1"] == Mean(pytest.approx(7 / 2 / 4 * 5 / 2), 2)
+    assert means["g"]["a2"] == Mean(None, 0)
+    assert means["h"]["a1"] == Mean(None, 0)

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -8,6 +9,7 @@ from tillit.organisations.models import ActorGroup
 from tillit.workshops import actions
 from tillit.workshops.models import ContributionRating, ImportanceRating, Item, Participant, Workshop
 from tillit.workshops.tests.conftest import participant_of
+from tillit.workshops.tests.outside import swedish_plural
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +30,7 @@ def test_a_process_leader_creates_a_workshop_and_leads_it(client, organisation, 
             "units": [home_unit.pk],
             "starts_on": "2026-11-24",
             "ends_on": "2026-12-24",
+            "guest_places": "3",
         },
     )
 
@@ -35,6 +38,8 @@ def test_a_process_leader_creates_a_workshop_and_leads_it(client, organisation, 
     assert response["Location"] == url("participants", workshop)
     assert participant_of(workshop, facilitator).is_leader
     assert list(workshop.units.all()) == [home_unit]
+    assert workshop.guest_places == 3
+    assert workshop.anonymity_threshold == organisation.anonymity_threshold
 
 
 @pytest.mark.parametrize(
@@ -325,3 +330,40 @@ def test_a_poll_with_nothing_new_gets_no_content(client, workshop, employee):
     assert unchanged.status_code == 204
     assert changed.status_code == 200
     assert "Nytt mål" in changed.content.decode()
+
+
+def test_once_the_results_are_shown_the_leader_is_offered_only_results_and_closed(client, chain, workshop, facilitator):
+    actions.set_step(workshop=workshop, step=Workshop.Step.RATE)
+    actions.set_step(workshop=workshop, step=Workshop.Step.DECIDE)
+    client.force_login(facilitator)
+
+    body = client.get(url("detail", workshop)).content.decode()
+
+    options = re.findall(r'<option value="(\w+)"', body.split('id="step-select"')[1].split("</select>")[0])
+    assert options == ["decide", "closed"]
+
+
+def test_once_the_results_are_shown_a_card_offers_no_links_and_no_merge(client, chain, workshop, facilitator):
+    actions.set_step(workshop=workshop, step=Workshop.Step.DECIDE)
+    client.force_login(facilitator)
+
+    body = client.get(url("card_edit", workshop, item=chain["team"].public_id)).content.decode()
+
+    assert 'name="action"' not in body
+    assert "merge-into" not in body
+    assert 'name="title"' in body
+
+
+def test_every_participant_sees_how_many_guest_places_are_taken(client, workshop, employee):
+    client.force_login(employee)
+
+    body = client.get(url("detail", workshop)).content.decode()
+
+    taken = swedish_plural(
+        "%(joined)s of %(counter)s guest place is taken.",
+        "%(joined)s of %(counter)s guest places are taken.",
+        4,
+        joined=0,
+    )
+    assert taken in body
+    assert workshop.guest_code not in body

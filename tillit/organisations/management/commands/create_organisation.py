@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.text import slugify
 
+from tillit.accounts import addresses
 from tillit.accounts.models import User
 from tillit.organisations import actions
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation
@@ -47,6 +48,8 @@ def clean_email(value: str) -> str:
     email = value.strip().lower()
     try:
         validate_email(email)
+        if len(addresses.canonical_email(email)) > addresses.MAX_LENGTH:
+            raise ValidationError("too long")
     except ValidationError:
         raise CommandError(f"Invalid e-mail address {value!r}.") from None
     return email
@@ -124,7 +127,9 @@ class Command(BaseCommand):
             details = admin_details(
                 organisation, full_name=admin_name, email=email, group_key=options["admin_actor_group"]
             )
-            membership = actions.add_person(organisation=organisation, details=details)
+            # The operator sets the organisation up for its first administrator, who asked for it: an
+            # existing account is made administrator at once, with no invitation to accept.
+            membership = actions.add_person(organisation=organisation, details=details, by_operator=True)
             if options["send_invitation"]:
                 invite(membership)
         self.stdout.write(self.style.SUCCESS(f"Created {organisation.name} ({organisation.slug}), admin {email}."))

@@ -276,7 +276,8 @@ def build_organisation(
     places = Places.of(organisation, build_units(organisation, units))
     people = [places.details(account.post, account.full_name, account.email) for account in accounts]
     people += generated_people(places, posts, namer, domain)
-    actions.add_people(organisation=organisation, people=people)
+    # The operator builds the demo: accounts that belong to both demo organisations are added, not invited.
+    actions.add_people(organisation=organisation, people=people, by_operator=True)
     return organisation
 
 

@@ -1,0 +1,26 @@
+"""The signed token in the link that answers an invitation to join (a pending membership).
+
+Built like Django's password-reset token (an HMAC of the row's state and a timestamp, checked
+in constant time, valid for PASSWORD_RESET_TIMEOUT), but over the pending membership: its
+public id, the account it is for and when the link was last sent. A link therefore stops
+working when it expires, when a newer one is sent, and once it has been used (accepting or
+declining deletes the row), or when the invitation is withdrawn.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+
+from tillit.organisations.models import PendingMembership
+
+
+class PendingMembershipTokenGenerator(PasswordResetTokenGenerator):
+    key_salt = "tillit.organisations.tokens.PendingMembershipTokenGenerator"
+
+    def _make_hash_value(self, user: PendingMembership, timestamp: int) -> str:  # type: ignore[override]
+        pending = user  # Django's name for the signed object
+        sent = "" if pending.invited_at is None else str(int(pending.invited_at.timestamp() * 1_000_000))
+        return f"{pending.public_id}{pending.user_id}{pending.organisation_id}{sent}{timestamp}"
+
+
+pending_membership_token = PendingMembershipTokenGenerator()
