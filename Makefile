@@ -33,10 +33,11 @@ prerequisites: $(VENV)/.dev ## Install Chromium and start PostgreSQL where missi
 	scripts/ensure-chromium
 	scripts/ensure-postgres
 
-lint: $(VENV)/.dev ## Ruff, and no model change without a migration
+lint: $(VENV)/.dev ## Ruff, mypy, and no model change without a migration
 	mkdir -p var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings_test
 
 test: prerequisites lint ## Everything CI runs: lint, then the suite on SQLite and on PostgreSQL, side by side

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "tillit.accounts",
     "tillit.organisations",
     "tillit.privacy",
+    "tillit.reports",
     "tillit.workshops",
     "tillit.dialogues",
     "tillit.barometer",

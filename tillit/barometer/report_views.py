@@ -30,13 +30,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from tillit.barometer import charts, reporting
+from tillit.barometer import reporting
 from tillit.barometer.models import PRINCIPLES, Item, Round, Theme
 from tillit.barometer.permissions import RoundAccess, with_round
 from tillit.barometer.reporting import CellFigures, RoundReport
 from tillit.core.collation import swedish_sort_key
 from tillit.organisations.models import ActorGroup, Level, Unit
 from tillit.privacy.suppression import HIDDEN, Hidden
+from tillit.reports import charts
 
 OPEN_ANSWERS_PER_PAGE = 50
 

@@ -27,12 +27,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from tillit.accounts.http import AuthenticatedHttpRequest
 from tillit.barometer import actions
 from tillit.barometer.bank import VALIDATED_BLOCKS
 from tillit.barometer.forms import BlockForm, ItemForm, RoundForm
 from tillit.barometer.models import Instrument, Invitation, Item, Round, Theme
 from tillit.barometer.permissions import RoundAccess, managed_units, with_round
-from tillit.core.http import AuthenticatedHttpRequest
 from tillit.organisations.models import Membership, Organisation
 from tillit.organisations.permissions import get_organisation_for
 from tillit.privacy.suppression import HIDDEN, Hidden

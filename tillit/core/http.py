@@ -4,12 +4,6 @@ from uuid import UUID
 
 from django.http import HttpRequest
 
-from tillit.accounts.models import User
-
-
-class AuthenticatedHttpRequest(HttpRequest):
-    user: User
-
 
 def parse_uuid(value: object) -> UUID | None:
     """A UUID from request data, or None for anything that is not one."""

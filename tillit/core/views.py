@@ -1,27 +1,11 @@
-"""Pages that belong to no domain: the front door, health, accessibility, errors."""
+"""Pages that belong to no domain: health, accessibility, errors."""
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from tillit.core.http import AuthenticatedHttpRequest
-
-
-@login_required
-def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Send the person to the organisation they last acted in, or let them choose."""
-    memberships = list(request.user.memberships.select_related("organisation"))
-    slugs = [membership.organisation.slug for membership in memberships]
-    last = request.session.get("organisation")
-    if last in slugs:
-        return redirect("organisations:start", organisation=last)
-    if len(slugs) == 1:
-        return redirect("organisations:start", organisation=slugs[0])
-    return redirect("organisations:choose")
 
 
 @never_cache

@@ -18,7 +18,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tillit.core.http import AuthenticatedHttpRequest, parse_uuid
+from tillit.accounts.http import AuthenticatedHttpRequest
+from tillit.core.http import parse_uuid
 from tillit.core.ratelimit import allow
 from tillit.dialogues import actions, exporting, queries, report_pdf, reporting
 from tillit.dialogues.forms import (

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from tillit.accounts.http import AuthenticatedHttpRequest
 from tillit.core.collation import swedish_sort_key
-from tillit.core.http import AuthenticatedHttpRequest, parse_uuid
+from tillit.core.http import parse_uuid
 from tillit.core.text import normalise_text
 from tillit.organisations import actions, importing, queries
 from tillit.organisations.forms import (
@@ -33,7 +34,7 @@ from tillit.organisations.forms import (
     UnitMoveForm,
 )
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, PendingMembership, Unit
-from tillit.organisations.permissions import get_organisation_for
+from tillit.organisations.permissions import get_organisation_for, organisation_may
 
 VIEW = "organisations.view_organisation"
 VIEW_PEOPLE = "organisations.view_people"
@@ -45,6 +46,19 @@ IMPORT_SESSION_KEY = "people_import"
 def _get_in(model: type[Model], organisation: Organisation, public_id: UUID) -> Model:
     """One door for rows of an organisation: another organisation's id is simply not found."""
     return get_object_or_404(model, organisation=organisation, public_id=public_id)
+
+
+@login_required
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Send the person to the organisation they last acted in, or let them choose."""
+    memberships = list(request.user.memberships.select_related("organisation"))
+    slugs = [membership.organisation.slug for membership in memberships]
+    last = request.session.get("organisation")
+    if last in slugs:
+        return redirect("organisations:start", organisation=last)
+    if len(slugs) == 1:
+        return redirect("organisations:start", organisation=slugs[0])
+    return redirect("organisations:choose")
 
 
 @login_required
@@ -116,7 +130,7 @@ def unit_create(request: AuthenticatedHttpRequest, organisation: str) -> HttpRes
 def unit_detail(request: AuthenticatedHttpRequest, organisation: str, unit: UUID) -> HttpResponse:
     org = get_organisation_for(request, organisation, perm=VIEW)
     found = _get_in(Unit, org, unit)
-    may_see_people = request.user.has_perm(VIEW_PEOPLE, org)
+    may_see_people = organisation_may(request, VIEW_PEOPLE)
     return render(
         request,
         "organisations/unit_detail.html",

@@ -45,7 +45,9 @@ def _vector(atoms_of_total: Collection[Hashable], atoms: Mapping[Hashable, int])
     return {atom: Fraction(1) for atom in atoms_of_total if atoms.get(atom, 0) > 0}
 
 
-def _reduce(row: dict[Hashable, Fraction], basis: Mapping[Hashable, dict[Hashable, Fraction]]) -> dict:
+def _reduce(
+    row: dict[Hashable, Fraction], basis: Mapping[Hashable, dict[Hashable, Fraction]]
+) -> dict[Hashable, Fraction]:
     row = dict(row)
     for pivot, base in basis.items():
         _eliminate(row, pivot, base)

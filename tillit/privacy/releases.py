@@ -70,7 +70,7 @@ def determined(sizes: np.ndarray, visible: Sequence[np.ndarray], candidates: Seq
     if visible_matrix.shape[0] == 0 or not visible_matrix.sum():
         return np.zeros(len(candidates), dtype=bool)
     if dense:
-        return _determined_dense(visible_matrix, candidate_matrix)  # type: ignore[arg-type]
+        return _determined_dense(np.asarray(visible_matrix), np.asarray(candidate_matrix))
     gram = (visible_matrix @ visible_matrix.T).toarray()
     projected = (visible_matrix @ candidate_matrix.T).toarray()
     eigenvalues, eigenvectors = np.linalg.eigh(np.asarray(gram, dtype=float))
@@ -78,7 +78,8 @@ def determined(sizes: np.ndarray, visible: Sequence[np.ndarray], candidates: Seq
     # The row space's orthonormal basis is Vᵀ U Λ^(-1/2); a candidate's projection on it follows from V c.
     coordinates = (eigenvectors[:, keep].T @ np.asarray(projected, dtype=float)) / np.sqrt(eigenvalues[keep])[:, None]
     residual = lengths - (coordinates**2).sum(axis=0)
-    return (lengths > 0) & (residual < _RESIDUAL_TOLERANCE * np.maximum(1.0, lengths))
+    found: np.ndarray = (lengths > 0) & (residual < _RESIDUAL_TOLERANCE * np.maximum(1.0, lengths))
+    return found
 
 
 def small_crossings(coordinates: np.ndarray, sizes: np.ndarray, k: int) -> list[np.ndarray]:
@@ -168,7 +169,8 @@ def _determined_dense(visible: np.ndarray, candidates: np.ndarray) -> np.ndarray
     keep = eigenvalues > _EIGENVALUE_TOLERANCE * max(1.0, float(eigenvalues.max()))
     coordinates = (eigenvectors[:, keep].T @ (visible @ candidates.T)) / np.sqrt(eigenvalues[keep])[:, None]
     residual = lengths - (coordinates**2).sum(axis=0)
-    return (lengths > 0) & (residual < _RESIDUAL_TOLERANCE * np.maximum(1.0, lengths))
+    found: np.ndarray = (lengths > 0) & (residual < _RESIDUAL_TOLERANCE * np.maximum(1.0, lengths))
+    return found
 
 
 def _codes(coordinates: np.ndarray) -> np.ndarray:

@@ -53,14 +53,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Final, Generic, TypeVar, final
+from typing import Annotated, Final, Generic, TypeVar, final
 
 __all__ = [
     "DEFAULT_THRESHOLD",
     "HIDDEN",
     "MIN_THRESHOLD",
+    "NOT_A_FIGURE",
     "Cell",
     "Hidden",
+    "NotAFigure",
     "Ranked",
     "cells",
     "check_threshold",
@@ -108,6 +110,10 @@ class Hidden:
 
 
 HIDDEN: Final[Hidden] = Hidden()
+
+NOT_A_FIGURE: Final = "not a figure"
+# A number in a publication that is not a figure about people (the threshold k, a rank, a coordinate), said so.
+NotAFigure = Annotated[T, NOT_A_FIGURE]
 
 
 @dataclass(frozen=True)
@@ -181,7 +187,7 @@ def cells(values: Mapping[K, V], sizes: Mapping[K, int], *, k: int, parent_shown
 def count(number: int, *, k: int) -> Cell[int]:
     """A count of people as it may be published: shown when at least `k`, else HIDDEN (0 included)."""
     check_threshold(k)
-    if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+    if isinstance(number, bool) or not isinstance(number, int) or number < 0:  # type: ignore[redundant-expr]  # callers are untyped too
         raise ValueError(f"A count must be a whole number of at least 0, not {number!r}.")
     return Cell(number, number) if number >= k else Cell(HIDDEN, HIDDEN)
 
@@ -217,7 +223,7 @@ def ranked(items: Iterable[T], figure: Callable[[T], object]) -> list[Ranked[T]]
 
 def _check_sizes(sizes: Mapping[K, int]) -> None:
     for key, size in sizes.items():
-        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+        if isinstance(size, bool) or not isinstance(size, int) or size < 0:  # type: ignore[redundant-expr]  # checked at run time
             raise ValueError(f"The size of group {key!r} must be a whole number of at least 0, not {size!r}.")
 
 

@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from tillit.core.http import AuthenticatedHttpRequest, parse_uuid
+from tillit.accounts.http import AuthenticatedHttpRequest
+from tillit.core.http import parse_uuid
 from tillit.core.ratelimit import allow, exceeded
 from tillit.core.text import normalise_text
 from tillit.organisations.models import Membership
-from tillit.organisations.permissions import acting_membership, get_organisation_for
+from tillit.organisations.permissions import acting_membership, get_organisation_for, organisation_may
 from tillit.privacy.masking import removal_notice
 from tillit.workshops import actions, exporting, queries, report_pdf
 from tillit.workshops.forms import (
@@ -108,7 +109,7 @@ def _back(access: Access, anchor: str = "") -> HttpResponse:
 def workshop_list(request: AuthenticatedHttpRequest, organisation: str) -> HttpResponse:
     org = get_organisation_for(request, organisation, perm=VIEW_ORGANISATION)
     workshops = Workshop.objects.in_organisation(org)
-    if not request.user.has_perm(VIEW_PEOPLE, org):
+    if not organisation_may(request, VIEW_PEOPLE):
         workshops = workshops.filter(participants__membership=request.membership)  # type: ignore[attr-defined]
     return render(request, "workshops/workshop_list.html", {"organisation": org, "workshops": workshops.distinct()})
 

@@ -10,11 +10,12 @@ import time_machine
 from django.shortcuts import resolve_url
 from django.utils import timezone, translation
 
-from tillit.barometer import actions, charts, report_views, reporting
+from tillit.barometer import actions, report_views, reporting
 from tillit.barometer.models import Round, Theme
 from tillit.organisations import actions as organisation_actions
 from tillit.organisations.models import ActorGroup, Level, Organisation, Unit
 from tillit.privacy.suppression import HIDDEN
+from tillit.reports import charts
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
-"""The barometer report's charts, drawn on the server as SVG: this module computes the geometry, the templates in
-`barometer/charts/` draw it. No JavaScript, no chart library.
+"""Charts of every part's results, drawn on the server as SVG: this module computes the geometry, the templates in
+`reports/charts/` draw it. No JavaScript, no chart library.
 
 Every function takes plain values, a number or None, where None is a figure that may not be shown (hidden by the
 anonymity rules, or missing): such a point is left out of the chart and the table beside the chart says why.
@@ -152,12 +152,12 @@ def radar(axes: Sequence[str], series: Sequence[tuple[str, Sequence[object]]]) -
         drawn_axes.append(RadarAxis(str(label), coord(end_x), coord(end_y), anchor, lines))
 
     rings = []
-    for value in RING_VALUES:
-        corners = [at(angle, RADAR_RADIUS * value / 100) for angle in angles]
+    for ring in RING_VALUES:
+        corners = [at(angle, RADAR_RADIUS * ring / 100) for angle in angles]
         # Halfway between the first two axes, where no point of a series can sit.
-        label_x, label_y = at(-math.pi / 2 + math.pi / max(count, 1), RADAR_RADIUS * value / 100 * 0.92)
+        label_x, label_y = at(-math.pi / 2 + math.pi / max(count, 1), RADAR_RADIUS * ring / 100 * 0.92)
         rings.append(
-            RadarRing(value, " ".join(f"{coord(x)},{coord(y)}" for x, y in corners), coord(label_x), coord(label_y))
+            RadarRing(ring, " ".join(f"{coord(x)},{coord(y)}" for x, y in corners), coord(label_x), coord(label_y))
         )
 
     drawn_series = []

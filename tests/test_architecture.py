@@ -1,0 +1,191 @@
+"""The shape of the house, held as a test: layers, parts that only meet through their public functions, and every
+figure of a publication coming out of `tillit.privacy`.
+
+Layers, lowest first; a module may import its own layer (within its own app) and the layers below it, never above:
+
+1. `core` (domain-free building blocks) and `privacy` (the anonymity engine);
+2. `reports` (the pieces every part's results share: PDF, CSV/XLSX, chart geometry) and `accounts` (the User);
+3. `organisations` (tenants, units, people, and the one door);
+4. the parts: `workshops`, `dialogues`, `barometer`, …: a part imports another part only through that part's
+   `actions` or `queries` (named functions, never its models, views or internals);
+5. `demo`, which builds the demo organisation from every part.
+
+Imports made only for type checking (under `if TYPE_CHECKING:`) do not count. Tests and migrations are not checked.
+
+Publications: every public dataclass in a part's `reporting` module is what pages, fragments and exports receive
+(except what the module lists in `NOT_PUBLISHED`: its inputs). A field
+that holds a number must hold it as a `Cell` or as a value that may be `HIDDEN`; a number that is not a figure (the
+threshold k, a rank, a coordinate) is annotated `NotAFigure[...]` so that the choice is visible and reviewed.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import importlib
+import inspect
+import types
+import typing
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tillit.privacy.suppression import NOT_A_FIGURE, Cell, Hidden
+
+PACKAGE = Path(settings.BASE_DIR) / "tillit"
+LAYERS: list[set[str]] = [
+    {"core", "privacy", "locale", "static", "templates"},
+    {"reports", "accounts"},
+    {"organisations"},
+    {"workshops", "dialogues", "barometer"},
+    {"demo"},
+]
+PARTS = LAYERS[3]
+PUBLIC_MODULES = {"actions", "queries"}  # what one part may import of another
+REPORT_MODULES = ["reporting"]  # per part: the modules whose dataclasses are publications
+
+
+def layer_of(app: str) -> int:
+    for number, apps in enumerate(LAYERS):
+        if app in apps:
+            return number
+    raise AssertionError(f"tillit.{app} is in no layer: add it to LAYERS in tests/test_architecture.py")
+
+
+def modules() -> list[Path]:
+    return [
+        path
+        for path in PACKAGE.rglob("*.py")
+        if "migrations" not in path.parts and "tests" not in path.parts and path.parent != PACKAGE
+    ]
+
+
+def runtime_imports(path: Path) -> list[tuple[int, str]]:
+    """Every `tillit.…` module the file imports at run time (not under `if TYPE_CHECKING:`), with its line."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    type_only: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            type_only |= {id(child) for statement in node.body for child in ast.walk(statement)}
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in type_only:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            # `from tillit.x import y` imports the module tillit.x.y when there is one, else a name of tillit.x.
+            submodules = [
+                f"{node.module}.{alias.name}" for alias in node.names if _is_module(f"{node.module}.{alias.name}")
+            ]
+            names = submodules or [node.module]
+            found += [(node.lineno, name) for name in names if name.startswith("tillit.")]
+        elif isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names if alias.name.startswith("tillit.")]
+    return found
+
+
+def _is_module(name: str) -> bool:
+    relative = Path(*name.split(".")[1:])
+    return (PACKAGE / relative).with_suffix(".py").exists() or (PACKAGE / relative / "__init__.py").exists()
+
+
+def violations() -> list[str]:
+    problems = []
+    for path in modules():
+        app = path.relative_to(PACKAGE).parts[0]
+        own = layer_of(app)
+        for line, name in runtime_imports(path):
+            parts = name.split(".")
+            other = parts[1]
+            if other == app:
+                continue
+            where = f"{path.relative_to(PACKAGE.parent)}:{line} imports {name}"
+            if not (PACKAGE / other).exists():
+                continue  # `from tillit import x` and the like
+            if layer_of(other) > own:
+                problems.append(f"{where}: a lower layer must not import a higher one")
+            elif other in PARTS and app in PARTS and (len(parts) < 3 or parts[2] not in PUBLIC_MODULES):
+                problems.append(f"{where}: a part reaches another part only through its actions or queries")
+    return problems
+
+
+def test_no_lower_layer_imports_a_higher_one_and_parts_meet_only_through_their_public_functions():
+    assert violations() == []
+
+
+def test_the_check_finds_an_import_that_breaks_the_layers(tmp_path, monkeypatch):
+    app = tmp_path / "tillit" / "privacy"
+    app.mkdir(parents=True)
+    (app / "leak.py").write_text("from tillit.workshops.models import Workshop\n")
+    (tmp_path / "tillit" / "workshops").mkdir()
+    (tmp_path / "tillit" / "workshops" / "models.py").write_text("")
+    monkeypatch.setattr(__name__ + ".PACKAGE", tmp_path / "tillit")
+
+    assert violations() == [
+        "tillit/privacy/leak.py:1 imports tillit.workshops.models: a lower layer must not import a higher one"
+    ]
+
+
+# Figures --------------------------------------------------------------------------------------------------------
+
+
+def _numbers_in(annotation: object) -> bool:
+    """Whether a type holds a bare number anywhere (in a union, a container, …), not counting `NotAFigure`."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        if NOT_A_FIGURE in typing.get_args(annotation)[1:]:
+            return False
+        return _numbers_in(typing.get_args(annotation)[0])
+    if annotation in (int, float, complex) or (inspect.isclass(annotation) and issubclass(annotation, (int, float))):
+        return annotation is not bool
+    if origin in (typing.Union, types.UnionType):
+        options = typing.get_args(annotation)
+        if Hidden in options:  # a figure that may be HIDDEN: its number is published only when shown
+            return False
+        return any(_numbers_in(option) for option in options)
+    if origin is not None:
+        if inspect.isclass(origin) and issubclass(origin, Cell):
+            return False
+        return any(_numbers_in(argument) for argument in typing.get_args(annotation) if argument is not Ellipsis)
+    return False
+
+
+def publications() -> list[type]:
+    found = []
+    for part in sorted(PARTS):
+        for name in REPORT_MODULES:
+            try:
+                module = importlib.import_module(f"tillit.{part}.{name}")
+            except ModuleNotFoundError:
+                continue
+            inputs = set(getattr(module, "NOT_PUBLISHED", ()))  # what the module reads, not what it publishes
+            found += [
+                value
+                for name, value in vars(module).items()
+                if dataclasses.is_dataclass(value)
+                and isinstance(value, type)
+                and value.__module__ == module.__name__
+                and not name.startswith("_")
+                and name not in inputs
+            ]
+    return found
+
+
+@pytest.mark.parametrize("publication", publications(), ids=lambda cls: f"{cls.__module__}.{cls.__qualname__}")
+def test_every_number_a_publication_holds_is_a_figure_of_privacy_or_says_it_is_none(publication):
+    hints = typing.get_type_hints(publication, include_extras=True)
+    bare = [field.name for field in dataclasses.fields(publication) if _numbers_in(hints[field.name])]
+    assert bare == [], "hold these as Cell or `X | Hidden` (from tillit.privacy), or annotate them NotAFigure[...]"
+
+
+def test_the_figure_check_tells_a_bare_number_from_a_figure():
+    @dataclasses.dataclass
+    class Example:
+        shown: Cell[float]
+        maybe: float | Hidden
+        k: typing.Annotated[int, NOT_A_FIGURE]
+        bare: float
+        listed: list[int]
+
+    hints = typing.get_type_hints(Example, include_extras=True)
+    assert [name for name, hint in hints.items() if _numbers_in(hint)] == ["bare", "listed"]
