@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tillit
 DEMO_ADDRESS ?= 127.0.0.1:8000
 
-.PHONY: help demo serve test test-sqlite test-postgres lint format messages bench prerequisites
+.PHONY: help demo serve test test-sqlite test-postgres suite-times lint format messages bench prerequisites
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -29,8 +29,9 @@ demo: $(VENV)/.base ## Set up the demo organisation and serve it on http://127.0
 	DEBUG=1 $(PY) manage.py dialogue_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT; \
 	DEBUG=1 $(PY) manage.py runserver --noreload $(DEMO_ADDRESS)
 
-prerequisites: $(VENV)/.dev ## Install Chromium and start PostgreSQL where missing
+prerequisites: $(VENV)/.dev ## Install Chromium and gettext and start PostgreSQL where missing
 	scripts/ensure-chromium
+	scripts/ensure-gettext
 	scripts/ensure-postgres
 
 lint: $(VENV)/.dev ## Ruff, mypy, and no model change without a migration
@@ -46,10 +47,15 @@ test: prerequisites lint ## Everything CI runs: lint, then the suite on SQLite a
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: $(VENV)/.dev ## The suite on SQLite
-	$(VENV)/bin/pytest
+	mkdir -p var
+	$(VENV)/bin/pytest --junitxml=var/junit-sqlite.xml
 
 test-postgres: $(VENV)/.dev ## The suite on PostgreSQL (TEST_DATABASE_URL)
-	DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest
+	mkdir -p var
+	DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest --junitxml=var/junit-postgres.xml
+
+suite-times: ## The last make test's time per app (from var/junit-*.xml)
+	@$(PYTHON) scripts/suite-times
 
 format: $(VENV)/.dev ## Format and fix what ruff can
 	$(VENV)/bin/ruff format .

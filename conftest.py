@@ -2,15 +2,24 @@
 
 Everything is set up through the same actions the product uses, so the tests
 exercise the real rules (defaults, tree checks, memberships).
+
+The fixtures build the cast afresh for each test. A module whose every test only reads a larger set-up builds it
+once instead, with the plain functions below (`build_norrby`, `build_soderby`, `Members`, `CAST`) inside
+`rolled_back_afterwards`, and lets each test run in a savepoint of its own (tests/test_url_isolation.py and
+tillit/demo/tests do).
 """
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
+from django.db import transaction
+from pytest_django import DjangoDbBlocker
 
 from tillit.accounts.models import User
 from tillit.organisations import actions
@@ -62,12 +71,15 @@ def actor_group(organisation: Organisation, key: str) -> ActorGroup:
 MakeMember = Callable[..., Membership]
 
 
-@pytest.fixture
-def make_member(db: None) -> MakeMember:
-    """Add a person with a password to an organisation, in the given role and actor group."""
-    counter = iter(range(1, 10_000))
+class Members:
+    """Adds a person with the test password to an organisation, in the given role and actor group; people without
+    a name or address given are numbered."""
 
-    def make(
+    def __init__(self) -> None:
+        self.numbers = itertools.count(1)
+
+    def __call__(
+        self,
         organisation: Organisation,
         *,
         role: str = Membership.Role.PARTICIPANT,
@@ -77,7 +89,7 @@ def make_member(db: None) -> MakeMember:
         name: str | None = None,
         email: str | None = None,
     ) -> Membership:
-        number = next(counter)
+        number = next(self.numbers)
         membership = actions.add_person(
             organisation=organisation,
             details=actions.PersonDetails(
@@ -94,11 +106,15 @@ def make_member(db: None) -> MakeMember:
             membership.user.save(update_fields=["password"])
         return membership
 
-    return make
-
 
 @pytest.fixture
-def organisation(db: None) -> Organisation:
+def make_member(db: None) -> MakeMember:
+    """Add a person with a password to an organisation, in the given role and actor group."""
+    return Members()
+
+
+def build_norrby() -> Organisation:
+    """Norrby kommun: Socialförvaltningen with Hemtjänst Norr below it."""
     org = actions.create_organisation(name="Norrby kommun", slug="norrby")
     social = actions.create_unit(
         organisation=org, name="Socialförvaltningen", kind=Unit.Kind.ADMINISTRATION, parent=None, actor=None
@@ -107,8 +123,8 @@ def organisation(db: None) -> Organisation:
     return org
 
 
-@pytest.fixture
-def other_organisation(db: None) -> Organisation:
+def build_soderby() -> Organisation:
+    """Söderby kommun: one administration."""
     org = actions.create_organisation(name="Söderby kommun", slug="soderby")
     actions.create_unit(
         organisation=org,
@@ -120,74 +136,119 @@ def other_organisation(db: None) -> Organisation:
     return org
 
 
+def home_unit_of(organisation: Organisation) -> Unit:
+    return Unit.objects.get(organisation=organisation, name="Hemtjänst Norr")
+
+
+# The people of the cast: who they are in Norrby (the outsider in Söderby), as arguments to `Members`.
+CAST: dict[str, dict[str, object]] = {
+    "org_admin": {
+        "role": Membership.Role.ADMIN,
+        "group": ActorGroup.Key.SUPPORT_FUNCTION,
+        "rank": 2,
+        "name": "Alva Administratör",
+        "email": "alva@norrby.example",
+    },
+    "facilitator": {
+        "role": Membership.Role.FACILITATOR,
+        "group": ActorGroup.Key.SUPPORT_FUNCTION,
+        "rank": 3,
+        "name": "Frida Processledare",
+        "email": "frida@norrby.example",
+    },
+    "manager": {
+        "group": ActorGroup.Key.FIRST_LINE_MANAGER,
+        "rank": 4,
+        "name": "Maja Enhetschef",
+        "email": "maja@norrby.example",
+    },
+    "employee": {
+        "group": ActorGroup.Key.EMPLOYEE,
+        "rank": 5,
+        "name": "Erik Undersköterska",
+        "email": "erik@norrby.example",
+    },
+    "politician": {
+        "group": ActorGroup.Key.POLITICIAN,
+        "rank": 1,
+        "name": "Per Politiker",
+        "email": "per@norrby.example",
+    },
+    # The administrator of another organisation: the strongest role there, none here.
+    "outsider": {
+        "role": Membership.Role.ADMIN,
+        "group": ActorGroup.Key.TOP_MANAGEMENT,
+        "rank": 2,
+        "name": "Olle Utomstående",
+        "email": "olle@soderby.example",
+    },
+}
+IN_HOME_UNIT = {"manager", "employee"}
+
+
+def cast_member(members: MakeMember, role: str, organisation: Organisation) -> User:
+    """One of the cast (`CAST`) added to `organisation` (Söderby for the outsider)."""
+    unit = home_unit_of(organisation) if role in IN_HOME_UNIT else None
+    return members(organisation, unit=unit, **CAST[role]).user
+
+
+@contextmanager
+def rolled_back_afterwards(blocker: DjangoDbBlocker) -> Iterator[None]:
+    """A transaction opened now and rolled back on leaving, whatever happened inside: for a set-up built once for
+    a module or package, whose tests then each run in a savepoint of their own (the `db` fixture), so that no
+    other test ever sees it. The database stays blocked in between, except where a test or fixture asks for it."""
+    atomic = transaction.atomic()
+    with blocker.unblock():
+        atomic.__enter__()
+    try:
+        yield
+    finally:
+        with blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def organisation(db: None) -> Organisation:
+    return build_norrby()
+
+
+@pytest.fixture
+def other_organisation(db: None) -> Organisation:
+    return build_soderby()
+
+
 @pytest.fixture
 def home_unit(organisation: Organisation) -> Unit:
-    return Unit.objects.get(organisation=organisation, name="Hemtjänst Norr")
+    return home_unit_of(organisation)
 
 
 @pytest.fixture
 def org_admin(organisation: Organisation, make_member: MakeMember) -> User:
-    return make_member(
-        organisation,
-        role=Membership.Role.ADMIN,
-        group=ActorGroup.Key.SUPPORT_FUNCTION,
-        rank=2,
-        name="Alva Administratör",
-        email="alva@norrby.example",
-    ).user
+    return cast_member(make_member, "org_admin", organisation)
 
 
 @pytest.fixture
 def facilitator(organisation: Organisation, make_member: MakeMember) -> User:
-    return make_member(
-        organisation,
-        role=Membership.Role.FACILITATOR,
-        group=ActorGroup.Key.SUPPORT_FUNCTION,
-        rank=3,
-        name="Frida Processledare",
-        email="frida@norrby.example",
-    ).user
+    return cast_member(make_member, "facilitator", organisation)
 
 
 @pytest.fixture
 def manager(organisation: Organisation, make_member: MakeMember, home_unit: Unit) -> User:
-    return make_member(
-        organisation,
-        group=ActorGroup.Key.FIRST_LINE_MANAGER,
-        rank=4,
-        unit=home_unit,
-        name="Maja Enhetschef",
-        email="maja@norrby.example",
-    ).user
+    return cast_member(make_member, "manager", organisation)
 
 
 @pytest.fixture
 def employee(organisation: Organisation, make_member: MakeMember, home_unit: Unit) -> User:
-    return make_member(
-        organisation,
-        group=ActorGroup.Key.EMPLOYEE,
-        rank=5,
-        unit=home_unit,
-        name="Erik Undersköterska",
-        email="erik@norrby.example",
-    ).user
+    return cast_member(make_member, "employee", organisation)
 
 
 @pytest.fixture
 def politician(organisation: Organisation, make_member: MakeMember) -> User:
-    return make_member(
-        organisation, group=ActorGroup.Key.POLITICIAN, rank=1, name="Per Politiker", email="per@norrby.example"
-    ).user
+    return cast_member(make_member, "politician", organisation)
 
 
 @pytest.fixture
 def outsider(other_organisation: Organisation, make_member: MakeMember) -> User:
     """The administrator of another organisation: the strongest role there, none here."""
-    return make_member(
-        other_organisation,
-        role=Membership.Role.ADMIN,
-        group=ActorGroup.Key.TOP_MANAGEMENT,
-        rank=2,
-        name="Olle Utomstående",
-        email="olle@soderby.example",
-    ).user
+    return cast_member(make_member, "outsider", other_organisation)

@@ -8,7 +8,7 @@ that suppression has work to do. Then, in process (`manage.py shell`, production
 
 - the full organisation report with suppression, `reporting.build_report` (the cache bypassed): median of
   several runs after a warm-up, against its target (< 1 s at the full size), and where its time goes (the
-  queries of `reporting._load`, their Python, the population snapshot, the suppression in
+  queries of `queries.report_answers`, their Python, the population snapshot, the suppression in
   `Population.disclose`, the sums, the rest) with a cProfile of one run;
 - the floor: ONE plain SQL aggregation of the same answers by unit and item, fetched completely, and the
   ratio of the report to it;
@@ -495,7 +495,7 @@ def profile_top(call: Callable[[], object], top: int) -> tuple[list[dict], list[
 def measure_report(round_pk: int, repeat: int, top: int) -> dict[str, object]:
     from django.db import connection
 
-    from tillit.barometer import reporting
+    from tillit.barometer import queries, reporting, tally
     from tillit.barometer.models import Answer, Response, Round
     from tillit.privacy.breakdowns import Population
 
@@ -505,8 +505,9 @@ def measure_report(round_pk: int, repeat: int, top: int) -> dict[str, object]:
 
     # Where the time goes: the same call with stopwatches around its parts.
     targets = [
-        ("_load", reporting, "_load"),
-        ("_population", reporting, "_population"),
+        ("_load", queries, "report_answers"),
+        ("_population", queries, "population_counts"),
+        ("_population", tally, "population_by_cell"),
         ("assemble", reporting, "assemble"),
         ("Population()", Population, "__init__"),
         ("disclose", Population, "disclose"),
@@ -524,7 +525,7 @@ def measure_report(round_pk: int, repeat: int, top: int) -> dict[str, object]:
     out["split"] = split
     out["split_missing"] = missing
 
-    # The SQL: every query of a run with its database time, and which of them `_load` sends.
+    # The SQL: every query of a run with its database time, and which of them `queries.report_answers` sends.
     sql_runs = [queries_of_one_report(round) for _ in range(min(repeat, 5))]
     out["queries"] = sql_runs[-1]
     out["load_sql"] = [sum(query["ms"] for query in run if query["in_load"]) / 1000 for run in sql_runs]
@@ -578,14 +579,14 @@ def measure_report(round_pk: int, repeat: int, top: int) -> dict[str, object]:
 
 
 def queries_of_one_report(round: object) -> list[dict[str, object]]:
-    """Every query of one build_report with its database time (Django's debug cursor), marking _load's."""
+    """Every query of one build_report with its database time (Django's debug cursor), marking report_answers'."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tillit.barometer import reporting
+    from tillit.barometer import queries, reporting
 
     marks: dict[str, int] = {}
-    original = reporting._load
+    original = queries.report_answers
 
     def load(*args: object, **kwargs: object) -> object:
         marks["start"] = len(connection.queries_log)
@@ -595,11 +596,11 @@ def queries_of_one_report(round: object) -> list[dict[str, object]]:
             marks["end"] = len(connection.queries_log)
 
     with CaptureQueriesContext(connection) as captured:
-        reporting._load = load
+        queries.report_answers = load
         try:
             reporting.build_report(round)
         finally:
-            reporting._load = original
+            queries.report_answers = original
     first = captured.initial_queries
     return [
         {
@@ -642,6 +643,7 @@ def measure_answering(
 
     from tillit.barometer import actions
     from tillit.barometer.models import Invitation, Round
+    from tillit.core.tokens import hash_token
 
     rng = random.Random(SEED)
     before = Round.objects.get(pk=round_pk).response_count()
@@ -666,7 +668,7 @@ def measure_answering(
     wall = time.perf_counter() - started
     stored = Round.objects.get(pk=round_pk).response_count() - before
     answered = Invitation.objects.filter(
-        round_id=round_pk, answered=True, token_hash__in=[actions.hash_token(f"{salt}{n}") for n in tokens]
+        round_id=round_pk, answered=True, token_hash__in=[hash_token(f"{salt}{n}") for n in tokens]
     ).count()
     return {
         "seconds": seconds,
@@ -702,9 +704,9 @@ def inside_django(config: dict) -> dict:
 
 VERIFY_CODE = """
 import json
-from tillit.barometer import actions
 from tillit.barometer.models import Invitation, PendingResponse, Response, Round
-hashes = [actions.hash_token(SALT + str(number)) for number in POSTED]
+from tillit.core.tokens import hash_token
+hashes = [hash_token(SALT + str(number)) for number in POSTED]
 print(json.dumps({
     "responses": Round.objects.get(pk=ROUND).response_count(),
     "waiting": PendingResponse.objects.filter(round_id=ROUND).count(),
@@ -991,7 +993,8 @@ def budget(measured: dict) -> dict[str, list[float]]:
     """Where build_report's time goes: per part, its seconds in each run with stopwatches.
 
     Every part is called once per run, so the lists line up and a remainder is taken run by run. The database
-    time of `_load`'s queries comes from other runs (the query log), so it is subtracted as its median.
+    time of `queries.report_answers`' queries comes from other runs (the query log), so it is subtracted as its
+    median.
     """
     split = measured["split"]
     runs = len(split["build_report"])
@@ -1002,9 +1005,9 @@ def budget(measured: dict) -> dict[str, list[float]]:
 
     load_sql = median(measured["load_sql"])
     parts = {
-        "_load: its aggregate queries (database time)": np.full(runs, load_sql),
-        "_load: Python (rows into per-atom arrays)": part("_load") - load_sql,
-        "_population: the snapshot summed up the tree": part("_population"),
+        "report_answers: its aggregate queries (database time)": np.full(runs, load_sql),
+        "report_answers: Python (rows into per-atom arrays)": part("_load") - load_sql,
+        "population: the snapshot read and summed up the tree": part("_population"),
         "Population(): tree and atoms": part("Population()"),
         "Population.disclose: suppression (tree, flat, audit)": part("disclose"),
         "Population.totals: sums to every cell (×2)": part("totals"),
@@ -1121,7 +1124,7 @@ def report(
         if measured.get("postgresql_settings"):
             facts["postgresql settings"] = ", ".join(f"{k} {v}" for k, v in measured["postgresql_settings"].items())
         facts[f"build_report queries {label}"] = (
-            f"{len(measured['queries'])} ({len(load_queries)} in _load: "
+            f"{len(measured['queries'])} ({len(load_queries)} in report_answers: "
             + ", ".join(f"{query['ms']:.0f} ms" for query in load_queries)
             + f"); profiled run {measured['profiled_s']:.2f} s"
         )

@@ -589,7 +589,9 @@ class Live:
             self._db = psycopg.connect(postgres_url(self.database_url), autocommit=True, connect_timeout=10)
         table = self.data["analysis_table"]
         row = self._db.execute(
-            f"SELECT dirty, computed_at, seconds, COALESCE((report->'totals'->>'votes')::int, 0) FROM {table} "  # noqa: S608  (a table name Django gave)
+            # The stored figure is a privacy.codec cell: {"__cell__": [votes, voters]}.
+            f"SELECT dirty, computed_at, seconds, COALESCE((report->'totals'->'votes'->'__cell__'->>0)::int, 0) "  # noqa: S608  (a table name Django gave)
+            f"FROM {table} "
             "WHERE dialogue_id = %s",
             [self.data["dialogue_pk"]],
         ).fetchone()

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tillit.workshops",
     "tillit.dialogues",
     "tillit.barometer",
+    "tillit.demo",
 ]
 
 MIDDLEWARE = [

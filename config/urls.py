@@ -1,10 +1,10 @@
 from django.urls import include, path
 
 from tillit.core import views as core_views
-from tillit.organisations import views as organisation_views
+from tillit.organisations.views import start as organisation_start
 
 urlpatterns = [
-    path("", organisation_views.home, name="home"),
+    path("", organisation_start.home, name="home"),
     path("health/", core_views.health, name="health"),
     path("bare/", core_views.bare, name="bare"),
     path("accessibility/", core_views.accessibility, name="accessibility"),

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import decimal
+import fractions
 import importlib
 import inspect
 import types
@@ -61,30 +63,64 @@ def modules() -> list[Path]:
     ]
 
 
-def runtime_imports(path: Path) -> list[tuple[int, str]]:
-    """Every `tillit.…` module the file imports at run time (not under `if TYPE_CHECKING:`), with its line."""
+def _is_type_checking(test: ast.expr) -> bool:
+    """`if TYPE_CHECKING:` or `if typing.TYPE_CHECKING:`, and nothing else (not `if not TYPE_CHECKING:`)."""
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _package_of(path: Path) -> list[str]:
+    """The dotted package a module is in (a package's `__init__` is in the package itself)."""
+    relative = path.relative_to(PACKAGE.parent).with_suffix("")
+    parts = list(relative.parts)
+    return parts[:-1]
+
+
+def runtime_imports(path: Path) -> list[tuple[int, str, list[str]]]:
+    """Every `tillit.…` module the file imports at run time (not under `if TYPE_CHECKING:`), with its line and the
+    names it takes from it: absolute and relative imports, and `importlib.import_module`/`__import__` of a text."""
     tree = ast.parse(path.read_text(), filename=str(path))
     type_only: set[int] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
             type_only |= {id(child) for statement in node.body for child in ast.walk(statement)}
-    found = []
+    found: list[tuple[int, str, list[str]]] = []
     for node in ast.walk(tree):
         if id(node) in type_only:
             continue
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                package = _package_of(path)
+                base = package[: len(package) - (node.level - 1)]
+                module = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                module = node.module or ""
             # `from tillit.x import y` imports the module tillit.x.y when there is one, else a name of tillit.x.
-            submodules = [
-                f"{node.module}.{alias.name}" for alias in node.names if _is_module(f"{node.module}.{alias.name}")
-            ]
-            names = submodules or [node.module]
-            found += [(node.lineno, name) for name in names if name.startswith("tillit.")]
+            for alias in node.names:
+                name = f"{module}.{alias.name}"
+                if _is_module(name):
+                    found.append((node.lineno, name, []))
+                else:
+                    found.append((node.lineno, module, [alias.name]))
         elif isinstance(node, ast.Import):
-            found += [(node.lineno, alias.name) for alias in node.names if alias.name.startswith("tillit.")]
-    return found
+            found += [(node.lineno, alias.name, []) for alias in node.names]
+        elif isinstance(node, ast.Call) and _dynamic_import(node.func) and node.args:
+            argument = node.args[0]
+            if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                found.append((node.lineno, argument.value, []))
+    return [(line, name, names) for line, name, names in found if name.startswith("tillit.")]
+
+
+def _dynamic_import(function: ast.expr) -> bool:
+    return (isinstance(function, ast.Name) and function.id in {"import_module", "__import__"}) or (
+        isinstance(function, ast.Attribute) and function.attr == "import_module"
+    )
 
 
 def _is_module(name: str) -> bool:
+    if not name.startswith("tillit."):
+        return False
     relative = Path(*name.split(".")[1:])
     return (PACKAGE / relative).with_suffix(".py").exists() or (PACKAGE / relative / "__init__.py").exists()
 
@@ -94,18 +130,21 @@ def violations() -> list[str]:
     for path in modules():
         app = path.relative_to(PACKAGE).parts[0]
         own = layer_of(app)
-        for line, name in runtime_imports(path):
+        for line, name, names in runtime_imports(path):
             parts = name.split(".")
-            other = parts[1]
+            other = parts[1] if len(parts) > 1 else ""
             if other == app:
                 continue
-            where = f"{path.relative_to(PACKAGE.parent)}:{line} imports {name}"
-            if not (PACKAGE / other).exists():
+            what = f"{name} ({', '.join(names)})" if names else name
+            where = f"{path.relative_to(PACKAGE.parent)}:{line} imports {what}"
+            if not other or not (PACKAGE / other).exists():
                 continue  # `from tillit import x` and the like
             if layer_of(other) > own:
                 problems.append(f"{where}: a lower layer must not import a higher one")
-            elif other in PARTS and app in PARTS and (len(parts) < 3 or parts[2] not in PUBLIC_MODULES):
-                problems.append(f"{where}: a part reaches another part only through its actions or queries")
+            elif other in PARTS and app in PARTS:
+                public = len(parts) == 3 and parts[2] in PUBLIC_MODULES
+                if not public or any(imported.startswith("_") for imported in names):
+                    problems.append(f"{where}: a part reaches another part only through its actions or queries")
     return problems
 
 
@@ -114,16 +153,42 @@ def test_no_lower_layer_imports_a_higher_one_and_parts_meet_only_through_their_p
 
 
 def test_the_check_finds_an_import_that_breaks_the_layers(tmp_path, monkeypatch):
-    app = tmp_path / "tillit" / "privacy"
-    app.mkdir(parents=True)
-    (app / "leak.py").write_text("from tillit.workshops.models import Workshop\n")
-    (tmp_path / "tillit" / "workshops").mkdir()
-    (tmp_path / "tillit" / "workshops" / "models.py").write_text("")
-    monkeypatch.setattr(__name__ + ".PACKAGE", tmp_path / "tillit")
+    root = tmp_path / "tillit"
+    for folder in ("privacy", "dialogues", "workshops", "workshops/actions"):
+        (root / folder).mkdir(parents=True)
+    for module in ("workshops/models.py", "workshops/queries.py", "workshops/actions/__init__.py"):
+        (root / module).write_text("")
+    (root / "workshops" / "actions" / "inner.py").write_text("")
+    (root / "privacy" / "leak.py").write_text(
+        "from typing import TYPE_CHECKING\n"
+        "from tillit.workshops.models import Workshop\n"
+        "if not TYPE_CHECKING:\n"
+        "    from tillit.workshops import models\n"
+        "import importlib\n"
+        "importlib.import_module('tillit.workshops.models')\n"
+    )
+    (root / "dialogues" / "reach.py").write_text(
+        "from tillit.workshops.queries import chain\n"  # allowed: a public function of a public module
+        "from tillit.workshops.actions import inner\n"
+        "from tillit.workshops.queries import _private\n"
+        "from ..workshops.models import Workshop\n"
+        "if TYPE_CHECKING:\n"
+        "    from tillit.workshops.models import Item\n"  # allowed: for type checking only
+    )
+    monkeypatch.setattr(__name__ + ".PACKAGE", root)
 
-    assert violations() == [
-        "tillit/privacy/leak.py:1 imports tillit.workshops.models: a lower layer must not import a higher one"
-    ]
+    layers = "a lower layer must not import a higher one"
+    parts = "a part reaches another part only through its actions or queries"
+    assert sorted(violations()) == sorted(
+        [
+            f"tillit/privacy/leak.py:2 imports tillit.workshops.models (Workshop): {layers}",
+            f"tillit/privacy/leak.py:4 imports tillit.workshops.models: {layers}",
+            f"tillit/privacy/leak.py:6 imports tillit.workshops.models: {layers}",
+            f"tillit/dialogues/reach.py:2 imports tillit.workshops.actions.inner: {parts}",
+            f"tillit/dialogues/reach.py:3 imports tillit.workshops.queries (_private): {parts}",
+            f"tillit/dialogues/reach.py:4 imports tillit.workshops.models (Workshop): {parts}",
+        ]
+    )
 
 
 # Figures --------------------------------------------------------------------------------------------------------
@@ -136,7 +201,11 @@ def _numbers_in(annotation: object) -> bool:
         if NOT_A_FIGURE in typing.get_args(annotation)[1:]:
             return False
         return _numbers_in(typing.get_args(annotation)[0])
-    if annotation in (int, float, complex) or (inspect.isclass(annotation) and issubclass(annotation, (int, float))):
+    if annotation in (typing.Any, object):  # could hold anything, a number too: say what it holds
+        return True
+    if inspect.isclass(annotation) and issubclass(
+        annotation, (int, float, complex, decimal.Decimal, fractions.Fraction)
+    ):
         return annotation is not bool
     if origin in (typing.Union, types.UnionType):
         options = typing.get_args(annotation)
@@ -186,6 +255,9 @@ def test_the_figure_check_tells_a_bare_number_from_a_figure():
         k: typing.Annotated[int, NOT_A_FIGURE]
         bare: float
         listed: list[int]
+        anything: dict[str, typing.Any]
+        exact: decimal.Decimal | None
+        text: str
 
     hints = typing.get_type_hints(Example, include_extras=True)
-    assert [name for name, hint in hints.items() if _numbers_in(hint)] == ["bare", "listed"]
+    assert [name for name, hint in hints.items() if _numbers_in(hint)] == ["bare", "listed", "anything", "exact"]

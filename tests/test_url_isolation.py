@@ -3,6 +3,9 @@
 Each named URL pattern needs an entry in ACCESS. A new URL without one fails
 `test_every_url_pattern_has_an_access_rule`, so new views are covered the day
 they are added.
+
+The organisations, people and every part's objects the walk needs are built once for the module (`world`); each
+test runs in a savepoint of its own within it.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from pytest_django import DjangoDbBlocker
 
+from conftest import Members, build_norrby, build_soderby, cast_member, rolled_back_afterwards
 from tillit.accounts.models import User
 from tillit.barometer import actions as barometer_actions
 from tillit.barometer.models import Instrument, Invitation, Response, Round
@@ -295,25 +300,59 @@ def barometer_round_in(organisation: Organisation, respondents: Unit) -> None:
     barometer_actions.close_round(round=round)
 
 
-@pytest.fixture
-def everyone(request, organisation, other_organisation, org_admin, facilitator, employee, outsider, make_member):
+@dataclass(frozen=True)
+class World:
+    """Two organisations, each with a workshop, a dialogue and a barometer round, and the people who walk them."""
+
+    organisation: Organisation
+    other_organisation: Organisation
+    people: dict[str, User]
+
+
+def build_world() -> World:
+    members = Members()
+    organisation, other_organisation = build_norrby(), build_soderby()
+    people = {role: cast_member(members, role, organisation) for role in ("org_admin", "facilitator", "employee")}
+    people["outsider"] = cast_member(members, "outsider", other_organisation)
     # A second member in the other organisation, so every kind of id exists there.
-    colleague = make_member(other_organisation)
+    colleague = members(other_organisation)
     # Each organisation has invited someone from the other, who has not answered: no access from that.
-    make_member(organisation, email=outsider.email)
-    make_member(other_organisation, email=employee.email)
-    workshop_in(organisation, org_admin.memberships.get(), employee.memberships.get())
-    workshop_in(other_organisation, outsider.memberships.get(), colleague)
-    dialogue_in(organisation, org_admin.memberships.get(), employee.memberships.get())
-    dialogue_in(other_organisation, outsider.memberships.get(), colleague)
-    # Only where a barometer URL is walked: a round with answers costs more than the rest of the set-up.
-    name = getattr(getattr(request.node, "callspec", None), "params", {}).get("name", "")
-    if name.startswith("barometer:"):
-        barometer_round_in(organisation, Unit.objects.filter(organisation=organisation).order_by("pk").first())
-        barometer_round_in(
-            other_organisation, Unit.objects.filter(organisation=other_organisation).order_by("pk").first()
-        )
-    return {"org_admin": org_admin, "facilitator": facilitator, "employee": employee, "outsider": outsider}
+    members(organisation, email=people["outsider"].email)
+    members(other_organisation, email=people["employee"].email)
+    admin, employee = people["org_admin"].memberships.get(), people["employee"].memberships.get()
+    workshop_in(organisation, admin, employee)
+    workshop_in(other_organisation, people["outsider"].memberships.get(), colleague)
+    dialogue_in(organisation, admin, employee)
+    dialogue_in(other_organisation, people["outsider"].memberships.get(), colleague)
+    for owner in (organisation, other_organisation):
+        barometer_round_in(owner, Unit.objects.filter(organisation=owner).order_by("pk").first())
+    return World(organisation, other_organisation, people)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[World]:
+    """Built once for the module, in a transaction rolled back after its last test; every test runs in a
+    savepoint of its own, so what one request changed is gone before the next test (and `snapshot` proves that
+    refused ones changed nothing)."""
+    with rolled_back_afterwards(django_db_blocker):
+        with django_db_blocker.unblock():
+            built = build_world()
+        yield built
+
+
+@pytest.fixture
+def everyone(world: World, db: None) -> dict[str, User]:
+    return world.people
+
+
+@pytest.fixture
+def organisation(world: World, db: None) -> Organisation:
+    return world.organisation
+
+
+@pytest.fixture
+def other_organisation(world: World, db: None) -> Organisation:
+    return world.other_organisation
 
 
 @pytest.mark.django_db

@@ -1,5 +1,6 @@
-"""The barometer in a browser: an employee answers on a phone through their personal link, and a manager reads
-the results of their unit, where a small team is suppressed. Every page and state gets an axe scan."""
+"""The barometer in a browser: an employee answers on a phone through their personal link, a manager reads the
+results of their unit, where a small team is suppressed, and process leaders run a round to its results, also one
+whose closing date passed without anyone closing it. Every page and state gets an axe scan."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from playwright.sync_api import Browser, expect
 
 from tillit.barometer import actions
-from tillit.barometer.models import Invitation, Item, OpenAnswer, Response
+from tillit.barometer.models import Invitation, Item, OpenAnswer, Response, Round
 from tillit.organisations import actions as organisation_actions
 from tillit.organisations.models import Level, Unit
 
@@ -225,5 +227,49 @@ def test_a_process_leader_runs_a_round_from_the_questionnaire_to_the_results(
     assert_accessible(page)
     page.get_by_role("main").get_by_role("link", name=front_line.name).first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(front_line.name)
+    assert_accessible(page)
+    assert outside_requests == []
+
+
+def test_a_process_leader_publishes_the_results_of_a_round_whose_closing_date_passed(
+    page, sign_in, assert_accessible, outside_requests, organisation, home_unit, facilitator, make_member
+):
+    for _number in range(6):
+        make_member(organisation, unit=home_unit)
+    round = open_round(organisation)
+    item = Item.objects.filter(instrument=round.instrument, kind=Item.Kind.SCALE).first()
+    for number in range(6):
+        actions.answer_openly(
+            round=round,
+            unit=home_unit,
+            level=None,
+            actor_group=None,
+            answers=actions.Answers({item.pk: 1 + number % 5}, {}),
+        )
+    # Nobody closes the round: its closing date passes, and its answers wait in the inbox, unsealed.
+    Round.objects.filter(pk=round.pk).update(closes_on=timezone.localdate() - datetime.timedelta(days=1))
+
+    sign_in(page, facilitator.email)
+    root = page.url.split("/o/")[0]
+    page.goto(root + reverse("barometer:report", args=[round.public_id]))
+    expect(page.get_by_role("heading", level=1, name="Resultat")).to_be_visible()
+    expect(page.get_by_role("main")).not_to_contain_text("Svarsfrekvens")
+    assert_accessible(page)
+
+    page.get_by_role("main").get_by_role("link", name=round.name).click()
+    expect(page.get_by_role("heading", level=1, name=round.name)).to_be_visible()
+    assert_accessible(page)
+    with translation.override("sv"):
+        publish, publish_question = gettext("Publish the results"), gettext("Publish the results?")
+    page.get_by_role("link", name=publish).click()
+    expect(page.get_by_role("heading", level=1, name=publish_question)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name=publish).click()
+    expect(page.get_by_role("heading", level=1, name=round.name)).to_be_visible()
+    assert Round.objects.get(pk=round.pk).results_open
+    assert Response.objects.filter(round=round).count() == 6
+
+    page.get_by_role("link", name="Resultat").first.click()
+    expect(page.get_by_role("heading", level=1, name="Resultat för Norrby kommun")).to_be_visible()
     assert_accessible(page)
     assert outside_requests == []

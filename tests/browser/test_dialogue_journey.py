@@ -420,3 +420,32 @@ def test_an_internal_dialogue_shows_a_dash_for_a_group_below_the_threshold(
     expect(actor_consensus.get_by_role("columnheader", name="Brukare")).to_have_count(0)
     assert_accessible(page)
     assert outside_requests == []
+
+
+def test_results_that_are_not_open_yet_say_when_they_open(
+    page, base_url, sign_in, assert_accessible, outside_requests, organisation, facilitator, employee
+):
+    today = timezone.localdate()
+    closes_on = today + datetime.timedelta(days=14)
+    dialogue = actions.create_dialogue(
+        organisation=organisation,
+        created_by=facilitator.memberships.get(),
+        question=QUESTION,
+        opens_on=today,
+        closes_on=closes_on,
+        seed_statements=SEEDS,
+    )
+    actions.participant_for_member(dialogue, employee.memberships.get(), create=True)
+
+    sign_in(page, employee.email)
+    response = page.goto(f"{base_url}/s/{dialogue.public_id}/results/")
+
+    assert response is not None
+    assert response.status == 403
+    expect(page.get_by_role("heading", level=1, name="Resultat")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text("Resultatet öppnar när samtalet stänger")
+    page.get_by_role("main").get_by_role("link", name=f"← {QUESTION}").click()
+    expect(page.get_by_role("heading", level=1, name=QUESTION)).to_be_visible()
+    page.go_back()
+    assert_accessible(page)
+    assert outside_requests == []

@@ -265,7 +265,7 @@ def test_a_workshop_from_proposals_to_an_exported_decision(
     page.goto(workshop_url)
     expect(main.get_by_role("link", name="Resultat", exact=True)).to_have_count(0)
     page.goto(workshop_url + "results/")
-    expect(main).to_contain_text("Resultaten visas när betygsättningen har stängt")
+    expect(main).to_contain_text(swedish("The results are shown when rating has closed."))
     assert_accessible(page)
 
     # Three more colleagues rate in the room (straight into the database) before rating closes

@@ -1,3 +1,5 @@
+from collections.abc import Iterator
+
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -36,7 +38,7 @@ class ProfileForm(forms.ModelForm):
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Also reaches invited people who never chose a password."""
 
-    def get_users(self, email: str):  # type: ignore[no-untyped-def]
+    def get_users(self, email: str) -> Iterator[User]:
         # The same canonical comparison as sign-in; the link goes to the account's own stored
         # address, never to the spelling typed here.
         return User.objects.filter(canonical_email=canonical_email(email), is_active=True).iterator()

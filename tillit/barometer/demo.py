@@ -17,7 +17,8 @@ Built in autumn 2026, they are "våren 2025", "hösten 2025" and "hösten 2026".
 Everyone active in Exempelkommun is in a round's population and has an invitation, as `actions.launch_round`
 would make them, but no e-mail is sent: the demo writes the snapshot, the invitations and the answers in bulk,
 the answers as responses through personal links, already mixed (in a random order, as `actions.mix_inbox`
-leaves them).
+leaves them). The closed rounds are then sealed (`actions.seal_round`), as `manage.py seal_rounds` seals a round
+whose closing date has passed, so that their results are open.
 In each unit every member of staff answered a closed round with a chance of 60–80 % (drawn per unit and round),
 and 35–55 % have answered the open one so far. Service users, supervisory bodies and partners are invited like
 every member but answer none of the rounds: the questions are about one's own work in the organisation. Each
@@ -54,7 +55,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from tillit.barometer import actions
+from tillit.barometer import actions, tally
 from tillit.barometer.models import (
     SCALE_MAX,
     SCALE_MIN,
@@ -70,8 +71,9 @@ from tillit.barometer.models import (
     pack_scale_answers,
     scale_item_ids,
 )
-from tillit.organisations.models import ActorGroup, Membership, Organisation, Unit
-from tillit.privacy.breakdowns import Population
+from tillit.core.tokens import hash_token
+from tillit.organisations.models import ActorGroup, Membership, Organisation
+from tillit.organisations.queries import unit_parents
 
 Group = ActorGroup.Key
 
@@ -139,7 +141,7 @@ def round_plans(today: datetime.date) -> list[Plan]:
 # The answers ------------------------------------------------------------------------------------------------
 
 # The mean answer of front-line staff in the first round, by theme, on the 1–5 scale.
-FRONT_LINE_MEAN = {
+FRONT_LINE_MEAN: dict[str, float] = {
     Theme.TRUST: 3.3,
     Theme.SERVICE_USER_FOCUS: 3.7,
     Theme.OPENNESS: 2.9,
@@ -166,7 +168,7 @@ ITEM_SHIFT = {
 }
 # How each actor group differs from front-line staff, by theme. The higher up the steering chain, the better
 # delegation, trust and support look.
-MANAGEMENT = {
+MANAGEMENT: dict[str, float] = {
     Theme.TRUST: 0.6,
     Theme.SERVICE_USER_FOCUS: 0.3,
     Theme.OPENNESS: 0.5,
@@ -354,6 +356,8 @@ def build_demo_barometer(organisation: Organisation, rng: random.Random) -> list
             respondents = _respondents(rng, plan, members, keep_out=DEMO_ACCOUNT_EMAILS, wanted=None)
         _invite(rng, round, members, {member.pk for member in respondents}, reminded=round.is_closed)
         _answer(rng, round, plan, respondents)
+        if round.is_closed:  # as `manage.py seal_rounds` would after its closing date: its results open
+            round = actions.seal_round(round=round)
         rounds.append(round)
     return rounds
 
@@ -393,7 +397,7 @@ class Showcase:
             by_email.get(email) for email in (MANAGER_EMAIL, POLITICIAN_EMAIL, EMPLOYEE_EMAIL)
         )
         return cls(
-            parents=dict(Unit.objects.filter(organisation=organisation).values_list("pk", "parent_id")),
+            parents=unit_parents(organisation),
             k=organisation.anonymity_threshold,
             unit_id=manager.unit_id if manager else None,
             level_ids=tuple(member.level_id for member in (politician, employee) if member),
@@ -403,13 +407,13 @@ class Showcase:
         atoms = Counter((member.unit_id, member.level_id, member.actor_group_id) for member in respondents)
         if not atoms:
             return False
-        shown = Population(self.parents, list(atoms)).disclose(list(atoms.values()), k=self.k)
+        shown = tally.population(self.parents, list(atoms)).disclose(list(atoms.values()), k=self.k)
         answered_units = {unit for unit, _level, _group in atoms if unit is not None}
         return (
             shown.total
             and (self.unit_id is None or shown.shows_unit(self.unit_id))
             and all(shown.shows(0, level) for level in self.level_ids)
-            and bool(answered_units - shown.units)
+            and any(not shown.shows_unit(unit) for unit in answered_units)
         )
 
 
@@ -473,7 +477,7 @@ def _invite(
     invitations = list(Invitation.objects.filter(round=round).only("pk", "round_id"))
     for invitation in invitations:
         invitation.round = round
-        invitation.token_hash = actions.hash_token(actions.invitation_token(invitation))
+        invitation.token_hash = hash_token(actions.invitation_token(invitation))
     Invitation.objects.bulk_update(invitations, ["token_hash"], batch_size=500)
 
 
@@ -526,7 +530,7 @@ def _tendencies(rng: random.Random, respondents: list[Membership]) -> dict[int, 
     by_group: dict[int, list[Membership]] = defaultdict(list)
     for member in respondents:
         by_group[member.actor_group_id].append(member)
-    tendencies = {}
+    tendencies: dict[int, float] = {}
     for group in by_group.values():
         drawn = [rng.gauss(0, PERSON_SPREAD) for _member in group]
         mean = sum(drawn) / len(drawn)

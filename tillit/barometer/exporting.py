@@ -1,43 +1,31 @@
 """Exports of a barometer round: the results in long format (CSV and XLSX), and a codebook.
 
-Every figure comes from the round's `RoundReport`, whose hidden figures are `HIDDEN`; they are written as empty
-cells, never as numbers, and nothing here looks at the answers. The results have one row per group (the whole
-organisation, a unit with everything below it, a level, an actor group) and measure (the respondents, a theme's
-index, a statement): the same groups and the same suppression as the report pages. Free text is not exported.
+Every figure comes from the round's `reporting.RoundReport`, whose hidden figures are `HIDDEN`: the rows hold them
+as they are, and `tillit.reports.spreadsheets` writes them as empty cells, never as numbers; nothing here looks at
+the answers. The results have one row per group (the whole organisation, a unit with everything below it, a level,
+an actor group) and measure (the respondents, a theme's index, a statement): the same groups and the same
+suppression as the report pages. Free text is not exported.
 
-Text typed by people (unit, level and group names, own items, the round's name) passes through the workshop
-export's guard against spreadsheet formulas, in both formats; in XLSX every text cell is also typed as a string,
-so no text becomes a formula or an error value.
-
-The building functions return rows of plain values (str, int, float, None for an empty cell); `csv_bytes` and
-`xlsx_bytes` only write them.
+Text typed by people (unit, level and group names, own items, the round's name) passes through the spreadsheets'
+guard against formulas, in both formats.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
-from tillit.barometer import reporting
+from tillit.barometer import queries
 from tillit.barometer.models import PRINCIPLES, Item, Round, Theme
-from tillit.barometer.reporting import CellFigures, RoundReport
-from tillit.organisations.models import ActorGroup, Level
+from tillit.barometer.reporting import TOTAL, VALUES, CellFigures, RoundReport, group_cell, level_cell, unit_cell
 from tillit.organisations.queries import unit_tree
-from tillit.privacy.suppression import Hidden
-from tillit.workshops.exporting import spreadsheet_text
+from tillit.privacy.suppression import HIDDEN, Hidden
+from tillit.reports.spreadsheets import Row, xlsx_bytes
 
-BOM = "\ufeff"  # Excel reads UTF-8 only with a byte-order mark
 RESPONDENTS = "respondents"  # the measure code of the respondent count
 
 # The columns of the results, in order. They are identifiers for whoever analyses the file, explained in the
@@ -62,48 +50,46 @@ COLUMNS = (
     "visas",
 )
 
-Row = list[Any]
-
 
 @dataclass(frozen=True)
-class Breakdown:
+class ExportGroup:
     """One group of the results: what kind of view it is, its name, and its key in the report."""
 
     view: str
     name: str
-    key: tuple
+    key: tuple[Hashable, ...]
 
 
 # Which groups a reader gets -----------------------------------------------------------------------------------
 
 
-def breakdowns_in_scope(round: Round, report: RoundReport, readable_units: frozenset[int] | None) -> list[Breakdown]:
+def breakdowns_in_scope(round: Round, report: RoundReport, readable_units: frozenset[int] | None) -> list[ExportGroup]:
     """The groups of the report pages: everything for a reader of the whole organisation (`readable_units` None),
     only their own units for a manager. Units come in tree order; closed units only where the round has them."""
     unit_rows = [
-        Breakdown(_("Unit"), node.path, reporting.unit_cell(node.unit.pk))
+        ExportGroup(_("Unit"), node.path, unit_cell(node.unit.pk))
         for node in unit_tree(round.organisation, include_closed=True)
         if (readable_units is None or node.unit.pk in readable_units)
-        and (node.unit.is_open or reporting.unit_cell(node.unit.pk) in report.cells)
+        and (node.unit.is_open or unit_cell(node.unit.pk) in report.cells)
     ]
     if readable_units is not None:
         return unit_rows
-    rows = [Breakdown(_("Organisation"), round.organisation.name, reporting.TOTAL), *unit_rows]
-    for level in Level.objects.filter(organisation_id=round.organisation_id).order_by("rank", "name"):
-        rows.append(Breakdown(_("Level"), level.name, reporting.level_cell(level.pk)))
-    if reporting.level_cell(None) in report.cells:
-        rows.append(Breakdown(_("Level"), _("Not stated"), reporting.level_cell(None)))
-    for group in ActorGroup.objects.filter(organisation_id=round.organisation_id).order_by("position", "name"):
-        rows.append(Breakdown(_("Actor group"), group.name, reporting.group_cell(group.pk)))
-    if reporting.group_cell(None) in report.cells:
-        rows.append(Breakdown(_("Actor group"), _("Not stated"), reporting.group_cell(None)))
+    rows = [ExportGroup(_("Organisation"), round.organisation.name, TOTAL), *unit_rows]
+    for level in queries.levels_of(round.organisation):
+        rows.append(ExportGroup(_("Level"), level.name, level_cell(level.pk)))
+    if level_cell(None) in report.cells:
+        rows.append(ExportGroup(_("Level"), _("Not stated"), level_cell(None)))
+    for group in queries.actor_groups_of(round.organisation):
+        rows.append(ExportGroup(_("Actor group"), group.name, group_cell(group.pk)))
+    if group_cell(None) in report.cells:
+        rows.append(ExportGroup(_("Actor group"), _("Not stated"), group_cell(None)))
     return rows
 
 
 # The results ---------------------------------------------------------------------------------------------------
 
 
-def result_rows(report: RoundReport, breakdowns: Iterable[Breakdown]) -> list[Row]:
+def result_rows(report: RoundReport, breakdowns: Iterable[ExportGroup]) -> list[Row]:
     """The header and one row per group and measure. Pure: reads only the report."""
     rows: list[Row] = [list(COLUMNS)]
     themes = report.principle_themes()
@@ -118,10 +104,10 @@ def result_rows(report: RoundReport, breakdowns: Iterable[Breakdown]) -> list[Ro
                 RESPONDENTS,
                 _("Number of respondents"),
                 *[None] * 2,
-                _count(cell.respondents),
+                cell.respondents,
                 *[None] * 6,
                 _share(cell.response_rate),
-                cell.population if cell.shown else None,
+                cell.population,
                 shown,
             ]
         )
@@ -140,8 +126,8 @@ def result_rows(report: RoundReport, breakdowns: Iterable[Breakdown]) -> list[Ro
             )
         for item in report.scale_items:
             figures = cell.items.get(item.pk)
-            distribution = getattr(figures, "distribution", None)
-            values = list(distribution) if isinstance(distribution, tuple) else [None] * reporting.VALUES
+            distribution = figures.distribution if figures is not None else HIDDEN
+            values: list[float | Hidden] = [HIDDEN] * VALUES if isinstance(distribution, Hidden) else list(distribution)
             rows.append(
                 [
                     breakdown.view,
@@ -149,9 +135,9 @@ def result_rows(report: RoundReport, breakdowns: Iterable[Breakdown]) -> list[Ro
                     _("Statement"),
                     item.code,
                     item.text,
-                    _share(getattr(figures, "index", None)),
-                    _share(getattr(figures, "agree", None)),
-                    _count(getattr(figures, "answers", None)),
+                    _share(figures.index if figures is not None else HIDDEN),
+                    _share(figures.agree if figures is not None else HIDDEN),
+                    figures.answers if figures is not None else HIDDEN,
                     *[_share(value) for value in values],
                     None,
                     None,
@@ -167,17 +153,11 @@ def _shown_text(cell: CellFigures, k: int) -> str:
     return _("no (fewer than %(k)s respondents, or hidden to protect a smaller group)") % {"k": k}
 
 
-def _share(value: Any) -> float | None:
-    """A figure (an index or a percentage) to one decimal; None when hidden or missing."""
-    if value is None or isinstance(value, (Hidden, bool)) or not isinstance(value, (int, float)):
-        return None
+def _share(value: float | Hidden | None) -> float | Hidden | None:
+    """A figure (an index or a percentage) to one decimal; HIDDEN stays hidden, None (no figure) stays empty."""
+    if value is None or isinstance(value, Hidden):
+        return value
     return round(float(value), 1)
-
-
-def _count(value: Any) -> int | None:
-    if value is None or isinstance(value, (Hidden, bool)) or not isinstance(value, int):
-        return None
-    return int(value)
 
 
 # The codebook --------------------------------------------------------------------------------------------------
@@ -332,6 +312,13 @@ def _open_answers_note() -> str:
 # About the export ----------------------------------------------------------------------------------------------
 
 
+def _closed_on(round: Round) -> str:
+    """When the round closed: the day a process leader closed it, or its closing date when that passed first."""
+    if round.closed_at is not None:
+        return timezone.localdate(round.closed_at).isoformat()
+    return round.closes_on.isoformat() if round.is_closed else _("not yet")
+
+
 def about_rows(round: Round, *, whole_organisation: bool) -> list[Row]:
     k = round.k
     rows: list[Row] = [
@@ -339,10 +326,7 @@ def about_rows(round: Round, *, whole_organisation: bool) -> list[Row]:
         [_("Organisation"), round.organisation.name],
         [_("Opens"), round.opens_on.isoformat()],
         [_("Closes"), round.closes_on.isoformat()],
-        [
-            _("Closed on"),
-            timezone.localdate(round.closed_at).isoformat() if round.closed_at else _("not yet"),
-        ],
+        [_("Closed on"), _closed_on(round)],
         [_("Exported"), timezone.localdate().isoformat()],
         [_("Anonymity threshold (k)"), k],
         [_("Groups"), _("The whole organisation") if whole_organisation else _("Your units and everything below them")],
@@ -364,63 +348,6 @@ def filename(round: Round, extension: str, *, suffix: str = "") -> str:
     name = slugify(round.name)[:60].strip("-_") or "barometer"
     parts = [name, slugify(suffix), timezone.localdate().isoformat()]
     return "-".join(part for part in parts if part) + "." + extension
-
-
-def csv_bytes(rows: Iterable[Row]) -> bytes:
-    """UTF-8 with a byte-order mark, `;` between cells, decimal comma, empty cells for None."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    for row in rows:
-        writer.writerow([_csv_value(value) for value in row])
-    return (BOM + out.getvalue()).encode("utf-8")
-
-
-def _csv_value(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return _text(str(value))
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    return _text(str(value))
-
-
-def _text(value: str) -> str:
-    """Text from the database, without characters a spreadsheet cannot hold, defused against formulas."""
-    return spreadsheet_text(ILLEGAL_CHARACTERS_RE.sub("", value))
-
-
-def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[Row]]], *, header_rows: Sequence[int] = ()) -> bytes:
-    """A workbook with one sheet per (title, rows). Numbers stay numbers, None is an empty cell and every text is
-    a string cell (never a formula). `header_rows` gives, per sheet, how many leading rows to set in bold."""
-    workbook = Workbook(write_only=True)
-    for position, (title, rows) in enumerate(sheets):
-        sheet = workbook.create_sheet(title=title[:31])
-        bold = header_rows[position] if position < len(header_rows) else 0
-        if bold:
-            sheet.freeze_panes = f"A{bold + 1}"
-        for number, row in enumerate(rows):
-            sheet.append([_xlsx_cell(sheet, value, bold=number < bold) for value in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def _xlsx_cell(sheet: Any, value: Any, *, bold: bool) -> WriteOnlyCell | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        cell = WriteOnlyCell(sheet, value=_text(str(value)))
-        cell.data_type = "s"  # never a formula or an error value, whatever the text
-    else:
-        cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, float):
-            cell.number_format = "0.0"
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
 
 
 def results_workbook(results: Sequence[Row], codebook: Sequence[Row], about: Sequence[Row]) -> bytes:

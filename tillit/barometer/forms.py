@@ -1,19 +1,29 @@
-"""Input for managing the barometer (rounds and the questionnaire), with Swedish messages through i18n.
+"""Input for the barometer, with Swedish messages through i18n: managing rounds and the questionnaire, and answering
+(the posted questionnaire, and who answers through the open link).
 
-The forms only clean what people type; the rules (dates, frozen versions, duplicates) live in `actions`.
+The forms only clean what people type; the rules (dates, frozen versions, duplicates, answers that match the
+questionnaire) live in `actions`.
 """
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
+from typing import cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tillit.barometer.actions import DONT_KNOW_CHOICE
 from tillit.barometer.bank import VALIDATED_BLOCKS
-from tillit.barometer.models import Item, Round, Theme
+from tillit.barometer.models import OPEN_ANSWER_MAX_LENGTH, Item, Round, Theme
 from tillit.core.forms import CleanText
+from tillit.core.text import normalise_text
+from tillit.organisations.models import ActorGroup, Level, Unit
+from tillit.organisations.queries import unit_tree
 
 ROUND_NAME_MAX_LENGTH = Round._meta.get_field("name").max_length
 ITEM_TEXT_MAX_LENGTH = Item._meta.get_field("text_sv").max_length
@@ -43,7 +53,7 @@ class RoundForm(forms.Form):
     def __init__(self, *args: object, round: Round | None = None, **kwargs: object) -> None:
         if round is not None:
             kwargs.setdefault("initial", {"name": round.name, "opens_on": round.opens_on, "closes_on": round.closes_on})
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form.__init__ keywords, passed through
         if round is None and not self.is_bound and not self.initial:
             today = timezone.localdate()
             self.initial = {"opens_on": today, "closes_on": today + datetime.timedelta(days=DEFAULT_ROUND_DAYS)}
@@ -71,7 +81,7 @@ class ItemForm(forms.Form):
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form.__init__ keywords, passed through
         self.fields["text_sv"].error_messages["required"] = _("Write the item in Swedish.")
         self.fields["theme"].error_messages["invalid_choice"] = _("Choose one of the listed themes.")
         self.fields["kind"].error_messages["invalid_choice"] = _("Choose a statement or an open question.")
@@ -83,3 +93,117 @@ class BlockForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": _("Choose one of the listed blocks.")},
     )
+
+
+# Answering ----------------------------------------------------------------------------------------------------------
+
+SCALE_FIELD_PREFIX = "scale_"
+OPEN_FIELD_PREFIX = "open_"
+
+SCALE_OPTIONS = (
+    ("1", _("Not at all true")),
+    ("2", _("Mostly not true")),
+    ("3", _("Partly true")),
+    ("4", _("Mostly true")),
+    ("5", _("Completely true")),
+    (DONT_KNOW_CHOICE, _("Don’t know")),
+)
+SCALE_VALUES = frozenset(value for value, _label in SCALE_OPTIONS)
+
+
+def field_name(item: Item) -> str:
+    """The questionnaire's form field of an item."""
+    return (SCALE_FIELD_PREFIX if item.is_scale else OPEN_FIELD_PREFIX) + item.code
+
+
+@dataclass(frozen=True)
+class PostedAnswers:
+    """The questionnaire as posted: raw answers by item code.
+
+    Every `scale_<code>` and `open_<code>` value is kept, also for a code the questionnaire does not have, so that
+    `actions.clean_answers`, the authority, refuses answers that do not match the questionnaire. `field_errors` gives
+    the messages a person can act on next to their fields."""
+
+    scale: dict[str, str]
+    texts: dict[str, str]
+
+    @classmethod
+    def from_data(cls, data: QueryDict) -> PostedAnswers:
+        scale = {
+            key.removeprefix(SCALE_FIELD_PREFIX): data.get(key, "")
+            for key in data
+            if key.startswith(SCALE_FIELD_PREFIX)
+        }
+        texts = {
+            key.removeprefix(OPEN_FIELD_PREFIX): data.get(key, "") for key in data if key.startswith(OPEN_FIELD_PREFIX)
+        }
+        return cls(scale, texts)
+
+    def field_values(self) -> dict[str, str]:
+        return {SCALE_FIELD_PREFIX + code: value for code, value in self.scale.items()} | {
+            OPEN_FIELD_PREFIX + code: text for code, text in self.texts.items()
+        }
+
+    def field_errors(self) -> dict[str, str]:
+        """Messages next to the fields a person can correct; `actions.clean_answers` stays the authority."""
+        errors = {}
+        for code, value in self.scale.items():
+            if value and value not in SCALE_VALUES:
+                errors[SCALE_FIELD_PREFIX + code] = gettext("Choose one of the answers on the scale, or “don’t know”.")
+        for code, text in self.texts.items():
+            length = len(normalise_text(text))
+            if length > OPEN_ANSWER_MAX_LENGTH:
+                errors[OPEN_FIELD_PREFIX + code] = gettext("At most %(limit)d characters (now %(count)d).") % {
+                    "limit": OPEN_ANSWER_MAX_LENGTH,
+                    "count": length,
+                }
+        return errors
+
+
+class RespondentForm(forms.Form):
+    """Who answers through the open link, as far as the report needs: a unit, and optionally level and group."""
+
+    unit = forms.ChoiceField(
+        label=_("Your unit"),
+        error_messages={
+            "required": _("Choose the unit you work in."),
+            "invalid_choice": _("Choose one of the organisation's units."),
+        },
+    )
+    level = forms.ChoiceField(
+        label=_("Your level in the organisation (optional)"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the listed levels, or none.")},
+    )
+    actor_group = forms.ChoiceField(
+        label=_("Your role (optional)"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the listed roles, or none.")},
+    )
+
+    def __init__(self, *args: object, round: Round, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # a Form's own arguments, passed on
+        organisation = round.organisation
+        # Only units of the tree the round opened with: a unit made since has no population to answer for.
+        tree = [node for node in unit_tree(organisation) if round.has_unit(node.unit.pk)]
+        self.units = {str(node.unit.public_id): node.unit for node in tree}
+        self.levels = {str(level.public_id): level for level in Level.objects.in_organisation(organisation)}
+        self.actor_groups = {str(group.public_id): group for group in ActorGroup.objects.in_organisation(organisation)}
+        # Full paths ("Socialförvaltningen / Hemtjänst Norr") show where a unit sits in the tree.
+        self._choices(
+            "unit", [("", gettext("Choose your unit")), *((str(node.unit.public_id), node.path) for node in tree)]
+        )
+        self._choices(
+            "level", [("", gettext("Do not say")), *((key, level.name) for key, level in self.levels.items())]
+        )
+        self._choices(
+            "actor_group",
+            [("", gettext("Do not say")), *((key, group.name) for key, group in self.actor_groups.items())],
+        )
+
+    def _choices(self, name: str, choices: list[tuple[str, str]]) -> None:
+        cast(forms.ChoiceField, self.fields[name]).choices = choices
+
+    def chosen(self) -> tuple[Unit, Level | None, ActorGroup | None]:
+        data = self.cleaned_data
+        return self.units[data["unit"]], self.levels.get(data["level"]), self.actor_groups.get(data["actor_group"])

@@ -27,6 +27,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
+from tillit.organisations.queries import unit_parents
 
 SCALE_MIN = 1
 SCALE_MAX = 5
@@ -187,8 +188,13 @@ class Round(models.Model):
         return self.closed_at is not None or (self.is_launched and timezone.localdate() > self.closes_on)
 
     @property
+    def is_upcoming(self) -> bool:
+        """Not taking answers yet: not opened, or its opening date is still to come."""
+        return not self.is_launched or timezone.localdate() < self.opens_on
+
+    @property
     def accepts_answers(self) -> bool:
-        return self.is_launched and not self.is_closed and timezone.localdate() >= self.opens_on
+        return not self.is_upcoming and not self.is_closed
 
     @property
     def k(self) -> int:
@@ -199,7 +205,7 @@ class Round(models.Model):
         """The unit tree as it was when the round opened (the current one for a round not yet opened). Answers
         name only these units: a unit made since then takes none."""
         if not self.is_launched:
-            return dict(Unit.objects.filter(organisation_id=self.organisation_id).values_list("pk", "parent_id"))
+            return unit_parents(self.organisation_id)
         return {int(unit): parent for unit, parent in self.unit_parents.items()}
 
     def has_unit(self, unit_id: int) -> bool:
@@ -207,10 +213,22 @@ class Round(models.Model):
         return str(unit_id) in self.unit_parents
 
     @property
+    def is_sealed(self) -> bool:
+        """Every answer of the closed round is mixed into its responses, and none can arrive any more
+        (`actions.seal_round`)."""
+        return self.sealed_at is not None
+
+    @property
     def results_open(self) -> bool:
-        """Results are published once, when the round has closed: two looks at a result, before and after one
-        more answer, would show that answer."""
-        return self.is_closed
+        """Results are published once, when the round has closed and its answers are sealed: two looks at a result,
+        before and after one more answer, would show that answer."""
+        return self.is_closed and self.is_sealed
+
+    @property
+    def awaits_sealing(self) -> bool:
+        """Closed (by a process leader, or by its closing date passing) but not yet sealed: its results are being
+        prepared, by `actions.seal_due_rounds` or a process leader's button."""
+        return self.is_closed and not self.is_sealed
 
     def response_count(self) -> int:
         """How many have answered: the responses, and those still waiting in the inbox to be mixed in."""
@@ -293,10 +311,14 @@ class Response(models.Model):
 
 def pack_scale_answers(scale_item_ids: list[int], values: dict[int, int | None]) -> bytes:
     """`Response.scale_answers` for answers by item id (None is "vet ej"; a missing item was not answered)."""
-    return bytes(
-        (NOT_ANSWERED if item_id not in values else DONT_KNOW_BYTE if values[item_id] is None else values[item_id])
-        for item_id in scale_item_ids
-    )
+    return bytes(_answer_byte(values, item_id) for item_id in scale_item_ids)
+
+
+def _answer_byte(values: dict[int, int | None], item_id: int) -> int:
+    if item_id not in values:
+        return NOT_ANSWERED
+    value = values[item_id]
+    return DONT_KNOW_BYTE if value is None else value
 
 
 def unpack_scale_answers(scale_item_ids: list[int], packed: bytes) -> dict[int, int | None]:

@@ -1,92 +1,139 @@
-"""Who may run a barometer round and who may read which of its results.
+"""Who may run a barometer round and who may read which of its results: the door to a round and its permissions.
 
-A round is reached by its public id. Outside its organisation it does not exist (404). Process leaders and
-administrators manage rounds and read every result. A manager (a member whose actor group is top, middle or
-first-line management, placed on a unit) reads the results of their unit and everything below it. Other
-members get 403 on results: the barometer is read where it is acted on. Results of a round open when it closes:
-they are published once.
+A round is reached by its public id through `ROUND` (`tillit.organisations.door`): outside its organisation it does
+not exist (404; a visitor who is not signed in is sent to sign in). The barometer's organisation pages (the list of
+rounds, the questionnaire) go through the organisation's own door, `ORGANISATION`. Permissions are django-rules
+predicates of one argument, the door's `Access`:
+
+| permission | administrator | process leader | manager | other member | no membership, signed in | not signed in |
+| --- | --- | --- | --- | --- | --- | --- |
+| `barometer.view_rounds` (the list of rounds) | yes | yes | yes | yes | 404 | sign in |
+| `barometer.read_questionnaire` | yes | yes | yes | yes | 404 | sign in |
+| `barometer.edit_questionnaire` | yes | yes | 403 | 403 | 404 | sign in |
+| `barometer.create_round` | yes | yes | 403 | 403 | 404 | sign in |
+| `barometer.enter_round` (know the round exists) | yes | yes | yes | yes | 404 | sign in |
+| `barometer.manage_round` (edit, open, remind, close, publish) | yes | yes | 403 | 403 | 404 | sign in |
+| `barometer.read_results` (some of the results, and their downloads) | yes | yes | yes | 403 | 404 | sign in |
+| `barometer.read_every_result` (the organisation, levels, actor groups) | yes | yes | 403 | 403 | 404 | sign in |
+| `barometer.read_unit_results` of the manager's unit or one below it | yes | yes | yes | 403 | 404 | sign in |
+| `barometer.read_unit_results` of any other unit | yes | yes | 403 | 403 | 404 | sign in |
+
+A manager is a member whose actor group is top, middle or first-line management and who is placed on a unit; they
+answer for that unit and every unit below it (the organisation's tree as it stands, walked by
+`tillit.organisations.tree`). The barometer's results are read where they are acted on: other members read none.
+Which results exist at all is the round's business, not a permission: they open when the round is closed and
+sealed (`Round.results_open`), and are published once.
+
+The answering pages (personal link, open link, thanks) are not behind this door: the secret in the link is the
+right to answer, and nobody needs an account (`responding`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
-from uuid import UUID
+from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+import rules
 
 from tillit.barometer.models import Round
-from tillit.barometer.reporting import subtree
-from tillit.organisations.models import ActorGroup, Membership, Unit
-from tillit.organisations.permissions import acting_membership
-from tillit.workshops.permissions import SignInFirst, send_to_sign_in
+from tillit.organisations import tree
+from tillit.organisations.door import Access, Door, by_public_id, organisation_of
+from tillit.organisations.models import ActorGroup
+from tillit.organisations.permissions import is_facilitator, is_member
+from tillit.organisations.queries import unit_parents
+
+__all__ = [
+    "CREATE_ROUND",
+    "EDIT_QUESTIONNAIRE",
+    "ENTER_ROUND",
+    "MANAGER_GROUPS",
+    "MANAGE_ROUND",
+    "READ_EVERY_RESULT",
+    "READ_QUESTIONNAIRE",
+    "READ_RESULTS",
+    "READ_UNIT_RESULTS",
+    "ROUND",
+    "VIEW_ROUNDS",
+    "UnitOfRound",
+    "is_manager",
+    "managed_units",
+    "unit_access",
+]
+
+VIEW_ROUNDS = "barometer.view_rounds"
+READ_QUESTIONNAIRE = "barometer.read_questionnaire"
+EDIT_QUESTIONNAIRE = "barometer.edit_questionnaire"
+CREATE_ROUND = "barometer.create_round"
+ENTER_ROUND = "barometer.enter_round"
+MANAGE_ROUND = "barometer.manage_round"
+READ_RESULTS = "barometer.read_results"
+READ_EVERY_RESULT = "barometer.read_every_result"
+READ_UNIT_RESULTS = "barometer.read_unit_results"
 
 MANAGER_GROUPS = frozenset(
     {ActorGroup.Key.TOP_MANAGEMENT, ActorGroup.Key.MIDDLE_MANAGEMENT, ActorGroup.Key.FIRST_LINE_MANAGER}
 )
 
 
-@dataclass
-class RoundAccess:
+@dataclass(frozen=True)
+class UnitOfRound:
+    """One unit's results in a round: what `barometer.read_unit_results` is asked about."""
+
     round: Round
-    membership: Membership
-    may_manage: bool
-    # Units whose results this reader may see; None means every unit and the whole organisation.
-    readable_units: frozenset[int] | None
-
-    @property
-    def reads_everything(self) -> bool:
-        return self.readable_units is None
-
-    @property
-    def may_read_results(self) -> bool:
-        return self.may_manage or bool(self.readable_units)
-
-    def may_read_unit(self, unit_id: int) -> bool:
-        return self.readable_units is None or unit_id in self.readable_units
+    unit_id: int
 
 
-def managed_units(membership: Membership) -> frozenset[int]:
-    """The units a manager answers for: their own and everything below it. Empty for everyone else."""
-    if membership.unit_id is None or membership.actor_group.key not in MANAGER_GROUPS:
+def unit_access(access: Access[Round], unit_id: int) -> Access[UnitOfRound]:
+    """The requester's access to one unit's results in the round they came in to."""
+    return Access(access.request, UnitOfRound(access.target, unit_id), access.organisation, access.membership)
+
+
+def managed_units(access: Access[Any]) -> frozenset[int]:
+    """The units the requester answers for as a manager: their own unit and everything below it; empty for anyone
+    who is not a manager. Read once per request."""
+    membership = access.membership
+    if membership is None or membership.unit_id is None or not _is_manager(access):
         return frozenset()
-    parents = dict(Unit.objects.filter(organisation_id=membership.organisation_id).values_list("pk", "parent_id"))
-    return frozenset(subtree(membership.unit_id, parents))
+    cache: dict[int, frozenset[int]] = access.request.__dict__.setdefault("_barometer_managed_units", {})
+    if membership.pk not in cache:
+        parents = unit_parents(membership.organisation_id)
+        cache[membership.pk] = frozenset(tree.subtree(membership.unit_id, parents))
+    return cache[membership.pk]
 
 
-def round_access(request: HttpRequest, public_id: UUID, *, manage: bool = False, results: bool = False) -> RoundAccess:
-    """404 outside the round's organisation; 403 when `manage` or `results` is needed and missing."""
-    round = Round.objects.select_related("organisation", "instrument").filter(public_id=public_id).first()
-    if round is None:
-        raise Http404
-    if not request.user.is_authenticated:
-        raise SignInFirst
-    membership = acting_membership(request.user, round.organisation)
-    if membership is None:
-        raise Http404
-    may_manage = membership.is_facilitator
-    access = RoundAccess(round, membership, may_manage, None if may_manage else managed_units(membership))
-    if manage and not may_manage:
-        raise PermissionDenied
-    if results and not access.may_read_results:
-        raise PermissionDenied
-    request.organisation = round.organisation  # type: ignore[attr-defined]
-    request.membership = membership  # type: ignore[attr-defined]
-    return access
+def _is_manager(access: Access[Any]) -> bool:
+    membership = access.membership
+    return membership is not None and membership.unit_id is not None and membership.actor_group.key in MANAGER_GROUPS
 
 
-def with_round(*, manage: bool = False, results: bool = False) -> Callable:
-    def decorate(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapped(request: HttpRequest, round: UUID, **kwargs: object) -> HttpResponse:
-            try:
-                access = round_access(request, round, manage=manage, results=results)
-            except SignInFirst:
-                return send_to_sign_in(request)
-            return view(request, access, **kwargs)
+@rules.predicate
+def is_manager(access: Access[Any]) -> bool:
+    """A member in a management actor group who is placed on a unit."""
+    return _is_manager(access)
 
-        return wrapped
 
-    return decorate
+@rules.predicate
+def manages_the_unit(access: Access[UnitOfRound]) -> bool:
+    """The unit is the manager's own or below it."""
+    return access.target.unit_id in managed_units(access)
+
+
+rules.add_perm(VIEW_ROUNDS, is_member)
+rules.add_perm(READ_QUESTIONNAIRE, is_member)
+rules.add_perm(EDIT_QUESTIONNAIRE, is_facilitator)
+rules.add_perm(CREATE_ROUND, is_facilitator)
+rules.add_perm(ENTER_ROUND, is_member)
+rules.add_perm(MANAGE_ROUND, is_facilitator)
+rules.add_perm(READ_RESULTS, is_facilitator | is_manager)
+rules.add_perm(READ_EVERY_RESULT, is_facilitator)
+rules.add_perm(READ_UNIT_RESULTS, is_facilitator | manages_the_unit)
+
+
+# A round's pages: only the organisation's members know it exists.
+ROUND: Door[Round] = Door(
+    url_kwarg="round",
+    find=by_public_id(Round, "instrument"),
+    organisation=organisation_of,
+    enter=ENTER_ROUND,
+    participants_are_inside=False,
+)

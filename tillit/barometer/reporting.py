@@ -1,15 +1,14 @@
-"""The barometer's report: every figure of a round for the organisation, every unit (with everything below
-it), every level and every actor group, with the anonymity rules applied once, for all of them together.
+"""The barometer's results: every figure of a round, suppressed once, and what pages and exports receive of it.
 
-`round_report` reads the answers with two aggregate queries and builds a `RoundReport`. Suppression goes
-through `tillit.privacy.breakdowns`, once, on the respondent counts over the unit tree and the two flat
-dimensions, level and actor group, auditing every crossing of them (a level minus an actor group, a unit × level ×
-actor group cell): a group is shown with all its figures or not at all. The group is the people who responded;
-someone who answered "vet ej" or skipped an item stays in it, so every figure of a shown group comes from at least k
-respondents, and every figure a reader could compute by combining shown groups comes from a group of at least k
-respondents too (the engine guarantees this for the counts, and every figure here is a sum over the same groups). A
-principle's index is the mean of its items' indices. Pages, fragments and exports read the report; none of them
-touches the answers.
+`round_report` gives the report of a round whose results are open: for the organisation, every unit (with everything
+below it), every level and every actor group, with the anonymity rules applied once, for all of them together.
+Suppression goes through `tillit.privacy.breakdowns` (by way of `tally`), once, on the respondent counts over the
+unit tree and the two flat dimensions, level and actor group, auditing every crossing of them (a level minus an
+actor group, a unit × level × actor group cell): a group is shown with all its figures or not at all. The group is
+the people who responded; someone who answered "vet ej" or skipped an item stays in it, so every figure of a shown
+group comes from at least k respondents, and every figure a reader could compute by combining shown groups comes
+from a group of at least k respondents too (the engine guarantees this for the counts, and every figure here is a
+sum over the same groups). A principle's index is the mean of its items' indices.
 
 Answers through the open link are not tied to a person: whoever has the link could add k − 1 answers they know to
 a unit and read off the one real one. They are passed to the engine as unverified, so they never lift a group of
@@ -21,52 +20,57 @@ A question's answers are shown for a group only where its writers are disclosed 
 writers, and no hidden group of writers follows from the shown ones as a parent's texts minus its children's) and
 the group's figures are shown.
 
-A round's results are published once, when it closes, and cannot change after: its answers are sealed, its
-threshold and unit tree were fixed when it opened, and answers name only units of that tree. So the report of a
-closed round is the same whenever it is built, and it is kept in the cache.
+A round's results are published once, when it is closed and sealed (`actions.seal_round`), and cannot change after:
+its answers are mixed and no more can arrive, its threshold and unit tree were fixed when it opened, and answers
+name only units of that tree. So its report is the same whenever it is built, and is kept in the cache. Building a
+report never writes: a round that is closed but not sealed has no report (`ResultsNotOpen`).
+
+Publications (the dataclasses here, which `tests/test_architecture.py` holds to this): every figure is a value that
+may be HIDDEN (the report itself) or a `Cell` of the whole number a reader sees and the group's respondent count,
+hidden together (what a page receives); templates test `.hidden`. Numbers that are not figures about people (k, ids,
+a national reference) are `NotAFigure`. The arithmetic that needs no publication type is in `tally`, the reads in
+`queries`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Final
 
 import numpy as np
 from django.core.cache import cache
-from django.db.models import Count
+from django.core.paginator import Page, Paginator
+from django.utils.translation import gettext as _
 
-from tillit.barometer.actions import seal_round
-from tillit.barometer.models import (
-    DONT_KNOW_BYTE,
-    PRINCIPLES,
-    Item,
-    OpenAnswer,
-    PopulationCount,
-    Response,
-    Round,
-    Theme,
-)
-from tillit.privacy.breakdowns import Disclosure, Population
-from tillit.privacy.suppression import HIDDEN, Hidden, count
+from tillit.barometer import queries, tally
+from tillit.barometer.models import PRINCIPLES, Item, Round, Theme
 
-CACHE_VERSION = 2
-VALUES = 6  # columns of a distribution: 1–5, then "vet ej"
-DONT_KNOW_COLUMN = 5
+# The report's keys and shape, re-exported for pages, exports and tests.
+from tillit.barometer.tally import DONT_KNOW_COLUMN as DONT_KNOW_COLUMN
+from tillit.barometer.tally import TOTAL as TOTAL
+from tillit.barometer.tally import VALUES, CellKey
+from tillit.barometer.tally import group_cell as group_cell
+from tillit.barometer.tally import level_cell as level_cell
+from tillit.barometer.tally import unit_cell as unit_cell
+from tillit.privacy.suppression import HIDDEN, Cell, Hidden, NotAFigure, count
+from tillit.reports import charts
 
-TOTAL = ("total",)
+NOT_PUBLISHED = ("GroupLink",)  # what the page builders here read, not what they publish
 
+CACHE_VERSION = 3
 
-def unit_cell(unit_id: int) -> tuple[str, int]:
-    return ("unit", unit_id)
+ItemId = NotAFigure[int]
+UnitId = NotAFigure[int]
+HIDDEN_CELL: Final[Cell[int]] = Cell(HIDDEN, HIDDEN)
 
 
-def level_cell(level_id: int | None) -> tuple[str, int | None]:
-    return ("level", level_id)
+class ResultsNotOpen(Exception):
+    """The round's results are not open: it has not closed, or its answers are not sealed yet."""
 
 
-def group_cell(actor_group_id: int | None) -> tuple[str, int | None]:
-    return ("group", actor_group_id)
+# The report -------------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -77,11 +81,14 @@ class ItemFigures:
     distribution: tuple[float, ...] | Hidden  # % per 1–5 and "vet ej", of all who answered the item
 
 
+_HIDDEN_ITEM = ItemFigures(HIDDEN, HIDDEN, HIDDEN, HIDDEN)
+
+
 @dataclass
 class CellFigures:
     respondents: int | Hidden
-    population: int | None
-    items: dict[int, ItemFigures] = field(default_factory=dict)
+    population: int | Hidden | None  # members when the round opened; HIDDEN with the group, None where none were
+    items: dict[ItemId, ItemFigures] = field(default_factory=dict)
     principles: dict[str, float | Hidden] = field(default_factory=dict)
 
     @property
@@ -89,44 +96,58 @@ class CellFigures:
         return not isinstance(self.respondents, Hidden)
 
     @property
-    def response_rate(self) -> float | Hidden:
-        if isinstance(self.respondents, Hidden) or not self.population:
+    def response_rate(self) -> float | Hidden | None:
+        """Respondents as a per cent of the population; HIDDEN with the group, None where it is not known."""
+        if isinstance(self.respondents, Hidden) or isinstance(self.population, Hidden):
             return HIDDEN
+        if not self.population:
+            return None
         return 100 * self.respondents / self.population
 
 
 @dataclass
 class RoundReport:
-    round_id: int
-    k: int
+    round_id: NotAFigure[int]
+    k: NotAFigure[int]
     items: list[Item]
-    cells: dict[tuple, CellFigures]
+    cells: dict[CellKey, CellFigures]
     # Per open question, the units whose answers may be read there (in unfiltered views only), and whether the
     # whole organisation's may.
-    text_units: dict[int, frozenset[int]] = field(default_factory=dict)
-    text_total: dict[int, bool] = field(default_factory=dict)
+    text_units: dict[ItemId, frozenset[UnitId]] = field(default_factory=dict)
+    text_total: dict[ItemId, bool] = field(default_factory=dict)
     unverified: int | Hidden = 0  # respondents through the open link, as a count of people
 
-    def cell(self, key: tuple) -> CellFigures:
-        return self.cells.get(key) or CellFigures(HIDDEN, None)
+    def cell(self, key: CellKey) -> CellFigures:
+        return self.cells.get(key) or CellFigures(HIDDEN, HIDDEN)
 
     @property
     def scale_items(self) -> list[Item]:
         return [item for item in self.items if item.is_scale]
 
     def principle_themes(self) -> list[str]:
+        """The themes with a scale item: the principles first, then capability and preconditions."""
         present = {item.theme for item in self.scale_items}
         return [theme for theme in (*PRINCIPLES, Theme.CAPABILITY, Theme.PRECONDITIONS) if theme in present]
 
+    def present_principles(self) -> list[str]:
+        """The seven principles that have a scale item, in their order: the columns of a breakdown."""
+        return [theme for theme in self.principle_themes() if theme in PRINCIPLES]
+
+    def readable_questions(self, unit_id: int | None = None) -> list[int]:
+        """The open questions whose answers may be read for the organisation (None) or a unit."""
+        questions = [item.pk for item in self.items if not item.is_scale]
+        if unit_id is None:
+            return [item for item in questions if self.text_total.get(item)]
+        return [item for item in questions if unit_id in self.text_units.get(item, frozenset())]
+
 
 def round_report(round: Round) -> RoundReport:
-    """The report of `round`, from the cache when the round is closed."""
-    if not round.is_closed:
-        return build_report(round)
-    if round.sealed_at is None:
-        round = seal_round(round=round)
+    """The report of a round whose results are open (closed and sealed), from the cache; ResultsNotOpen otherwise.
+    Reads only: it never seals a round."""
+    if not round.results_open:
+        raise ResultsNotOpen(round.pk)
     key = f"barometer-report:{CACHE_VERSION}:{round.pk}:{round.k}"
-    report = cache.get(key)
+    report: RoundReport | None = cache.get(key)
     if report is None:
         report = build_report(round)
         cache.set(key, report, timeout=None)
@@ -134,19 +155,21 @@ def round_report(round: Round) -> RoundReport:
 
 
 def build_report(round: Round) -> RoundReport:
-    items = list(round.instrument.items.all())
-    respondents, counts, unverified = _load(round, sum(1 for item in items if item.is_scale))
+    """The report of the round's mixed responses as they are now, built afresh (those waiting in the inbox are not
+    in it). Pages and exports read `round_report`; this is for tests and benchmarks."""
+    items = queries.questionnaire_items(round)
+    answers = queries.report_answers(round, sum(1 for item in items if item.is_scale))
     parents = round.parents()
-    writers, unverified_writers = _writers(round)
+    writers, unverified_writers = queries.open_answer_writers(round)
     return assemble(
         round_id=round.pk,
         k=round.k,
         items=items,
         parents=parents,
-        respondents=respondents,
-        counts=counts,
-        population=_population(round, parents),
-        unverified=unverified,
+        respondents=answers.respondents,
+        counts=answers.counts,
+        population=tally.population_by_cell(parents, queries.population_counts(round)),
+        unverified=answers.unverified,
         writers=writers,
         unverified_writers=unverified_writers,
     )
@@ -156,291 +179,424 @@ def assemble(
     *,
     round_id: int,
     k: int,
-    items: list[Item],
-    parents: dict[int, int | None],
-    respondents: dict[tuple, int],
-    counts: dict[tuple, np.ndarray],
-    population: dict[tuple, int],
-    unverified: dict[tuple, int] | None = None,
-    writers: dict[int, dict[int | None, int]] | None = None,
-    unverified_writers: dict[int, dict[int | None, int]] | None = None,
+    items: Sequence[Item],
+    parents: tally.Parents,
+    respondents: dict[queries.Atom, int],
+    counts: dict[queries.Atom, np.ndarray],
+    population: dict[CellKey, int],
+    unverified: dict[queries.Atom, int] | None = None,
+    writers: queries.Writers | None = None,
+    unverified_writers: queries.Writers | None = None,
 ) -> RoundReport:
     """The report from the aggregated answers: `respondents` per atom (unit, level, actor group), of whom
     `unverified` came through the open link, and, per atom, an array of answer counts (scale items in order × the
     values 1–5 and "vet ej"); `writers` per open question and unit, how many wrote an answer (of whom
     `unverified_writers` through the open link). Pure: no database."""
     scale_items = [item for item in items if item.is_scale]
-    cells: dict[tuple, CellFigures] = {}
+    cells: dict[CellKey, CellFigures] = {}
     if not respondents:
-        return RoundReport(round_id, k, items, cells)
+        return RoundReport(round_id, k, list(items), cells)
     unverified = unverified or {}
     atoms = list(respondents)
-    structure = Population(parents, atoms)
+    structure = tally.population(parents, atoms)
     respondent_sizes = np.array([respondents[atom] for atom in atoms])
     unverified_sizes = np.array([unverified.get(atom, 0) for atom in atoms])
     shown = structure.disclose(respondent_sizes, k=k, unverified=unverified_sizes)
     total, units, flat = structure.totals(respondent_sizes)
-    for key, size, visible in _cells(shown, total, units, flat):
-        cells[key] = CellFigures(int(size[0]) if visible else HIDDEN, population.get(key))
+    for key, size, visible in tally.cells(shown, total, units, flat):
+        cells[key] = CellFigures(int(size[0]), population.get(key)) if visible else CellFigures(HIDDEN, HIDDEN)
     matrix = np.array([counts[atom] for atom in atoms]).reshape(len(atoms), len(scale_items) * VALUES)
-    total_d, units_d, flat_d = structure.totals(matrix)
-    visible_cells = [(key, sums) for key, sums, visible in _cells(shown, total_d, units_d, flat_d) if visible]
+    total_sums, unit_sums, flat_sums = structure.totals(matrix)
+    shown_sums = [(key, sums) for key, sums, seen in tally.cells(shown, total_sums, unit_sums, flat_sums) if seen]
     themes = {item.theme for item in scale_items}
     for figures in cells.values():
         figures.items = dict.fromkeys((item.pk for item in scale_items), _HIDDEN_ITEM)
         figures.principles = dict.fromkeys(themes, HIDDEN)
-    if visible_cells and scale_items:
-        _fill_item_figures(cells, visible_cells, scale_items)
-    text_units, text_total = _free_text(parents, items, shown, writers or {}, unverified_writers or {}, k)
-    return RoundReport(
-        round_id,
-        k,
-        items,
-        cells,
-        text_units,
-        text_total,
-        _unverified_count(int(respondent_sizes.sum()), int(unverified_sizes.sum()), k),
+    if shown_sums and scale_items:
+        _fill_item_figures(cells, shown_sums, scale_items)
+    questions = [item.pk for item in items if not item.is_scale]
+    text_units, text_total = tally.free_text_places(
+        parents, questions, shown, writers or {}, unverified_writers or {}, k
     )
-
-
-def _unverified_count(respondents: int, unverified: int, k: int) -> int | Hidden:
-    """How many answered through the open link, as a count of people: with the total it also gives how many
-    answered through a personal link, so both must be nobody or at least k."""
-    if not unverified:
-        return 0
-    verified = respondents - unverified
-    if 0 < verified < k:
-        return HIDDEN
-    return count(unverified, k=k).size
-
-
-def _free_text(
-    parents: dict[int, int | None],
-    items: list[Item],
-    shown: Disclosure,
-    writers: dict[int, dict[int | None, int]],
-    unverified_writers: dict[int, dict[int | None, int]],
-    k: int,
-) -> tuple[dict[int, frozenset[int]], dict[int, bool]]:
-    """Per open question, where its answers may be read: the units (and the total) whose writers the engine
-    discloses over the tree, among those whose figures are shown."""
-    units: dict[int, frozenset[int]] = {}
-    total: dict[int, bool] = {}
-    for item in items:
-        if item.is_scale:
-            continue
-        written = writers.get(item.pk, {})
-        if not written:
-            units[item.pk], total[item.pk] = frozenset(), False
-            continue
-        places = list(written)
-        disclosure = Population(parents, [(place,) for place in places]).disclose(
-            [written[place] for place in places],
-            k=k,
-            unverified=[unverified_writers.get(item.pk, {}).get(place, 0) for place in places],
-        )
-        units[item.pk] = frozenset(disclosure.units & shown.units)
-        total[item.pk] = disclosure.total and shown.total
-    return units, total
-
-
-_HIDDEN_ITEM = ItemFigures(HIDDEN, HIDDEN, HIDDEN, HIDDEN)
+    unverified_total = tally.unverified_count(int(respondent_sizes.sum()), int(unverified_sizes.sum()), k)
+    return RoundReport(round_id, k, list(items), cells, text_units, text_total, unverified_total)
 
 
 def _fill_item_figures(
-    cells: dict[tuple, CellFigures], visible: list[tuple[tuple, np.ndarray]], scale_items: list
+    cells: dict[CellKey, CellFigures], visible: list[tuple[CellKey, np.ndarray]], scale_items: list[Item]
 ) -> None:
     """Item figures and principle indices of every shown cell, computed for all of them at once."""
-    sums = np.stack([cell_sums for _key, cell_sums in visible]).reshape(len(visible), len(scale_items), VALUES)
-    positions = sums[:, :, :DONT_KNOW_COLUMN]
-    answers = positions.sum(axis=2)
-    everyone = sums.sum(axis=2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        index = ((positions * np.arange(1, 6)).sum(axis=2) / answers - 1) * 25
-        agree = 100 * positions[:, :, 3:].sum(axis=2) / answers
-        distribution = 100 * sums / everyone[:, :, None]
-    themes: dict[str, list[int]] = defaultdict(list)
-    for column, item in enumerate(scale_items):
-        themes[item.theme].append(column)
-    principle = {theme: index[:, columns].mean(axis=1) for theme, columns in themes.items()}  # NaN if any is
-    index_list, agree_list, answer_list = index.tolist(), agree.tolist(), answers.astype(int).tolist()
-    distribution_list, everyone_list = distribution.tolist(), everyone.tolist()
+    sums = tally.item_sums([cell_sums for _key, cell_sums in visible], [item.theme for item in scale_items])
     for row, (key, _sums) in enumerate(visible):
         figures = cells[key]
         for column, item in enumerate(scale_items):
-            if answer_list[row][column]:
+            distribution = tuple(sums.distribution[row][column])
+            if sums.answers[row][column]:
                 figures.items[item.pk] = ItemFigures(
-                    index_list[row][column],
-                    agree_list[row][column],
-                    answer_list[row][column],
-                    tuple(distribution_list[row][column]),
+                    sums.index[row][column], sums.agree[row][column], sums.answers[row][column], distribution
                 )
             else:  # nobody took a position: there is no index to give
                 figures.items[item.pk] = ItemFigures(
-                    HIDDEN, HIDDEN, 0, tuple(distribution_list[row][column]) if everyone_list[row][column] else HIDDEN
+                    HIDDEN, HIDDEN, 0, distribution if sums.everyone[row][column] else HIDDEN
                 )
-        for theme, values in principle.items():
-            value = float(values[row])
+        for theme, values in sums.principles.items():
+            value = values[row]
             figures.principles[theme] = HIDDEN if value != value else value  # NaN: an item without an index
 
 
-def _cells(disclosure: Disclosure, total: np.ndarray, units: dict, flat: list[dict]):
-    yield TOTAL, total, disclosure.total
-    for unit, sums in units.items():
-        yield unit_cell(unit), sums, disclosure.shows_unit(unit)
-    for value, sums in flat[0].items():
-        yield level_cell(value), sums, disclosure.shows(0, value)
-    for value, sums in flat[1].items():
-        yield group_cell(value), sums, disclosure.shows(1, value)
+def previous_report(round: Round) -> tuple[Round, RoundReport] | None:
+    """The organisation's previous round with open results, and its report, for the trend."""
+    earlier = queries.previous_round(round)
+    return (earlier, round_report(earlier)) if earlier else None
 
 
-def _load(round: Round, item_count: int) -> tuple[dict[tuple, int], dict[tuple, np.ndarray], dict[tuple, int]]:
-    """Respondents per atom (unit, level, actor group), per atom an items × values array of answer counts, and the
-    respondents per atom who answered through the open link.
-
-    Reads one short row per response (`Response.scale_answers`) and counts with NumPy.
-    """
-    rows = Response.objects.filter(round=round).values_list(
-        "unit_id", "level_id", "actor_group_id", "verified", "scale_answers"
-    )
-    atom_of: dict[tuple, int] = {}
-    positions: list[int] = []
-    packed: list[bytes] = []
-    unverified: dict[tuple, int] = defaultdict(int)
-    for unit, level, group, verified, answers in rows.order_by().iterator(chunk_size=5000):
-        positions.append(atom_of.setdefault((unit, level, group), len(atom_of)))
-        packed.append(bytes(answers).ljust(item_count, b"\0")[:item_count])
-        if not verified:
-            unverified[(unit, level, group)] += 1
-    if not atom_of:
-        return {}, {}, {}
-    atom = np.array(positions)
-    values = np.frombuffer(b"".join(packed), dtype=np.uint8).reshape(len(positions), item_count).astype(np.int64)
-    if values.max(initial=0) > DONT_KNOW_BYTE:
-        raise ValueError(f"A stored answer of round {round.pk} is off the scale.")
-    # Bins per atom and item: 0 not answered, 1–5, 6 "vet ej"; the first is dropped.
-    bins = (atom[:, None] * item_count + np.arange(item_count)[None, :]) * (VALUES + 1) + values
-    counted = np.bincount(bins.ravel(), minlength=len(atom_of) * item_count * (VALUES + 1))
-    counted = counted.reshape(len(atom_of), item_count, VALUES + 1)[:, :, 1:].astype(float)
-    respondents = dict(zip(atom_of, np.bincount(atom).tolist(), strict=True))
-    return respondents, {key: counted[index] for key, index in atom_of.items()}, dict(unverified)
+# What a page shows of one group ---------------------------------------------------------------------------------
 
 
-def _writers(round: Round) -> tuple[dict[int, dict[int | None, int]], dict[int, dict[int | None, int]]]:
-    """Per open question and unit, how many wrote an answer, and how many of them through the open link."""
-    writers: dict[int, dict[int | None, int]] = defaultdict(dict)
-    unverified: dict[int, dict[int | None, int]] = defaultdict(dict)
-    rows = (
-        OpenAnswer.objects.filter(response__round=round)
-        .values("item_id", "response__unit_id", "response__verified")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in rows:
-        item, unit, n = row["item_id"], row["response__unit_id"], row["n"]
-        writers[item][unit] = writers[item].get(unit, 0) + n
-        if not row["response__verified"]:
-            unverified[item][unit] = unverified[item].get(unit, 0) + n
-    return dict(writers), dict(unverified)
+def _printed(value: float | Hidden | None, size: int | Hidden) -> Cell[int]:
+    """A figure as a page prints it: its whole number with the group's respondent count, or hidden with it (also
+    where the figure does not exist, such as an index nobody took a position for)."""
+    if value is None or isinstance(value, Hidden) or isinstance(size, Hidden):
+        return HIDDEN_CELL
+    return Cell(tally.whole_number(value), size)
 
 
-def _population(round: Round, parents: dict[int, int | None]) -> dict[tuple, int]:
-    """The snapshot at opening, summed to the same cells as the report."""
-    rows = list(
-        PopulationCount.objects.filter(round=round).values_list("unit_id", "level_id", "actor_group_id", "count")
-    )
-    result: dict[tuple, int] = defaultdict(int)
-    for unit, level, group, members in rows:
-        result[TOTAL] += members
-        result[level_cell(level)] += members
-        result[group_cell(group)] += members
-        while unit is not None:
-            result[unit_cell(unit)] += members
-            unit = parents.get(unit)
-    return dict(result)
+def _rate(cell: CellFigures) -> Cell[int | None]:
+    """The response rate as printed; its value None where it is not known (nobody was a member there)."""
+    rate, size = cell.response_rate, cell.respondents
+    if isinstance(rate, Hidden) or isinstance(size, Hidden):
+        return Cell(HIDDEN, HIDDEN)
+    return Cell(None if rate is None else tally.whole_number(rate), size)
 
 
-def open_answers(round: Round, report: RoundReport, unit_id: int | None = None) -> dict[int, list[str] | Hidden]:
-    """Free text of the whole organisation (`unit_id` None) or of a unit with everything below it, per open
-    question: its answers where the report discloses them there, HIDDEN where it does not. Only unfiltered views
-    come here, never a level or an actor group. Texts come in a fixed, meaningless order (alphabetical), never in
-    the order they were written.
-    """
-    questions = [item.pk for item in report.items if not item.is_scale]
-    if unit_id is None:
-        readable = [item for item in questions if report.text_total.get(item)]
-    else:
-        readable = [item for item in questions if unit_id in report.text_units.get(item, frozenset())]
-    texts: dict[int, list[str] | Hidden] = dict.fromkeys(questions, HIDDEN)
-    if not readable:
-        return texts
-    answers = OpenAnswer.objects.filter(response__round=round, item_id__in=readable)
-    if unit_id is not None:
-        answers = answers.filter(response__unit_id__in=subtree(unit_id, round.parents()))
-    found: dict[int, list[str]] = {item: [] for item in readable}
-    for item_id, text in answers.values_list("item_id", "text"):
-        found[item_id].append(text)
-    for item_id, values in found.items():
-        texts[item_id] = sorted(values, key=str.casefold)
-    return texts
+def signed(change: int) -> str:
+    """A change with its sign, the minus being a real minus sign: "+5", "−3", "±0"."""
+    if change > 0:
+        return f"+{change}"
+    if change < 0:
+        return f"−{-change}"
+    return "±0"
 
 
-def subtree(unit_id: int, parents: dict[Hashable, Hashable | None]) -> set[int]:
-    children: dict[Hashable, list] = defaultdict(list)
-    for child, parent in parents.items():
-        children[parent].append(child)
-    found, queue = {unit_id}, [unit_id]
-    for node in queue:
-        for child in children[node]:
-            if child not in found:
-                found.add(child)
-                queue.append(child)
-    return found
-
-
-def previous_round(round: Round) -> Round | None:
-    """The organisation's last closed round before this one, for the trend."""
-    candidates = (
-        Round.objects.filter(
-            organisation_id=round.organisation_id, opened_at__isnull=False, opens_on__lt=round.opens_on
-        )
-        .exclude(pk=round.pk)
-        .select_related("organisation", "instrument")
-        .order_by("-opens_on", "-pk")
-    )
-    return next((candidate for candidate in candidates if candidate.is_closed), None)
-
-
-# Added for the report pages (report_views.py): pure helpers, no database. -----------------------------------
-
-
-def whole_number(value: float) -> int:
-    """A figure as it is printed: rounded half up to a whole number ("67", "89 %")."""
-    return int(np.floor(value + 0.5))
+def theme_label(theme: str) -> str:
+    return str(Theme(theme).label)
 
 
 @dataclass(frozen=True)
-class Gap:
+class ThemeFigure:
+    theme: str
+    label: str
+    index: Cell[int]
+    previous: Cell[int] | None  # the same group's index in the previous round; None: no previous round
+
+    @property
+    def change(self) -> str | None:
+        now = self.index.value
+        before = self.previous.value if self.previous is not None else HIDDEN
+        if isinstance(now, Hidden) or isinstance(before, Hidden):
+            return None
+        return signed(now - before)
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    item: Item
+    index: Cell[int]
+    agree: Cell[int]
+    answers: Cell[int]
+    distribution: list[Cell[int]]  # % answering 1–5 and "vet ej"
+    reference: NotAFigure[int] | None  # the national % agreeing, for items of a validated block
+
+    @property
+    def against_reference(self) -> str | None:
+        agree = self.agree.value
+        if isinstance(agree, Hidden) or self.reference is None:
+            return None
+        return signed(agree - self.reference)
+
+
+@dataclass(frozen=True)
+class ThemeItems:
+    label: str
+    rows: list[ItemRow]
+
+
+@dataclass
+class Figures:
+    """Everything a page shows of one group of the report (the organisation, a unit, a level, an actor group)."""
+
+    respondents: Cell[int]
+    response_rate: Cell[int | None]
+    principles: list[ThemeFigure]
+    themes: list[ThemeFigure]
+    items: list[ThemeItems]
+    reference_rows: list[ItemRow]
+    radar: charts.Radar
+    theme_chart: charts.BarChart
+    reference_chart: charts.BarChart | None
+    previous_round: Round | None
+
+    @property
+    def is_shown(self) -> bool:
+        return not self.respondents.hidden
+
+    @property
+    def has_trend(self) -> bool:
+        return any(figure.previous is not None and not figure.previous.hidden for figure in self.themes)
+
+
+def figures_of(report: RoundReport, key: CellKey, previous: tuple[Round, RoundReport] | None) -> Figures:
+    """What a page shows of the group `key`, with the same group's indices in the previous round."""
+    cell = report.cell(key)
+    before = previous[1].cell(key) if previous else None
+    themes = [
+        ThemeFigure(
+            theme,
+            theme_label(theme),
+            _printed(cell.principles.get(theme), cell.respondents),
+            _printed(before.principles.get(theme), before.respondents) if before else None,
+        )
+        for theme in report.principle_themes()
+    ]
+    principles = [figure for figure in themes if figure.theme in PRINCIPLES]
+    by_theme: dict[str, list[ItemRow]] = defaultdict(list)
+    for item in report.scale_items:
+        by_theme[item.theme].append(_item_row(item, cell))
+    items = [ThemeItems(figure.label, by_theme[figure.theme]) for figure in themes if by_theme[figure.theme]]
+    reference_rows = [row for rows in by_theme.values() for row in rows if row.reference is not None]
+    series: list[tuple[str, Sequence[object]]] = [(_("This round"), [figure.index for figure in principles])]
+    if previous:
+        series.append((previous[0].name, [figure.previous for figure in principles]))
+    return Figures(
+        respondents=_printed(cell.respondents, cell.respondents),
+        response_rate=_rate(cell),
+        principles=principles,
+        themes=themes,
+        items=items,
+        reference_rows=reference_rows,
+        radar=charts.radar([figure.label for figure in principles], series),
+        theme_chart=charts.bar_chart([charts.BarRow(figure.label, figure.index) for figure in themes]),
+        reference_chart=(
+            charts.bar_chart([charts.BarRow(row.item.text, row.agree, row.reference) for row in reference_rows])
+            if reference_rows
+            else None
+        ),
+        previous_round=previous[0] if previous else None,
+    )
+
+
+def _item_row(item: Item, cell: CellFigures) -> ItemRow:
+    figures = cell.items.get(item.pk, _HIDDEN_ITEM)
+    reference = tally.whole_number(float(item.reference_share)) if item.reference_share is not None else None
+    size = cell.respondents
+    distribution = figures.distribution
+    shares = (
+        [HIDDEN_CELL] * VALUES
+        if isinstance(distribution, Hidden)
+        else [_printed(share, size) for share in distribution]
+    )
+    answers = figures.answers
+    return ItemRow(
+        item,
+        _printed(figures.index, size),
+        _printed(figures.agree, size),
+        HIDDEN_CELL if isinstance(answers, Hidden) or isinstance(size, Hidden) else Cell(answers, size),
+        shares,
+        reference,
+    )
+
+
+# Breakdowns: levels, actor groups, child units ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupLink:
+    """A group a breakdown lists: its name, its page (None: no page for this reader) and its key in the report."""
+
+    label: str
+    url: str | None
+    key: CellKey
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    label: str
+    url: str | None
+    respondents: Cell[int]
+    response_rate: Cell[int | None]
+    indices: list[Cell[int]]  # one per principle, in the order of the breakdown's principles
+    raw: dict[str, float | Hidden] = field(compare=False, repr=False)  # the exact indices, for gaps and charts
+
+
+@dataclass(frozen=True)
+class GapLine:
     """The largest difference in one principle's index between the shown groups of a breakdown."""
 
-    high: Hashable
-    high_index: int
-    low: Hashable
-    low_index: int
+    principle: str
+    high: str
+    high_index: Cell[int]
+    low: str
+    low_index: Cell[int]
 
     @property
     def size(self) -> int:
-        return self.high_index - self.low_index
+        high, low = self.high_index.value, self.low_index.value
+        return 0 if isinstance(high, Hidden) or isinstance(low, Hidden) else high - low
 
 
-def largest_gap(indices: dict[Hashable, float | Hidden]) -> Gap | None:
-    """Between which two groups one principle's index differs most, on the whole numbers a reader sees.
+@dataclass
+class Breakdown:
+    name: str  # an id for the page: "levels", "groups", "units"
+    principles: list[str]  # labels
+    rows: list[BreakdownRow]
+    gaps: list[GapLine] = field(default_factory=list)
+    chart: charts.BarChart | None = None
 
-    `indices` maps a group (a level, an actor group) to its index, HIDDEN where it is not shown; hidden groups take
-    no part. None when fewer than two groups are shown. Ties go to the group that comes first in `indices`."""
-    shown = [(group, whole_number(index)) for group, index in indices.items() if not isinstance(index, Hidden)]
-    if len(shown) < 2:
+    @property
+    def largest(self) -> GapLine | None:
+        return max(self.gaps, key=lambda gap: gap.size, default=None)
+
+
+def _breakdown_row(group: GroupLink, cell: CellFigures, themes: Sequence[str]) -> BreakdownRow:
+    return BreakdownRow(
+        group.label,
+        group.url,
+        _printed(cell.respondents, cell.respondents),
+        _rate(cell),
+        [_printed(cell.principles.get(theme), cell.respondents) for theme in themes],
+        {theme: cell.principles.get(theme, HIDDEN) for theme in themes},
+    )
+
+
+def breakdown(
+    name: str,
+    report: RoundReport,
+    groups: Sequence[GroupLink],
+    themes: Sequence[str],
+    *,
+    unstated: GroupLink | None = None,
+    gaps: bool = False,
+) -> Breakdown:
+    """One row per group, and a row for those who did not state the dimension where it is shown; with `gaps`, the
+    largest gap per principle between the shown rows and a grouped bar chart of them."""
+    rows = [_breakdown_row(group, report.cell(group.key), themes) for group in groups]
+    if unstated is not None and report.cell(unstated.key).shown:
+        rows.append(_breakdown_row(unstated, report.cell(unstated.key), themes))
+    result = Breakdown(name, [theme_label(theme) for theme in themes], rows)
+    if gaps:
+        _add_gaps(result, themes)
+    return result
+
+
+def _add_gaps(breakdown: Breakdown, themes: Sequence[str]) -> None:
+    rows = [row for row in breakdown.rows if not row.respondents.hidden]
+    for theme in themes:
+        gap = tally.largest_gap({position: row.raw[theme] for position, row in enumerate(rows)})
+        if gap is None or gap.high_index == gap.low_index:
+            continue
+        high, low = rows[gap.high], rows[gap.low]
+        breakdown.gaps.append(
+            GapLine(
+                theme_label(theme),
+                high.label,
+                Cell(gap.high_index, high.respondents.size),
+                low.label,
+                Cell(gap.low_index, low.respondents.size),
+            )
+        )
+    if len(rows) >= 2:
+        breakdown.chart = charts.grouped_bar_chart(
+            [(theme_label(theme), [charts.BarRow(row.label, row.raw[theme]) for row in rows]) for theme in themes]
+        )
+
+
+# Free text --------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    item: Item
+    page: Page[str] | None  # None where this question's answers may not be shown for this group
+    chosen: bool  # the question whose page the reader asked for: its <details> opens
+
+
+def open_questions(
+    report: RoundReport,
+    key: CellKey,
+    texts: dict[int, list[str]],
+    *,
+    chosen: str,
+    page: str | None,
+    per_page: int,
+) -> list[OpenQuestion] | None:
+    """The open questions with a page of answers each (page None for a question whose answers are hidden here), or
+    None where the group itself is not shown. `texts` holds the answers of the questions that may be read here."""
+    if not report.cell(key).shown:
         return None
-    high = max(shown, key=lambda pair: pair[1])
-    low = min(shown, key=lambda pair: pair[1])
-    return Gap(high[0], high[1], low[0], low[1])
+    questions = []
+    for item in report.items:
+        if item.is_scale:
+            continue
+        is_chosen = chosen == str(item.pk)
+        answers = texts.get(item.pk)
+        shown = None if answers is None else Paginator(answers, per_page).get_page(page if is_chosen else 1)
+        questions.append(OpenQuestion(item, shown, is_chosen))
+    return questions
+
+
+def open_link_answers(report: RoundReport) -> Cell[int]:
+    """How many answered through the open link, for the organisation's page: a count of people, hidden below k."""
+    unverified = report.unverified
+    return HIDDEN_CELL if isinstance(unverified, Hidden) else Cell(unverified, unverified)
+
+
+# Rounds while they run ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoundRow:
+    round: Round
+    respondents: Cell[int] | None  # None: not opened, so nobody could answer yet
+
+
+def respondents_total(round: Round) -> Cell[int]:
+    """How many answered in the whole organisation (those still in the inbox included), hidden below the
+    anonymity threshold: the report's total, without building the report."""
+    return count(queries.respondent_count(round), k=round.k)
+
+
+def round_rows(rounds: Sequence[Round], *, with_counts: bool) -> list[RoundRow]:
+    """The rows of the list of rounds; with the number of respondents of opened rounds for process leaders."""
+    return [
+        RoundRow(round, respondents_total(round) if with_counts and round.is_launched else None) for round in rounds
+    ]
+
+
+@dataclass(frozen=True)
+class Participation:
+    """What a process leader sees of a running round: never who, only how many, and those only from k on."""
+
+    invited: NotAFigure[int]  # personal links e-mailed: the members with an address, not a count of answers
+    not_answered: Cell[int]
+    respondents: Cell[int]
+    k: NotAFigure[int]
+
+
+def participation(round: Round) -> Participation:
+    """How many were invited, have not answered, and have answered (with those in the inbox).
+
+    Those who have not answered are shown once at least k have answered through their personal link: below that,
+    the invitations minus "not answered" would be a response count from fewer than k people. And not while fewer
+    than k (but some) answered through the open link: the invitations minus "not answered", next to the total,
+    would give that count too."""
+    counts = queries.invitation_counts(round)
+    respondents = queries.respondent_count(round)
+    k = round.k
+    through_open_link = respondents - counts.answered
+    hidden = counts.answered < k or 0 < through_open_link < k
+    return Participation(
+        invited=queries.invitations_sent(round),
+        not_answered=HIDDEN_CELL if hidden else Cell(counts.waiting, counts.waiting),
+        respondents=count(respondents, k=k),
+        k=k,
+    )

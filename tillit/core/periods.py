@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 __all__ = ["check_period"]
 
 
 def check_period(
-    starts_on: datetime.date, ends_on: datetime.date, *, error: type[ValidationError], message: str | Promise
+    starts_on: datetime.date, ends_on: datetime.date, *, error: type[ValidationError], message: str | StrPromise
 ) -> None:
     """Raise `error(message)` when the period ends before it starts; a period of one day is fine."""
     if ends_on < starts_on:

@@ -1,25 +1,28 @@
-"""Changes of state in a dialogue. Each runs in one transaction and checks what it needs.
+"""Changes of state in a dialogue. Each runs in one transaction and checks what it needs; the caller has checked
+the permission (the door, `permissions.py`).
 
 Every change that alters what the analysis would find (a vote, a statement, a moderation
-decision) marks the dialogue's analysis dirty; worker.py picks it up.
+decision) marks the dialogue's analysis dirty; worker.py picks it up. Bringing a statement into a workshop goes
+through the workshops part's own actions (`promote_statement`).
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
-import hmac
 import secrets
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tillit.core.periods import check_period
 from tillit.core.text import normalise_text
+from tillit.core.tokens import hash_token
+from tillit.dialogues import queries
 from tillit.dialogues.models import (
     Dialogue,
     DialogueAnalysis,
@@ -30,6 +33,11 @@ from tillit.dialogues.models import (
 )
 from tillit.organisations.models import ActorGroup, Membership, Organisation
 from tillit.privacy.masking import Masked, mask_personal_data
+from tillit.workshops import actions as workshop_actions
+from tillit.workshops import queries as workshop_queries
+
+if TYPE_CHECKING:
+    from tillit.workshops.models import Item, Workshop
 
 MAX_SEED_STATEMENTS = 200
 STATEMENTS_PER_PARTICIPANT_PER_HOUR = 20
@@ -39,24 +47,14 @@ class DialogueError(ValidationError):
     """A change the dialogue's rules or dates do not allow."""
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def member_token_hash(dialogue: Dialogue, membership: Membership) -> str:
-    """A member's key in an internal dialogue: an HMAC, so the participant row does not name the member."""
-    message = f"dialogue:{dialogue.pk}:membership:{membership.pk}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
-
-
 def mark_dirty(dialogue_id: int) -> None:
+    """Mark the dialogue's analysis for the worker (called inside the actions that change what it would find)."""
     # Only the flip writes, so concurrent votes do not queue behind one another on this row.
     DialogueAnalysis.objects.filter(dialogue_id=dialogue_id, dirty=False).update(dirty=True)
 
 
 def _check_dates(opens_on: datetime.date, closes_on: datetime.date) -> None:
-    if closes_on < opens_on:
-        raise DialogueError(_("The dialogue cannot close before it opens."))
+    check_period(opens_on, closes_on, error=DialogueError, message=_("The dialogue cannot close before it opens."))
 
 
 def clean_statement_text(text: str, dialogue: Dialogue) -> Masked:
@@ -88,6 +86,8 @@ def create_dialogue(
     closes_on: datetime.date,
     seed_statements: Iterable[str] = (),
 ) -> Dialogue:
+    """A new dialogue of `organisation` with its seed statements, under the organisation's anonymity threshold of
+    today (fixed from then on); DialogueError when it would close before it opens."""
     _check_dates(opens_on, closes_on)
     dialogue = Dialogue.objects.create(
         organisation=organisation,
@@ -109,13 +109,13 @@ def create_dialogue(
 
 
 @transaction.atomic
-def update_dialogue(*, dialogue: Dialogue, **fields: object) -> Dialogue:
+def update_dialogue(*, dialogue: Dialogue, **fields: Any) -> Dialogue:
     """Change the dialogue's settings. Results are published once: a dialogue that has closed cannot open again,
     and live results cannot be switched on once it has opened (each look would then show the latest votes)."""
     given, dialogue = dialogue, Dialogue.objects.select_for_update().get(pk=dialogue.pk)
-    opens_on = fields.get("opens_on", dialogue.opens_on)
-    closes_on = fields.get("closes_on", dialogue.closes_on)
-    _check_dates(opens_on, closes_on)  # type: ignore[arg-type]
+    opens_on: datetime.date = fields.get("opens_on", dialogue.opens_on)
+    closes_on: datetime.date = fields.get("closes_on", dialogue.closes_on)
+    _check_dates(opens_on, closes_on)
     if fields.get("access", dialogue.access) != dialogue.access and dialogue.participants.exists():
         # Members and cookie holders are different people to the dialogue: switching would let them vote twice.
         raise DialogueError(_("Who may take part cannot change once someone has joined."))
@@ -165,7 +165,7 @@ def add_seed_statements(*, dialogue: Dialogue, texts: Iterable[str]) -> list[Sta
     if created:
         mark_dirty(dialogue.pk)
     for statement in created:
-        statement.removed_personal_data = removed.get(statement.text, {})  # type: ignore[attr-defined]
+        statement.removed_personal_data = removed.get(statement.text, {})  # type: ignore[attr-defined]  # for the view's notice only, never stored
     return created
 
 
@@ -202,15 +202,10 @@ def join_open_dialogue(*, dialogue: Dialogue, actor_group: ActorGroup | None) ->
     return participant, token
 
 
-def participant_for_token(dialogue: Dialogue, token: str) -> DialogueParticipant | None:
-    if not token:
-        return None
-    return DialogueParticipant.objects.filter(dialogue=dialogue, token_hash=hash_token(token)).first()
-
-
 def participant_for_member(dialogue: Dialogue, membership: Membership, *, create: bool) -> DialogueParticipant | None:
-    """A member's participation in an internal dialogue, with the actor group of their membership."""
-    token_hash = member_token_hash(dialogue, membership)
+    """A member's participation in an internal dialogue, with the actor group of their membership: made when
+    `create` and they have none yet (DialogueError unless the dialogue is open), else only looked up."""
+    token_hash = queries.member_token_hash(dialogue, membership)
     participant = DialogueParticipant.objects.filter(dialogue=dialogue, token_hash=token_hash).first()
     if participant is not None or not create:
         return participant
@@ -295,7 +290,9 @@ def vote(*, participant: DialogueParticipant, statement: Statement, value: int) 
     mark_dirty(participant.dialogue_id)
 
 
+@transaction.atomic
 def flag(*, participant: DialogueParticipant, statement: Statement) -> None:
+    """Report a statement to the moderator, once per participant; DialogueError when it cannot be voted on."""
     _check_open(statement.dialogue)
     _check_votable(statement, participant)
     Flag.objects.get_or_create(statement=statement, participant=participant)
@@ -306,6 +303,7 @@ def flag(*, participant: DialogueParticipant, statement: Statement) -> None:
 
 @transaction.atomic
 def moderate(*, statement: Statement, status: str) -> Statement:
+    """Accept or reject a statement (or put it back to waiting); a merged statement stays rejected."""
     if status not in Statement.Status.values:
         raise DialogueError(_("Unknown moderation decision."))
     if statement.merged_into_id is not None:
@@ -330,3 +328,27 @@ def merge(*, duplicate: Statement, keep: Statement) -> Statement:
     duplicate.save(update_fields=["status", "merged_into"])
     mark_dirty(duplicate.dialogue_id)
     return keep
+
+
+# Into a workshop --------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def promote_statement(*, statement: Statement, workshop: Workshop, kind: str, membership: Membership) -> Item:
+    """Bring a statement participants are shown into `workshop`'s effect chain as a card of `kind`, proposed by
+    `membership` as one of the workshop's process leaders; all or nothing. DialogueError when the statement is not
+    shown or the workshop is another organisation's; the workshop's own errors when it takes no proposals now.
+    Caller has checked that `membership` may lead the dialogue."""
+    dialogue = statement.dialogue
+    if not queries.is_shown(statement):
+        raise DialogueError(_("Only statements shown to the participants can be taken into a workshop."))
+    if workshop.organisation_id != dialogue.organisation_id:
+        raise DialogueError(_("Choose one of the listed workshops."))
+    leader = workshop_actions.add_member(workshop=workshop, membership=membership, role=workshop_queries.LEADER_ROLE)
+    return workshop_actions.propose(
+        participant=leader,
+        kind=kind,
+        title=statement.text[:140],
+        description=_("From the dialogue “%(question)s”: %(text)s")
+        % {"question": dialogue.question, "text": statement.text},
+    )

@@ -97,7 +97,7 @@ HOME_CARE_BACKGROUND = (
 )
 HOME_CARE_DAYS = 21  # it was open from 22 days ago until yesterday
 
-POLITICIANS_DISAGREE = {Group.POLITICIAN: -0.7, Group.EMPLOYEE: 0.3, Group.FIRST_LINE_MANAGER: 0.1}
+POLITICIANS_DISAGREE: dict[str, float] = {Group.POLITICIAN: -0.7, Group.EMPLOYEE: 0.3, Group.FIRST_LINE_MANAGER: 0.1}
 
 HOME_CARE_SEEDS = [
     Stance("Brukaren ska så långt det går träffa samma personal från vecka till vecka.", 0.9, 0.3, -0.4),
@@ -279,7 +279,7 @@ HOME_CARE_CROWD = [
 # on day 7 and a reminder on day 14, each followed by a few quieter days.
 HOME_CARE_DAY_WEIGHTS = [14, 10, 7, 5, 4, 3, 2, 12, 8, 5, 4, 3, 2, 2, 9, 6, 4, 3, 2, 2, 1]
 # When in the day people answer: service users and relatives in the daytime, staff after their shift.
-HOME_CARE_HOURS = {Group.SERVICE_USER: (9, 17), Group.EMPLOYEE: (14, 21)}
+HOME_CARE_HOURS: dict[str, tuple[int, int]] = {Group.SERVICE_USER: (9, 17), Group.EMPLOYEE: (14, 21)}
 
 
 @dataclass(frozen=True)

@@ -1,57 +1,30 @@
-"""CSV export of a dialogue's results: the already-suppressed report of `reporting.results_view`, never votes.
+"""CSV export of a dialogue's results: the publication of `queries.results_view` (`reporting.Results`), never votes.
 
-Everything written comes from `view.report`, whose hidden figures are `None`; they are written as empty cells,
-never as numbers. Only the keys named below are read, so internal parts of the report (the routing priorities)
-cannot reach the file. Statement texts are typed by participants and pass through the workshop export's guard
-against spreadsheet formulas.
+Every figure written comes from the publication, as a `Cell` or a value that may be `HIDDEN`: a hidden one is an
+empty cell, never a number (`tillit.reports.spreadsheets`). The stored report's internal parts (the routing
+priorities) are not in the publication, so they cannot reach the file. Texts typed by people (the question, the
+statements, actor groups' names) pass through the shared guard against spreadsheet formulas.
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tillit.dialogues.reporting import NOT_IN_A_GROUP, ResultsView
-from tillit.workshops.exporting import decimal_comma, spreadsheet_text
-
-BOM = "\ufeff"  # Excel reads UTF-8 only with a byte-order mark
-
-
-def _cell_text(value: Any) -> str:
-    """Any text from the report or the database, defused against formulas."""
-    return spreadsheet_text("" if value is None else str(value))
-
-
-def _count(value: Any) -> str:
-    """A count; empty when hidden (None) or not a number."""
-    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
-        return ""
-    return str(int(value))
-
-
-def _kind(kind: Any) -> str:
-    return {"agree": _("Agree"), "disagree": _("Disagree")}.get(kind, "")
-
-
-def _actor_group_name(name: Any) -> str:
-    return _("Not stated") if name == NOT_IN_A_GROUP else _cell_text(name)
-
-
-def _group_name(label: Any) -> str:
-    return _("Group %(label)s") % {"label": _cell_text(label)}
-
-
-def _share(cell: Any, key: str) -> str:
-    return decimal_comma(cell.get(key)) if isinstance(cell, dict) else ""
-
-
-def _cell_count(cell: Any) -> str:
-    return _count(cell.get("voters")) if isinstance(cell, dict) else ""
+from tillit.dialogues.reporting import (
+    HIDDEN_SHARES,
+    ConsensusTable,
+    OpinionGroup,
+    Participation,
+    Results,
+    ResultsView,
+    Shares,
+)
+from tillit.privacy.suppression import Hidden
+from tillit.reports.spreadsheets import CSV_TYPE, Row, attachment, csv_bytes, decimal_comma, figure_value
 
 
 def filename(extension: str) -> str:
@@ -59,149 +32,153 @@ def filename(extension: str) -> str:
     return f"samtal-{timezone.localdate().isoformat()}.{extension}"
 
 
-def write_results(out: Any, view: ResultsView) -> None:
-    """Write the results: header, totals, and, when enough have voted, every table of the results page."""
-    writer = csv.writer(out, delimiter=";")
-    report = view.report or {}
-    writer.writerow([_("Question"), _cell_text(view.dialogue.question)])
-    writer.writerow([_("Anonymity threshold"), view.k])
+def _share(value: float | Hidden) -> str:
+    """A share in per cent with a decimal comma and two decimals; empty when hidden."""
+    return decimal_comma(value)
+
+
+def _kind(kind: str) -> str:
+    return {"agree": _("Agree"), "disagree": _("Disagree")}.get(kind, "")
+
+
+def actor_group_name(name: str | None) -> str:
+    return _("Not stated") if name is None else name
+
+
+def group_name(label: str) -> str:
+    return _("Group %(label)s") % {"label": label}
+
+
+def results_rows(view: ResultsView) -> list[Row]:
+    """The rows of the file: header, totals, and, when enough have voted, every table of the results page."""
+    return list(_rows(view))
+
+
+def _rows(view: ResultsView) -> Iterator[Row]:
+    results = view.results
+    yield [_("Question"), view.dialogue.question]
+    yield [_("Anonymity threshold"), view.k]
     if view.computed_at:
-        writer.writerow([_("Analysed"), timezone.localtime(view.computed_at).strftime("%Y-%m-%d %H:%M")])
-    writer.writerow([])
-
-    totals = report.get("totals") or {}
-    if totals:
-        writer.writerow([_("Totals")])
-        writer.writerow([_("Participants"), _("Voters"), _("Votes"), _("Statements")])
-        writer.writerow([_count(totals.get(key)) for key in ("participants", "voters", "votes", "statements")])
-        writer.writerow([])
-
-    if not report.get("enough"):
+        yield [_("Analysed"), timezone.localtime(view.computed_at).strftime("%Y-%m-%d %H:%M")]
+    yield []
+    if results is not None and results.totals is not None:
+        totals = results.totals
+        yield [_("Totals")]
+        yield [_("Participants"), _("Voters"), _("Votes"), _("Statements")]
+        yield [
+            figure_value(totals.participants),
+            figure_value(totals.voters),
+            figure_value(totals.votes),
+            totals.statements,
+        ]
+        yield []
+    if results is None or not results.enough:
         reason = (
             _("Results are shown once at least %(k)s people have voted.") % {"k": view.k}
-            if report
+            if results is not None
             else _("No results yet")
         )
-        writer.writerow([_("Results are not available"), reason])
+        yield [_("Results are not available"), reason]
         return
-
-    _statements(writer, report.get("statements") or [])
-    _groups(writer, report.get("groups") or [])
-    consensus = report.get("consensus") or {}
-    _consensus(
-        writer,
+    yield from _statements(results)
+    yield from _groups(results.groups)
+    yield from _consensus(
         _("Consensus across opinion groups"),
-        [_group_name(label) for label in consensus.get("groups") or []],
-        consensus.get("rows") or [],
+        results.consensus,
+        [group_name(label) for label in results.consensus.groups],
     )
-    actor_consensus = report.get("actor_consensus") or {}
-    _consensus(
-        writer,
-        _("Consensus across actor groups"),
-        [_actor_group_name(name) for name in actor_consensus.get("groups") or []],
-        actor_consensus.get("rows") or [],
+    yield from _consensus(
+        _("Consensus across actor groups"), results.actor_consensus, list(results.actor_consensus.groups)
     )
-    _participation(writer, report.get("participation") or {})
+    yield from _participation(results.participation)
 
 
-def _statements(writer: Any, rows: Sequence[dict]) -> None:
-    writer.writerow([_("All statements")])
-    writer.writerow([_("No."), _("Statement"), _("Agree (%)"), _("Disagree (%)"), _("Pass (%)"), _("Voters")])
-    for row in rows:
-        writer.writerow(
-            [
-                _count(row.get("statement")),
-                _cell_text(row.get("text")),
-                decimal_comma(row.get("agree")),
-                decimal_comma(row.get("disagree")),
-                decimal_comma(row.get("pass")),
-                _count(row.get("voters")),
-            ]
-        )
-    writer.writerow([])
-
-
-def _groups(writer: Any, groups: Sequence[dict]) -> None:
-    writer.writerow([_("Opinion groups")])
-    if not groups:
-        writer.writerow([_("No opinion groups yet: they form once enough people have voted on enough statements.")])
-        writer.writerow([])
-        return
-    writer.writerow(
-        [
-            _("Group"),
-            _("Participants"),
-            _("No."),
-            _("Representative statement"),
-            _("The group tends to"),
-            _("Agree in the group (%)"),
-            _("Disagree in the group (%)"),
-            _("Voters in the group"),
+def _statements(results: Results) -> Iterator[Row]:
+    yield [_("All statements")]
+    yield [_("No."), _("Statement"), _("Agree (%)"), _("Disagree (%)"), _("Pass (%)"), _("Voters")]
+    for row in results.statements:
+        votes = row.votes
+        yield [
+            row.statement.number,
+            row.statement.text,
+            _share(votes.agree),
+            _share(votes.disagree),
+            _share(votes.passed),
+            figure_value(votes.voters),
         ]
-    )
-    for group in groups:
-        label = _cell_text(group.get("label"))
-        size = _count(group.get("size"))
-        representative = group.get("representative") or []
-        if not representative:
-            writer.writerow([label, size])
-        for rep in representative:
-            cell = rep.get("group")
-            writer.writerow(
-                [
-                    label,
-                    size,
-                    _count(rep.get("statement")),
-                    _cell_text(rep.get("text")),
-                    _kind(rep.get("kind")),
-                    _share(cell, "agree"),
-                    _share(cell, "disagree"),
-                    _cell_count(cell),
-                ]
-            )
-    writer.writerow([])
+    yield []
 
 
-def _consensus(writer: Any, title: str, groups: Sequence[str], rows: Sequence[dict]) -> None:
-    writer.writerow([title])
-    if not rows or not groups:
-        writer.writerow([_("Not enough votes yet in two or more groups to tell.")])
-        writer.writerow([])
+def _groups(groups: Sequence[OpinionGroup]) -> Iterator[Row]:
+    yield [_("Opinion groups")]
+    if not groups:
+        yield [_("No opinion groups yet: they form once enough people have voted on enough statements.")]
+        yield []
         return
-    headings = [_("No."), _("Statement")]
+    yield [
+        _("Group"),
+        _("Participants"),
+        _("No."),
+        _("Representative statement"),
+        _("The group tends to"),
+        _("Agree in the group (%)"),
+        _("Disagree in the group (%)"),
+        _("Voters in the group"),
+    ]
+    for group in groups:
+        size = figure_value(group.size)
+        if not group.representative:
+            yield [group.label, size]
+        for rep in group.representative:
+            yield [
+                group.label,
+                size,
+                rep.statement.number,
+                rep.statement.text,
+                _kind(rep.kind),
+                _share(rep.votes.agree),
+                _share(rep.votes.disagree),
+                figure_value(rep.votes.voters),
+            ]
+    yield []
+
+
+def _consensus(title: str, table: ConsensusTable, groups: list[str]) -> Iterator[Row]:
+    yield [title]
+    if not table.rows or not groups:
+        yield [_("Not enough votes yet in two or more groups to tell.")]
+        yield []
+        return
+    headings: Row = [_("No."), _("Statement")]
     for group in groups:
         headings += [
             _("%(group)s: agree (%%)") % {"group": group},
             _("%(group)s: disagree (%%)") % {"group": group},
             _("%(group)s: voters") % {"group": group},
         ]
-    writer.writerow(headings)
-    for row in rows:
-        cells = list(row.get("cells") or [])
-        cells += [None] * (len(groups) - len(cells))
-        values = [_count(row.get("statement")), _cell_text(row.get("text"))]
+    yield headings
+    for row in table.rows:
+        values: Row = [row.statement.number, row.statement.text]
+        cells: list[Shares] = list(row.cells)
+        cells += [HIDDEN_SHARES] * (len(groups) - len(cells))
         for cell in cells[: len(groups)]:
-            values += [_share(cell, "agree"), _share(cell, "disagree"), _cell_count(cell)]
-        writer.writerow(values)
-    writer.writerow([])
+            values += [_share(cell.agree), _share(cell.disagree), figure_value(cell.voters)]
+        yield values
+    yield []
 
 
-def _participation(writer: Any, participation: dict) -> None:
-    writer.writerow([_("New participants per day")])
-    writer.writerow([_("Day"), _("New participants")])
-    for day in participation.get("days") or []:
-        writer.writerow([_cell_text(day.get("date")), _count(day.get("new"))])
-    writer.writerow([])
-    writer.writerow([_("Participants per actor group")])
-    writer.writerow([_("Actor group"), _("Participants")])
-    for row in participation.get("actor_groups") or []:
-        writer.writerow([_actor_group_name(row.get("name")), _count(row.get("count"))])
+def _participation(participation: Participation) -> Iterator[Row]:
+    yield [_("New participants per day")]
+    yield [_("Day"), _("New participants")]
+    for day in participation.days:
+        yield [day.day.isoformat(), figure_value(day.new)]
+    yield []
+    yield [_("Participants per actor group")]
+    yield [_("Actor group"), _("Participants")]
+    for row in participation.actor_groups:
+        yield [actor_group_name(row.name), figure_value(row.people)]
 
 
 def results_csv(view: ResultsView) -> HttpResponse:
     """The results as a CSV attachment (UTF-8 with BOM, `;` between cells, decimal comma, hidden cells empty)."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename("csv")}"'
-    response.write(BOM)
-    write_results(response, view)
-    return response
+    return attachment(csv_bytes(results_rows(view)), CSV_TYPE, filename("csv"))

@@ -1,17 +1,50 @@
-"""Input for dialogues, with Swedish messages through i18n; no saving here."""
+"""Input for dialogues, with Swedish messages through i18n; no saving here. Every value a view reads from a request
+comes through one of these forms."""
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tillit.core.forms import TEXT_LIMIT_MESSAGE, CleanText
+from tillit.core.http import parse_uuid
+from tillit.core.periods import check_period
 from tillit.core.text import normalise_text
 from tillit.dialogues.actions import MAX_SEED_STATEMENTS
 from tillit.dialogues.models import MAX_STATEMENT_LENGTH, MIN_STATEMENT_LENGTH, Dialogue, Statement, Vote
+from tillit.dialogues.queries import FLAGGED
 from tillit.organisations.models import ActorGroup, Organisation
-from tillit.workshops.models import Item, Workshop
+from tillit.workshops import queries as workshop_queries
+
+NOT_IN_THE_DIALOGUE = _("That statement is not part of this dialogue.")
+CHOOSE_A_VOTE = _("Choose agree, disagree or pass.")
+UNKNOWN_DECISION = _("Unknown moderation decision.")
+# The moderation list's filters: every status, and the statements participants have reported.
+SHOWN_CHOICES = [("", _("All")), *Statement.Status.choices, (FLAGGED, _("Reported"))]
+
+
+class StatementChoiceField(forms.ModelChoiceField):
+    """A statement named by its public id, among the form's statements; anything else is an invalid choice."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and parse_uuid(value) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+def statement_field(queryset: QuerySet[Statement], message: Any, **options: Any) -> StatementChoiceField:
+    return StatementChoiceField(
+        queryset=queryset,
+        to_field_name="public_id",
+        error_messages={"required": message, "invalid_choice": message},
+        **options,
+    )
 
 
 class DialogueForm(forms.Form):
@@ -45,7 +78,7 @@ class DialogueForm(forms.Form):
     opens_on = forms.DateField(label=_("Opens"), widget=forms.DateInput(attrs={"type": "date"}))
     closes_on = forms.DateField(label=_("Closes"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["background"].error_messages["max_length"] = TEXT_LIMIT_MESSAGE
         if not self.is_bound and not self.initial:
@@ -56,17 +89,22 @@ class DialogueForm(forms.Form):
                 "accepts_statements": True,
                 "statement_max_length": 140,
                 "opens_on": today,
-                "closes_on": today + timezone.timedelta(days=14),
+                "closes_on": today + datetime.timedelta(days=14),
             }
 
     def clean_background(self) -> str:
         return "\n".join(normalise_text(line) for line in self.cleaned_data["background"].splitlines()).strip()
 
-    def clean(self) -> dict[str, object]:
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
-        if opens_on and closes_on and closes_on < opens_on:
-            self.add_error("closes_on", _("The dialogue cannot close before it opens."))
+        if opens_on and closes_on:
+            try:
+                check_period(
+                    opens_on, closes_on, error=ValidationError, message=_("The dialogue cannot close before it opens.")
+                )
+            except ValidationError as error:
+                self.add_error("closes_on", error)
         return cleaned
 
 
@@ -80,7 +118,7 @@ class NewDialogueForm(DialogueForm):
         ),
     )
 
-    def clean(self) -> dict[str, object]:
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         lines = [normalise_text(line) for line in (cleaned.get("seed_statements") or "").splitlines()]
         lines = [line for line in lines if line]
@@ -99,12 +137,38 @@ class NewDialogueForm(DialogueForm):
 
 
 class VoteForm(forms.Form):
-    statement = forms.UUIDField(widget=forms.HiddenInput)
-    vote = forms.TypedChoiceField(choices=Vote.Value.choices, coerce=int)
+    """A vote on one of the dialogue's statements."""
+
+    vote = forms.TypedChoiceField(
+        choices=Vote.Value.choices,
+        coerce=int,
+        error_messages={"required": CHOOSE_A_VOTE, "invalid_choice": CHOOSE_A_VOTE},
+    )
+
+    def __init__(self, *args: Any, dialogue: Dialogue, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        statements = Statement.objects.filter(dialogue=dialogue).select_related("dialogue")
+        self.fields["statement"] = statement_field(statements, NOT_IN_THE_DIALOGUE, widget=forms.HiddenInput)
+
+    def first_error(self) -> str:
+        """The message to show: what is wrong with the statement first, then with the vote."""
+        for name in ("statement", "vote"):
+            if name in self.errors:
+                return str(self.errors[name][0])
+        return str(CHOOSE_A_VOTE)
+
+
+class FlagForm(forms.Form):
+    """A participant's report of one of the dialogue's statements."""
+
+    def __init__(self, *args: Any, dialogue: Dialogue, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        statements = Statement.objects.filter(dialogue=dialogue).select_related("dialogue")
+        self.fields["statement"] = statement_field(statements, NOT_IN_THE_DIALOGUE, widget=forms.HiddenInput)
 
 
 class StatementForm(forms.Form):
-    def __init__(self, *args: object, dialogue: Dialogue, **kwargs: object) -> None:
+    def __init__(self, *args: Any, dialogue: Dialogue, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit = dialogue.statement_max_length
         self.fields["text"] = CleanText(
@@ -128,30 +192,58 @@ class JoinForm(forms.Form):
         empty_label=_("I prefer not to say"),
     )
 
-    def __init__(self, *args: object, organisation: Organisation, **kwargs: object) -> None:
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["actor_group"].queryset = ActorGroup.objects.filter(organisation=organisation)
+        self.fields["actor_group"].queryset = ActorGroup.objects.filter(organisation=organisation)  # type: ignore[attr-defined]  # a ModelChoiceField
+
+
+class ModerationFilterForm(forms.Form):
+    """Which statements the moderation list shows (`?status=`); anything unknown shows them all."""
+
+    status = forms.ChoiceField(choices=SHOWN_CHOICES, required=False)
+
+    def shown(self) -> str:
+        return self.cleaned_data["status"] if self.is_valid() else ""
 
 
 class ModerationForm(forms.Form):
-    status = forms.ChoiceField(choices=Statement.Status.choices)
+    """A moderation decision, and the list filter the moderator was working through (to return to it)."""
+
+    status = forms.ChoiceField(
+        choices=Statement.Status.choices,
+        error_messages={"required": UNKNOWN_DECISION, "invalid_choice": UNKNOWN_DECISION},
+    )
+    shown = forms.CharField(required=False)
+
+    def clean_shown(self) -> str:
+        """The filter to return to; an unknown one is no filter (never an error: it is not the decision)."""
+        shown = self.cleaned_data["shown"]
+        return shown if shown in dict(SHOWN_CHOICES) else ""
+
+    def shown_filter(self) -> str:
+        """The filter to return to, kept even when the decision itself was not valid."""
+        self.is_valid()
+        return str(self.cleaned_data.get("shown") or "")
 
 
 class MergeForm(forms.Form):
-    keep = forms.UUIDField(label=_("Keep this statement"))
+    """The statement a duplicate is merged into, among `candidates`."""
+
+    def __init__(self, *args: Any, candidates: QuerySet[Statement], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["keep"] = statement_field(
+            candidates, _("Choose one of the listed statements."), label=_("Keep this statement")
+        )
 
 
 class PromoteForm(forms.Form):
-    workshop = forms.ModelChoiceField(queryset=Workshop.objects.none(), label=_("Workshop"))
-    kind = forms.ChoiceField(
-        label=_("As"),
-        choices=[(Item.Kind.EFFECT, Item.Kind.EFFECT.label), (Item.Kind.ACTIVITY, Item.Kind.ACTIVITY.label)],
-        widget=forms.RadioSelect,
-    )
+    """A workshop of the organisation that takes proposals now, and what the statement becomes there."""
 
-    def __init__(self, *args: object, organisation: Organisation, **kwargs: object) -> None:
+    # The workshops part's own queryset (`workshops_taking_proposals`), set per organisation below.
+    workshop: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label=_("Workshop"))
+    kind = forms.ChoiceField(label=_("As"), choices=workshop_queries.PROMOTABLE_KINDS, widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["workshop"].queryset = Workshop.objects.in_organisation(organisation).filter(
-            step__in=Workshop.PROPOSAL_STEPS
-        )
-        self.fields["kind"].initial = Item.Kind.EFFECT
+        self.fields["workshop"].queryset = workshop_queries.workshops_taking_proposals(organisation)  # type: ignore[attr-defined]  # a ModelChoiceField
+        self.fields["kind"].initial = workshop_queries.PROMOTABLE_KINDS[0][0]

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime
 import secrets
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from tillit.dialogues import actions
+from tillit.core.tokens import hash_token
 from tillit.dialogues.models import (
     MAX_STATEMENT_LENGTH,
     MIN_STATEMENT_LENGTH,
@@ -74,7 +76,7 @@ def import_conversation(conversation: PolisConversation, *, organisation: Organi
     )
     DialogueAnalysis.objects.create(dialogue=dialogue)
 
-    first_vote = {}
+    first_vote: dict[int, int] = {}
     for voter, stamp in zip(votes.voter_id.tolist(), votes.timestamp.tolist(), strict=True):
         first_vote[voter] = min(stamp, first_vote.get(voter, stamp))
     participants = DialogueParticipant.objects.bulk_create(
@@ -82,7 +84,7 @@ def import_conversation(conversation: PolisConversation, *, organisation: Organi
             DialogueParticipant(
                 dialogue=dialogue,
                 number=p.id,
-                token_hash=actions.hash_token(secrets.token_urlsafe(32)),
+                token_hash=hash_token(secrets.token_urlsafe(32)),
                 joined_on=timezone.localdate(_moment(first_vote[p.id])) if p.id in first_vote else dialogue.opens_on,
             )
             for p in conversation.participants
@@ -174,8 +176,7 @@ def export_dialogue(dialogue: Dialogue, groups: dict[int, int] | None = None) ->
     return PolisConversation(summary=summary, comments=comments, votes=votes, participants=participants)
 
 
-def _with_counts(dialogue: Dialogue):  # type: ignore[no-untyped-def]
-    from django.db.models import Count, Q
+def _with_counts(dialogue: Dialogue) -> QuerySet[Statement, Any]:
 
     return (
         Statement.objects.filter(dialogue=dialogue)

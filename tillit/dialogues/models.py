@@ -1,5 +1,5 @@
 """Samtal: a dialogue at scale. One question; participants add short statements and vote agree,
-disagree or pass on the others' statements. The analysis (analysis.py, the Pol.is method) finds
+disagree or pass on the others' statements. The analysis (analysis/, the Pol.is method) finds
 opinion groups and what unites them; worker.py keeps it up to date in the background.
 
 Participants are identified by a random token held in their browser (open dialogues) or by a keyed
@@ -95,6 +95,12 @@ class Dialogue(models.Model):
     @property
     def is_internal(self) -> bool:
         return self.access == self.Access.INTERNAL
+
+    @property
+    def results_are_open(self) -> bool:
+        """Results open once the dialogue has closed, or at once if the process leader chose live results (before
+        it opened): while votes come in, two looks at the figures would otherwise reveal the votes in between."""
+        return self.live_results or self.has_closed
 
     def state(self, today: date | None = None) -> str:
         today = today or timezone.localdate()
@@ -209,7 +215,8 @@ class DialogueAnalysis(models.Model):
     `dirty` is set by every vote, statement and moderation decision (only when it flips, so votes do
     not queue on this row) and cleared by the worker just before it reads the votes; a change that
     commits after that sets it again. `report` holds everything the results page and the exports
-    show, already passed through the anonymity rules; `state` carries what the next run needs (the
+    show, already passed through the anonymity rules, its figures written by `privacy.codec` (read it through
+    `queries.results_view`, never directly); `state` carries what the next run needs (the
     k-smoother, previous components, who has entered clustering, and the ledger of what earlier
     releases showed, against which a new release is audited)."""
 

@@ -131,7 +131,7 @@ class PolisVotes:
             and self.datetime == other.datetime
         )
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # mutable arrays: unhashable, as __eq__ is defined
 
 
 @dataclass(frozen=True)
@@ -383,7 +383,10 @@ def read_conversation(directory: Path | str) -> PolisConversation:
 
 
 def write_conversation(conversation: PolisConversation, directory: Path | str) -> Path:
-    """Write the four files of ``conversation`` into ``directory`` (created if needed)."""
+    """Write the four files of ``conversation`` into ``directory`` (created if needed).
+
+    These are Pol.is's interchange files, read by programs, not a spreadsheet for people: statement texts are written
+    as they are, without the formula guard of `tillit.reports.spreadsheets`, so that they round-trip exactly."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     votes = conversation.votes
@@ -431,7 +434,7 @@ def write_conversation(conversation: PolisConversation, directory: Path | str) -
             n_agree = row.count("1")
             n_disagree = row.count("-1")
             n_votes = columns.size - row.count("")
-            fixed = [str(p.id)] + ([p.xid] if conversation.has_xid else [])
+            fixed: list[str | int] = [str(p.id), *([p.xid] if conversation.has_xid else [])]
             fixed += [
                 "" if p.group_id is None else str(p.group_id),
                 authored.get(p.id, 0),

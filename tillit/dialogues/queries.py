@@ -1,17 +1,18 @@
-"""Reading a dialogue: which statements a participant sees, and in which order.
+"""Reading a dialogue: who takes part, which statements a participant sees and in which order, the moderation
+lists, and the stored results. No function here writes.
 
-**Which statement comes next.** Like Pol.is, the next statement is drawn at random with a
-probability proportional to its priority, computed by the latest analysis:
+**Which statement comes next.** Like Pol.is, the next statement is drawn at random with a probability proportional
+to its priority, computed by the latest analysis (`analysis.routing`):
 
     importance = (1 − (P+1)/(S+2)) · (E+1) · (A+1)/(S+2)
     priority   = (importance · (1 + 8 · 2^(−S/5)))²
 
-where A, D, P are the agree, disagree and pass votes so far, S = A + D + P the votes seen, and E
-the statement's extremity on the opinion map. Statements with few votes get a large novelty boost
-that halves every 5 votes; statements that split opinion (far from the centre) and that are not
-mostly passed rank higher. A statement added since the last analysis counts as one with no votes.
-The draw is seeded by the participant and how many votes they have cast, so reloading the page
-shows the same statement; a statement the participant has voted on (or written) is never shown again.
+where A, D, P are the agree, disagree and pass votes so far, S = A + D + P the votes seen, and E the statement's
+extremity on the opinion map. Statements with few votes get a large novelty boost that halves every 5 votes;
+statements that split opinion (far from the centre) and that are not mostly passed rank higher. A statement added
+since the last analysis counts as one with no votes. The draw is seeded by the participant and how many votes they
+have cast, so reloading the page shows the same statement; a statement the participant has voted on (or written) is
+never shown again.
 """
 
 from __future__ import annotations
@@ -20,23 +21,47 @@ import hashlib
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
+from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
 
-from tillit.dialogues.models import Dialogue, DialogueAnalysis, DialogueParticipant, Flag, Statement, Vote
+from tillit.core.tokens import hash_token, keyed_digest
+from tillit.dialogues import reporting
+from tillit.dialogues.analysis.routing import UNSEEN_PRIORITY
+from tillit.dialogues.models import Dialogue, DialogueAnalysis, DialogueParticipant, Statement, Vote
+from tillit.organisations.models import Membership, Organisation
 from tillit.privacy.suppression import Cell, count
 
-NOVELTY_BOOST = 8
-NOVELTY_HALF_LIFE_VOTES = 5
+FLAGGED = "flagged"  # the moderation list's filter for statements participants have reported
 
 
-def routing_priority(agree: int, disagree: int, seen: int, extremity: float) -> float:
-    passes = seen - agree - disagree
-    importance = (1 - (passes + 1) / (seen + 2)) * (extremity + 1) * (agree + 1) / (seen + 2)
-    return (importance * (1 + NOVELTY_BOOST * 2 ** (-seen / NOVELTY_HALF_LIFE_VOTES))) ** 2
+# Who takes part ---------------------------------------------------------------------------------------------------
 
 
-UNSEEN_PRIORITY = routing_priority(0, 0, 0, 0.0)
+def member_token_hash(dialogue: Dialogue, membership: Membership) -> str:
+    """A member's key in an internal dialogue: an HMAC, so the participant row does not name the member."""
+    return keyed_digest(f"dialogue:{dialogue.pk}:membership:{membership.pk}").hex()
+
+
+def participation_of_member(dialogue: Dialogue, membership: Membership) -> DialogueParticipant | None:
+    """The member's participation in an internal dialogue, or None before they have joined."""
+    token_hash = member_token_hash(dialogue, membership)
+    return DialogueParticipant.objects.filter(dialogue=dialogue, token_hash=token_hash).first()
+
+
+def participation_with_token(dialogue: Dialogue, token: str) -> DialogueParticipant | None:
+    """The participation in an open dialogue whose random token (from the participant's cookie) is `token`."""
+    if not token:
+        return None
+    return DialogueParticipant.objects.filter(dialogue=dialogue, token_hash=hash_token(token)).first()
+
+
+def dialogues_of(organisation: Organisation) -> QuerySet[Dialogue]:
+    """The organisation's dialogues for its list, newest first, with their analysis rows."""
+    return Dialogue.objects.in_organisation(organisation).select_related("analysis")
+
+
+# Statements -------------------------------------------------------------------------------------------------------
 
 
 def shown_statements(dialogue: Dialogue) -> QuerySet[Statement]:
@@ -45,6 +70,11 @@ def shown_statements(dialogue: Dialogue) -> QuerySet[Statement]:
     if dialogue.moderation == Dialogue.Moderation.POST:
         shown |= Q(status=Statement.Status.PENDING)
     return Statement.objects.filter(shown, dialogue=dialogue)
+
+
+def is_shown(statement: Statement) -> bool:
+    """Whether participants are shown the statement (see `shown_statements`)."""
+    return shown_statements(statement.dialogue).filter(pk=statement.pk).exists()
 
 
 @dataclass(frozen=True)
@@ -58,6 +88,7 @@ class Progress:
 
 
 def next_statement(participant: DialogueParticipant) -> tuple[Statement | None, Progress]:
+    """The statement the participant is shown next (None when they have voted on every one), and their progress."""
     dialogue = participant.dialogue
     voted_ids = set(Vote.objects.filter(participant=participant).values_list("statement_id", flat=True))
     shown = list(shown_statements(dialogue).values_list("id", "number"))
@@ -78,14 +109,34 @@ def _priorities(dialogue: Dialogue) -> dict[str, float]:
     return routing if isinstance(routing, dict) else {}
 
 
-def moderation_queue(dialogue: Dialogue) -> QuerySet[Statement]:
-    """Every statement with its flags and votes; waiting and flagged ones first."""
-    return (
+def moderation_queue(dialogue: Dialogue, *, status: str = "") -> QuerySet[Statement]:
+    """Every statement with its flags and votes, waiting and flagged ones first; only those with `status` (a
+    `Statement.Status`, or FLAGGED for those participants have reported) when one is given."""
+    statements = (
         Statement.objects.filter(dialogue=dialogue)
         .annotate(flag_count=Count("flags", distinct=True), vote_count=Count("votes", distinct=True))
         .select_related("merged_into")
         .order_by("-flag_count", "number")
     )
+    if status == FLAGGED:
+        return statements.filter(flag_count__gt=0)
+    if status:
+        return statements.filter(status=status)
+    return statements
+
+
+def merge_candidates(duplicate: Statement) -> QuerySet[Statement]:
+    """The statements a duplicate can be merged into: the others of its dialogue that are not removed."""
+    return (
+        Statement.objects.filter(dialogue_id=duplicate.dialogue_id)
+        .exclude(pk=duplicate.pk)
+        .exclude(status=Statement.Status.REJECTED)
+    )
+
+
+def statement_named_by(dialogue: Dialogue, public_id: UUID) -> Statement | None:
+    """A statement of this dialogue by its public id; None for any other, another dialogue's included."""
+    return Statement.objects.filter(dialogue=dialogue, public_id=public_id).first()
 
 
 def statement_counts(dialogue: Dialogue) -> dict[str, int | Cell[int]]:
@@ -108,8 +159,32 @@ def statement_counts(dialogue: Dialogue) -> dict[str, int | Cell[int]]:
 def with_vote_counts(dialogue: Dialogue, statements: Iterable[Statement]) -> list[tuple[Statement, Cell[int]]]:
     """Each statement of the moderation list with its number of votes as a `privacy.count` cell."""
     k = dialogue.anonymity_threshold
-    return [(statement, count(statement.vote_count, k=k)) for statement in statements]  # type: ignore[attr-defined]
+    return [(statement, count(statement.vote_count, k=k)) for statement in statements]  # type: ignore[attr-defined]  # annotated by moderation_queue
 
 
-def has_flagged(participant: DialogueParticipant, statement: Statement) -> bool:
-    return Flag.objects.filter(participant=participant, statement=statement).exists()
+# Results ----------------------------------------------------------------------------------------------------------
+
+
+def results_version(dialogue: Dialogue) -> str:
+    """What the results page's poll compares: when the stored analysis was computed (one small query)."""
+    computed_at = DialogueAnalysis.objects.filter(dialogue=dialogue).values_list("computed_at", flat=True).first()
+    return computed_at.isoformat() if computed_at else ""
+
+
+def results_view(dialogue: Dialogue) -> reporting.ResultsView:
+    """The stored results as pages and exports read them: two queries, whatever the size of the dialogue, and no
+    write (a report stored in an older format reads as being updated; the worker redoes it, see reporting)."""
+    stored = DialogueAnalysis.objects.filter(dialogue=dialogue).defer("state").first()
+    texts = {
+        number: (text, public_id)
+        for number, text, public_id in Statement.objects.filter(dialogue=dialogue).values_list(
+            "number", "text", "public_id"
+        )
+    }
+    return reporting.read_back(
+        dialogue,
+        stored.report if stored is not None and stored.computed_at else None,
+        texts=texts,
+        computed_at=stored.computed_at if stored is not None else None,
+        dirty=stored is None or stored.dirty,
+    )

@@ -1,10 +1,10 @@
 """A dialogue's results as PDF: the question, the opinion groups, what unites them, every statement, participation.
 
-A pure rendering module built on the workshop report's document, layout and tables
-(`tillit.workshops.report_pdf`). It draws only `view.report`, which `reporting` has already passed through the
-anonymity rules: hidden figures are `None` there and print as "–". Only the keys named below are read, so the
-report's internal parts (the routing priorities) never reach the PDF. Every text goes through `printable`, so
-emoji and other characters outside the core fonts' code page cannot break it.
+A pure rendering module on the shared PDF writer (`tillit.reports.pdf`). It draws only the publication
+(`reporting.Results`), whose figures have already passed the anonymity rules: a hidden figure is `HIDDEN` (or a hidden
+`Cell`) and prints as "–". The stored report's internal parts (the routing priorities) are not in the publication, so
+they never reach the PDF. Every text goes through the writer's `printable`, so emoji and other characters outside the
+core fonts' code page cannot break it.
 """
 
 from __future__ import annotations
@@ -12,93 +12,64 @@ from __future__ import annotations
 import datetime
 import math
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.http import HttpResponse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tillit.dialogues.exporting import filename
-from tillit.dialogues.reporting import NOT_IN_A_GROUP, ResultsView
-from tillit.workshops.report_pdf import (
-    ACCENT,
-    DASH,
-    LINE,
-    MUTED,
-    Column,
-    ReportDocument,
-    ReportWriter,
-    figure,
-    long_date,
+from tillit.dialogues.exporting import actor_group_name, filename, group_name
+from tillit.dialogues.reporting import (
+    HIDDEN_SHARES,
+    ConsensusTable,
+    OpinionGroup,
+    Participation,
+    Representative,
+    ResultsView,
+    StatementRef,
+    StatementResult,
+    Totals,
 )
+from tillit.privacy.suppression import Cell, Hidden
+from tillit.reports.pdf import ACCENT, DASH, LINE, MUTED, Column, ReportWriter, cell_figure, figure, long_date
 
 LONGEST_TEXT = 1000  # characters of one text in a table cell; statements hold at most 500
 KEEP_WITH_TABLE = 75  # millimetres: a section's heading, caption and first rows start on one page
 LONGEST_TITLE = 300  # characters of the question in the title and the running footer
 
 
-def _clip(text: Any, longest: int = LONGEST_TEXT) -> str:
+def _clip(text: str, longest: int = LONGEST_TEXT) -> str:
     """The text, shortened with "…" if longer than `longest`, so that no table row outgrows a page."""
-    text = "" if text is None else str(text)
     return text if len(text) <= longest else text[: longest - 1].rstrip() + "…"
 
 
-def percent(value: Any) -> str:
-    """A share in per cent, rounded half up to a whole number as on the results page; "–" when hidden or undefined.
-
-    Rounded here: Django's `number_format` (under `figure`) cuts off the decimals rather than rounding them."""
-    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+def percent(value: float | Hidden) -> str:
+    """A share in per cent, rounded half up to a whole number as on the results page; "–" when hidden or undefined."""
+    if isinstance(value, float) and not math.isfinite(value):
         return DASH
-    whole = int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    return f"{figure(whole, 0)} %"
+    shown = figure(value, 0)
+    return shown if shown == DASH else f"{shown} %"
 
 
-def count(value: Any) -> str:
-    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
-        return DASH
-    return str(int(value))
+def count(value: Cell[int] | int | Hidden) -> str:
+    """A count as printed: "–" when hidden."""
+    if isinstance(value, Cell):
+        return cell_figure(value, 0)
+    return figure(value, 0)
 
 
-def _day(value: Any) -> str:
-    try:
-        return formats.date_format(datetime.date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
-    except ValueError:
-        return _clip(value, 40)
+def _day(day: datetime.date) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
-def _actor_group_name(name: Any) -> str:
-    return _("Not stated") if name == NOT_IN_A_GROUP else _clip(name, 200)
-
-
-def _group_name(label: Any) -> str:
-    return _("Group %(label)s") % {"label": _clip(label, 20)}
-
-
-def _numbered(row: dict) -> str:
-    return f"{count(row.get('statement'))}. {_clip(row.get('text'))}"
-
-
-class _DialogueReport(ReportWriter):
-    """The workshop report's drawing (headings, paragraphs, facts, tables) on a document titled by the question."""
-
-    def __init__(self, view: ResultsView) -> None:  # the workshop report's __init__ wants a workshop
-        question = _clip(view.dialogue.question, LONGEST_TITLE)
-        self.workshop = None
-        self.pdf = ReportDocument(question)
-        self.pdf.set_title(question)
-        self.pdf.set_subject(_("Dialogue report"))
-        self.pdf.set_author(view.dialogue.organisation.name)
-        self.pdf.set_creator("Tillit")
-        self.pdf.set_lang(translation.get_language() or "sv")
-        self.pdf.add_page()
+def _numbered(statement: StatementRef) -> str:
+    return f"{statement.number}. {_clip(statement.text)}"
 
 
 # Sections -----------------------------------------------------------------------------------------------------
 
 
-def _title_block(report: _DialogueReport, view: ResultsView) -> None:
+def _title_block(report: ReportWriter, view: ResultsView) -> None:
     report.font(10, "B", ACCENT)
     report.pdf.cell(0, LINE, _("Dialogue report").upper(), new_x="LMARGIN", new_y="NEXT")
     report.pdf.ln(1)
@@ -126,8 +97,8 @@ def _title_block(report: _DialogueReport, view: ResultsView) -> None:
     )
 
 
-def _totals(report: _DialogueReport, totals: dict) -> None:
-    if not totals:
+def _totals(report: ReportWriter, totals: Totals | None) -> None:
+    if totals is None:
         return
     report.heading(_("Totals"), 2)
     report.table(
@@ -137,13 +108,13 @@ def _totals(report: _DialogueReport, totals: dict) -> None:
             Column(_("Votes"), 1, "RIGHT"),
             Column(_("Statements"), 1, "RIGHT"),
         ],
-        [[count(totals.get(key)) for key in ("participants", "voters", "votes", "statements")]],
+        [[count(totals.participants), count(totals.voters), count(totals.votes), str(totals.statements)]],
     )
 
 
-def _not_available(report: _DialogueReport, view: ResultsView) -> None:
+def _not_available(report: ReportWriter, view: ResultsView) -> None:
     report.heading(_("Results"))
-    if view.report:
+    if view.results is not None:
         report.paragraph(_("Too few have voted so far"), style="B")
         report.paragraph(_("Results are shown once at least %(k)s people have voted.") % {"k": view.k})
     else:
@@ -151,7 +122,7 @@ def _not_available(report: _DialogueReport, view: ResultsView) -> None:
         report.paragraph(_("The analysis runs in the background a few seconds after new votes."))
 
 
-def _groups(report: _DialogueReport, groups: Sequence[dict]) -> None:
+def _groups(report: ReportWriter, groups: Sequence[OpinionGroup]) -> None:
     report.ensure_space(KEEP_WITH_TABLE)
     report.heading(_("Opinion groups"))
     if not groups:
@@ -167,27 +138,25 @@ def _groups(report: _DialogueReport, groups: Sequence[dict]) -> None:
     )
     report.table(
         [Column(_("Group"), 2), Column(_("Participants"), 1, "RIGHT")],
-        [[_group_name(group.get("label")), count(group.get("size"))] for group in groups],
+        [[group_name(group.label), count(group.size)] for group in groups],
         caption=_("Opinion groups and their size"),
         width=100,
     )
     for group in groups:
-        label = _clip(group.get("label"), 20)
-        size = count(group.get("size"))
         report.ensure_space(45)
-        if size == DASH:
-            report.heading(_group_name(label), 2)
+        if isinstance(group.size.value, Hidden):
+            report.heading(group_name(group.label), 2)
             report.paragraph(
                 _("This group is too small to be described without risk of identifying its members."), color=MUTED
             )
             continue
+        size = group.size.value
         report.heading(
-            ngettext("Group %(label)s: %(counter)s participant", "Group %(label)s: %(counter)s participants", int(size))
-            % {"label": label, "counter": size},
+            ngettext("Group %(label)s: %(counter)s participant", "Group %(label)s: %(counter)s participants", size)
+            % {"label": group.label, "counter": count(group.size)},
             2,
         )
-        representative = group.get("representative") or []
-        if not representative:
+        if not group.representative:
             report.paragraph(_("No statement sets this group apart."), color=MUTED)
             continue
         report.table(
@@ -199,41 +168,37 @@ def _groups(report: _DialogueReport, groups: Sequence[dict]) -> None:
                 Column(_("Disagree"), 1.3, "RIGHT"),
                 Column(_("Voters"), 1.2, "RIGHT"),
             ],
-            [_representative(rep) for rep in representative],
+            [_representative(rep) for rep in group.representative],
         )
 
 
-def _representative(rep: dict) -> list[str]:
-    cell = rep.get("group") if isinstance(rep.get("group"), dict) else {}
-    kind = {"agree": _("Agree"), "disagree": _("Disagree")}.get(rep.get("kind"), DASH)
+def _representative(rep: Representative) -> list[str]:
+    kind = {"agree": _("Agree"), "disagree": _("Disagree")}.get(rep.kind, DASH)
     return [
-        count(rep.get("statement")),
-        _clip(rep.get("text")),
+        str(rep.statement.number),
+        _clip(rep.statement.text),
         kind,
-        percent(cell.get("agree")),
-        percent(cell.get("disagree")),
-        count(cell.get("voters")),
+        percent(rep.votes.agree),
+        percent(rep.votes.disagree),
+        count(rep.votes.voters),
     ]
 
 
-def _consensus(report: _DialogueReport, title: str, intro: str, caption: str, groups: list[str], rows: list) -> None:
+def _consensus(
+    report: ReportWriter, title: str, intro: str, caption: str, groups: list[str], table: ConsensusTable
+) -> None:
     report.ensure_space(KEEP_WITH_TABLE)
     report.heading(title)
     if intro:
         report.paragraph(intro)
-    if not groups or not rows:
+    if not groups or not table.rows:
         report.paragraph(_("Not enough votes yet in two or more groups to tell."), color=MUTED)
         return
     table_rows = []
-    for row in rows:
-        cells = list(row.get("cells") or [])
-        cells += [None] * (len(groups) - len(cells))
-        table_rows.append(
-            (
-                _numbered(row),
-                [percent(cell.get("agree")) if isinstance(cell, dict) else DASH for cell in cells[: len(groups)]],
-            )
-        )
+    for row in table.rows:
+        cells = list(row.cells)
+        cells += [HIDDEN_SHARES] * (len(groups) - len(cells))
+        table_rows.append((_numbered(row.statement), [percent(cell.agree) for cell in cells[: len(groups)]]))
     report.split_table(
         Column(_("Statement"), 1),
         groups,
@@ -244,7 +209,7 @@ def _consensus(report: _DialogueReport, title: str, intro: str, caption: str, gr
     )
 
 
-def _statements(report: _DialogueReport, rows: Sequence[dict]) -> None:
+def _statements(report: ReportWriter, rows: Sequence[StatementResult]) -> None:
     report.ensure_space(KEEP_WITH_TABLE)
     report.heading(_("All statements"))
     if not rows:
@@ -261,12 +226,12 @@ def _statements(report: _DialogueReport, rows: Sequence[dict]) -> None:
         ],
         [
             [
-                count(row.get("statement")),
-                _clip(row.get("text")),
-                percent(row.get("agree")),
-                percent(row.get("disagree")),
-                percent(row.get("pass")),
-                count(row.get("voters")),
+                str(row.statement.number),
+                _clip(row.statement.text),
+                percent(row.votes.agree),
+                percent(row.votes.disagree),
+                percent(row.votes.passed),
+                count(row.votes.voters),
             ]
             for row in rows
         ],
@@ -274,30 +239,28 @@ def _statements(report: _DialogueReport, rows: Sequence[dict]) -> None:
     )
 
 
-def _participation(report: _DialogueReport, participation: dict) -> None:
+def _participation(report: ReportWriter, participation: Participation) -> None:
     report.ensure_space(KEEP_WITH_TABLE)
     report.heading(_("Participation over time"))
-    days = participation.get("days") or []
-    if days:
+    if participation.days:
         report.table(
             [Column(_("Day"), 2), Column(_("New participants"), 1.4, "RIGHT")],
-            [[_day(day.get("date")), count(day.get("new"))] for day in days],
+            [[_day(day.day), count(day.new)] for day in participation.days],
             caption=_("New participants per day"),
             width=100,
         )
-    groups = participation.get("actor_groups") or []
-    if groups:
+    if participation.actor_groups:
         report.table(
             [Column(_("Actor group"), 2), Column(_("Participants"), 1.4, "RIGHT")],
-            [[_actor_group_name(row.get("name")), count(row.get("count"))] for row in groups],
+            [[_clip(actor_group_name(row.name), 200), count(row.people)] for row in participation.actor_groups],
             caption=_("Participants per actor group"),
             width=100,
         )
-    if not days and not groups:
+    if not participation.days and not participation.actor_groups:
         report.paragraph(_("Nobody has taken part yet."), color=MUTED)
 
 
-def _method(report: _DialogueReport) -> None:
+def _method(report: ReportWriter) -> None:
     report.heading(_("How the results are computed"))
     report.bullets(
         [
@@ -325,25 +288,27 @@ def _method(report: _DialogueReport) -> None:
 
 def render_report(view: ResultsView, *, compress: bool = True) -> bytes:
     """The dialogue's results as PDF. `compress=False` leaves the page streams readable (for tests)."""
-    report = _DialogueReport(view)
-    report.pdf.set_compression(compress)
-    data = view.report or {}
+    report = ReportWriter(
+        title=_clip(view.dialogue.question, LONGEST_TITLE),
+        subject=_("Dialogue report"),
+        author=view.dialogue.organisation.name,
+        compress=compress,
+    )
+    results = view.results
     _title_block(report, view)
-    _totals(report, data.get("totals") or {})
-    if not data.get("enough"):
+    _totals(report, results.totals if results is not None else None)
+    if results is None or not results.enough:
         _not_available(report, view)
     else:
-        _groups(report, data.get("groups") or [])
-        consensus = data.get("consensus") or {}
+        _groups(report, results.groups)
         _consensus(
             report,
             _("What unites the opinion groups"),
             "",
             _("Share who agree, per opinion group, for the statements with the broadest support"),
-            [_group_name(label) for label in consensus.get("groups") or []],
-            consensus.get("rows") or [],
+            [group_name(label) for label in results.consensus.groups],
+            results.consensus,
         )
-        actor_consensus = data.get("actor_consensus") or {}
         _consensus(
             report,
             _("What unites the actor groups"),
@@ -352,13 +317,13 @@ def render_report(view: ResultsView, *, compress: bool = True) -> bytes:
                 "service users and others."
             ),
             _("Share who agree, per actor group, for the statements with the broadest support"),
-            [_actor_group_name(name) for name in actor_consensus.get("groups") or []],
-            actor_consensus.get("rows") or [],
+            [_clip(name, 200) for name in results.actor_consensus.groups],
+            results.actor_consensus,
         )
-        _statements(report, data.get("statements") or [])
-        _participation(report, data.get("participation") or {})
+        _statements(report, results.statements)
+        _participation(report, results.participation)
     _method(report)
-    return bytes(report.pdf.output())
+    return report.output()
 
 
 def results_pdf(view: ResultsView, *, compress: bool = True) -> HttpResponse:

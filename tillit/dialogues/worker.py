@@ -29,7 +29,6 @@ from tillit.organisations.models import ActorGroup
 log = logging.getLogger(__name__)
 
 DEBOUNCE_SECONDS = 2.0
-CONSENSUS_MIN_VOTES = 5
 SEED = 20261123
 
 
@@ -45,7 +44,7 @@ def load_matrix(dialogue: Dialogue, release: int | None = None) -> tuple[opinion
     if release is not None:
         Vote.objects.filter(dialogue=dialogue, release__isnull=True).update(release=release)
     flat = _vote_rows(dialogue, released=release is not None)
-    participants = list(
+    participants: list[tuple[int, int | None, datetime.date, int]] = list(
         DialogueParticipant.objects.filter(dialogue=dialogue)
         .order_by("number")
         .values_list("pk", "actor_group_id", "joined_on", "number")
@@ -66,7 +65,7 @@ def load_matrix(dialogue: Dialogue, release: int | None = None) -> tuple[opinion
 
     group_ids = sorted({row[1] for row in participants if row[1] is not None})
     names = dict(ActorGroup.objects.filter(pk__in=group_ids).values_list("pk", "name"))
-    index_of = {pk: index for index, pk in enumerate(group_ids)}
+    index_of: dict[int | None, int] = {pk: index for index, pk in enumerate(group_ids)}
     inputs = reporting.Inputs(
         statement_numbers=[row[1] for row in statements],
         statement_shown=[not flag for flag in excluded.tolist()],
@@ -120,14 +119,15 @@ def _vote_rows(dialogue: Dialogue, *, released: bool = False, chunk: int = 50_00
     return np.concatenate(parts) if parts else np.zeros((0, len(columns)), dtype=np.int64)
 
 
-def results_readable(dialogue: Dialogue) -> bool:
-    """Whether anyone may read the results now: once the dialogue has closed, or while it runs if they are live."""
-    return dialogue.live_results or dialogue.has_closed
-
-
 def analyse_dialogue(dialogue: Dialogue) -> DialogueAnalysis:
-    """Analyse now, whatever the dirty flag says, and store the report: a new release of the results, audited
-    against what earlier releases showed when readers may have seen them."""
+    """Analyse now, whatever the dirty flag says, and store the report (`reporting.build_report`: every figure a
+    `privacy.codec` cell): a new release of the results, audited against what earlier releases showed when readers
+    may have seen them.
+
+    Its writes are not one transaction, on purpose: the analysis takes seconds at scale, and a transaction holding
+    the analysis row that long would make every vote's `mark_dirty` wait for it. Each write is safe alone instead:
+    should the run fail after marking votes with this release, the report is not stored, `next_release` stays the
+    same, and the next run marks the remaining votes with that release too and stores it."""
     started = time.perf_counter()
     stored, _created = DialogueAnalysis.objects.get_or_create(dialogue=dialogue)
     DialogueAnalysis.objects.filter(pk=stored.pk).update(dirty=False)
@@ -136,14 +136,14 @@ def analyse_dialogue(dialogue: Dialogue) -> DialogueAnalysis:
     previous = _previous_state(stored.state, matrix)
     # The report stored last could be read if results are readable now: it has been since the dialogue closed
     # (or all along, with live results), so this one is audited against its ledger.
-    ledger = stored.state.get("ledger") if stored.computed_at and results_readable(dialogue) else None
+    ledger = stored.state.get("ledger") if stored.computed_at and dialogue.results_are_open else None
     result = opinion.analyse(
         matrix,
         actor_groups=np.array(inputs.participant_actor_groups, dtype=np.int64),
         seed=SEED,
         previous=previous,
         # A statement "unites" only where every group has at least k voters on it.
-        consensus_min_votes=max(CONSENSUS_MIN_VOTES, inputs.k),
+        consensus_min_votes=max(reporting.CONSENSUS_MIN_VOTES, inputs.k),
     )
     report, ledger = reporting.build_report(result, matrix, inputs, previous=ledger)
     stored.report = report

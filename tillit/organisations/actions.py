@@ -1,4 +1,10 @@
-"""Changes of state in an organisation. Each runs in one transaction."""
+"""Changes of state in an organisation. Each runs in one transaction.
+
+In order: the organisation, the unit tree, levels and actor groups and the settings, people and memberships,
+invitations. One module although it is a little over 600 lines, because every part and test reaches these verbs as
+`organisations.actions.<verb>`, and they share the locks and checks at the top (the tree lock, the checks that a
+unit, level or group belongs to the organisation).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import smtplib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Literal, overload
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +31,9 @@ from django.utils.translation import pgettext
 
 from tillit.accounts import addresses
 from tillit.accounts.models import User
+from tillit.organisations import tree
 from tillit.organisations.models import (
+    MIN_ANONYMITY_THRESHOLD,
     ActorGroup,
     Level,
     Membership,
@@ -33,6 +42,7 @@ from tillit.organisations.models import (
     Unit,
     UnitEvent,
 )
+from tillit.organisations.queries import descendants, unit_parents, unit_path
 from tillit.organisations.tokens import pending_membership_token
 
 logger = logging.getLogger(__name__)
@@ -105,18 +115,15 @@ def _lock_tree(organisation_id: int) -> None:
 
 
 def _check_parent(*, organisation: Organisation, unit: Unit | None, parent: Unit | None) -> None:
+    """The parent is an open unit of the organisation and not the unit itself or below it (tree locked)."""
     if parent is None:
         return
     if parent.organisation_id != organisation.pk:
         raise TreeError(_("The chosen parent unit belongs to another organisation."))
     if not parent.is_open:
         raise TreeError(_("A unit cannot be placed under a closed unit."))
-    if unit is not None and unit.pk is not None:
-        ancestor: Unit | None = parent
-        while ancestor is not None:
-            if ancestor.pk == unit.pk:
-                raise TreeError(_("A unit cannot be placed under itself or under one of its own sub-units."))
-            ancestor = ancestor.parent
+    if unit is not None and parent.pk in tree.subtree(unit.pk, unit_parents(organisation)):
+        raise TreeError(_("A unit cannot be placed under itself or under one of its own sub-units."))
 
 
 @transaction.atomic
@@ -124,7 +131,7 @@ def create_unit(*, organisation: Organisation, name: str, kind: str, parent: Uni
     """Create a unit under `parent` (or at the top); raises TreeError, or NameTaken."""
     _lock_tree(organisation.pk)
     if parent is not None:
-        parent = Unit.objects.select_related("parent").get(pk=parent.pk)
+        parent = Unit.objects.get(pk=parent.pk)
     _check_parent(organisation=organisation, unit=None, parent=parent)
     unit = Unit(organisation=organisation, name=name, kind=kind, parent=parent)
     with _name_free_at_place(unit):
@@ -159,7 +166,7 @@ def move_unit(*, unit: Unit, new_parent: Unit | None, actor: User | None) -> Uni
         return unit
     _lock_tree(unit.organisation_id)
     if new_parent is not None:
-        new_parent = Unit.objects.select_related("parent").get(pk=new_parent.pk)
+        new_parent = Unit.objects.get(pk=new_parent.pk)
     _check_parent(organisation=unit.organisation, unit=unit, parent=new_parent)
     old_path = unit_path(unit)
     unit.parent = new_parent
@@ -196,7 +203,7 @@ def reopen_unit(*, unit: Unit, actor: User | None) -> Unit:
     if unit.is_open:
         return unit
     _lock_tree(unit.organisation_id)
-    unit.parent = Unit.objects.filter(pk=unit.parent_id).first()
+    unit.parent = None if unit.parent_id is None else Unit.objects.filter(pk=unit.parent_id).first()
     if unit.parent is not None and not unit.parent.is_open:
         raise TreeError(_("Reopen the unit above first: %(parent)s is closed.") % {"parent": unit.parent.name})
     unit.closed_at = None
@@ -205,29 +212,6 @@ def reopen_unit(*, unit: Unit, actor: User | None) -> Unit:
         unit.save(update_fields=["closed_at"])
     UnitEvent.objects.create(organisation=unit.organisation, unit=unit, kind=UnitEvent.Kind.REOPENED, actor=actor)
     return unit
-
-
-def descendants(unit: Unit) -> list[Unit]:
-    """Every unit below `unit`, at any depth (one query for the whole organisation)."""
-    by_parent: dict[int | None, list[Unit]] = {}
-    for candidate in Unit.objects.filter(organisation_id=unit.organisation_id):
-        by_parent.setdefault(candidate.parent_id, []).append(candidate)
-    found: list[Unit] = []
-    stack = list(by_parent.get(unit.pk, []))
-    while stack:
-        current = stack.pop()
-        found.append(current)
-        stack.extend(by_parent.get(current.pk, []))
-    return found
-
-
-def unit_path(unit: Unit) -> str:
-    names = []
-    current: Unit | None = unit
-    while current is not None:
-        names.append(current.name)
-        current = current.parent
-    return " / ".join(reversed(names))
 
 
 @dataclass(frozen=True)
@@ -284,6 +268,68 @@ def remove_unused(*, item: Level | ActorGroup) -> None:
         raise InUse(_("People belong to %(name)s. Move them elsewhere first.") % {"name": item.name}) from None
 
 
+class NameInUse(ValidationError):
+    """Another level or actor group of the organisation already has the name (or the kind)."""
+
+
+@transaction.atomic
+def change_settings(*, organisation: Organisation, name: str, anonymity_threshold: int) -> Organisation:
+    """Rename the organisation and set its anonymity threshold (never below 3); raises ValidationError."""
+    if anonymity_threshold < MIN_ANONYMITY_THRESHOLD:
+        raise ValidationError(_("The threshold can never be below 3."))
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).update(
+        name=name, anonymity_threshold=anonymity_threshold
+    )
+    organisation.name, organisation.anonymity_threshold = name, anonymity_threshold
+    return organisation
+
+
+def _save_named(item: Level | ActorGroup) -> None:
+    """Save a level or actor group; a name (or kind) another took meanwhile is refused with NameInUse."""
+    try:
+        with transaction.atomic():
+            item.save()
+    except IntegrityError:
+        if isinstance(item, Level):
+            raise NameInUse(_("There is already a level called %(name)s.") % {"name": item.name}) from None
+        others = ActorGroup.objects.filter(organisation_id=item.organisation_id).exclude(pk=item.pk)
+        if item.key and others.filter(key=item.key).exists():
+            raise NameInUse(_("Another actor group is already of this kind.")) from None
+        raise NameInUse(_("There is already an actor group called %(name)s.") % {"name": item.name}) from None
+
+
+@transaction.atomic
+def add_level(*, organisation: Organisation, name: str, rank: int, description: str) -> Level:
+    """Add a level of the steering chain; raises NameInUse when the organisation has one of that name."""
+    level = Level(organisation=organisation, name=name, rank=rank, description=description)
+    _save_named(level)
+    return level
+
+
+@transaction.atomic
+def change_level(*, level: Level, name: str, rank: int, description: str) -> Level:
+    """Rename, re-rank or describe a level; raises NameInUse when another level has the name."""
+    level.name, level.rank, level.description = name, rank, description
+    _save_named(level)
+    return level
+
+
+@transaction.atomic
+def add_actor_group(*, organisation: Organisation, name: str, key: str, description: str, position: int) -> ActorGroup:
+    """Add an actor group; raises NameInUse when another has the name or, for a standard kind, the kind."""
+    group = ActorGroup(organisation=organisation, name=name, key=key, description=description, position=position)
+    _save_named(group)
+    return group
+
+
+@transaction.atomic
+def change_actor_group(*, group: ActorGroup, name: str, key: str, description: str, position: int) -> ActorGroup:
+    """Change an actor group's name, kind, description or place in lists; raises NameInUse as add_actor_group."""
+    group.name, group.key, group.description, group.position = name, key, description, position
+    _save_named(group)
+    return group
+
+
 def _check_belongs(organisation: Organisation, details: PersonDetails, *, current_unit: Unit | None = None) -> None:
     """The unit, actor group and level are this organisation's, and locked until commit so they
     cannot be removed meanwhile; a closed unit is refused unless the person is already in it."""
@@ -301,6 +347,16 @@ def _is_in_use(user: User) -> bool:
     """Whether the account holds anything of its own or of another organisation: a password, or a
     membership anywhere. Adding such an account needs the person's consent."""
     return not user.is_active or user.has_usable_password() or user.memberships.exists()
+
+
+@overload
+def add_person(*, organisation: Organisation, details: PersonDetails, by_operator: Literal[True]) -> Membership: ...
+
+
+@overload
+def add_person(
+    *, organisation: Organisation, details: PersonDetails, by_operator: bool = False
+) -> Membership | PendingMembership: ...
 
 
 @transaction.atomic

@@ -27,19 +27,32 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
+from uuid import UUID
 
 import rules
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
+from django_htmx.middleware import HtmxDetails
 
 from tillit.accounts.models import User
 from tillit.organisations.models import Membership, Organisation
 
-__all__ = ["Access", "Door", "OrganisationRequest", "SignInFirst", "acting_membership", "through"]
+__all__ = [
+    "Access",
+    "Door",
+    "OrganisationRequest",
+    "SignInFirst",
+    "acting_membership",
+    "by_public_id",
+    "organisation_of",
+    "through",
+]
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 P = ParamSpec("P")
 
 
@@ -49,6 +62,7 @@ class OrganisationRequest(HttpRequest):
     user: User | AnonymousUser
     organisation: Organisation
     membership: Membership | None
+    htmx: HtmxDetails
 
 
 class SignInFirst(Exception):
@@ -92,11 +106,35 @@ class Access(Generic[T]):
     def is_signed_in(self) -> bool:
         return bool(getattr(self.request.user, "is_authenticated", False))
 
+    @property
+    def user(self) -> User | None:
+        """The signed-in account asking, or None for a visitor who is not signed in."""
+        user = self.request.user
+        return user if isinstance(user, User) and user.is_authenticated else None
+
     def may(self, permission: str) -> bool:
         """Whether the requester has `permission` (a django-rules permission over an `Access`)."""
         if permission not in self._decided:
             self._decided[permission] = rules.has_perm(permission, self)
         return self._decided[permission]
+
+
+def by_public_id(model: type[M], *related: str) -> Callable[[HttpRequest, Any], M | None]:
+    """A door's `find` for a row of a part named in the address by its public id, read with its organisation and
+    the `related` rows every page of it needs."""
+
+    def find(_request: HttpRequest, public_id: object) -> M | None:
+        if not isinstance(public_id, UUID):
+            return None
+        return model._default_manager.select_related("organisation", *related).filter(public_id=public_id).first()
+
+    return find
+
+
+def organisation_of(target: Any) -> Organisation:
+    """A door's `organisation` for a row that has one."""
+    organisation: Organisation = target.organisation
+    return organisation
 
 
 @dataclass(frozen=True)
@@ -106,6 +144,11 @@ class Door(Generic[T]):
     `find` returns the object named by the address's `url_kwarg` (None when there is none); `organisation` gives
     its organisation; `participant` recognises the requester's participation (a member's, or an account-less
     one from the session or a cookie); `enter` is the permission of knowing the object exists.
+
+    `sign_in_before_not_found` sends a visitor who is not signed in to sign in also where the address names
+    nothing, so that an address that can be guessed (an organisation's short name) cannot be tried without an
+    account; doors whose objects anonymous participants may reach (an open dialogue) leave it off, so that a
+    broken link says so at once.
     """
 
     url_kwarg: str
@@ -114,11 +157,14 @@ class Door(Generic[T]):
     enter: str
     participant: Callable[[HttpRequest, T, Membership | None], Any] = lambda _request, _target, _membership: None
     participants_are_inside: bool = True  # a participant without membership who lacks a permission gets 403
+    sign_in_before_not_found: bool = False
 
     def open(self, request: HttpRequest, value: object) -> Access[T]:
         """The requester's access to the object named by `value`; Http404 or SignInFirst for outsiders."""
         target = self.find(request, value)
         if target is None:
+            if self.sign_in_before_not_found and not getattr(request.user, "is_authenticated", False):
+                raise SignInFirst
             raise Http404
         organisation = self.organisation(target)
         membership = acting_membership(request.user, organisation)
@@ -126,7 +172,7 @@ class Door(Generic[T]):
         if not access.may(self.enter):
             raise self._outsider(access)
         request.organisation = organisation  # type: ignore[attr-defined]  # typed by OrganisationRequest
-        request.membership = membership  # type: ignore[attr-defined]
+        request.membership = membership  # type: ignore[attr-defined]  # typed by OrganisationRequest
         if membership is not None and request.session.get("organisation") != organisation.slug:
             request.session["organisation"] = organisation.slug
         return access

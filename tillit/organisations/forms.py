@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -15,12 +18,12 @@ from tillit.organisations.models import ActorGroup, Level, Membership, Organisat
 from tillit.organisations.queries import unit_tree
 
 
-class CleanTextMixin:
-    text_fields: tuple[str, ...] = ("name",)
+class CleanTextMixin(forms.BaseForm):
+    """Free text typed into a form, cleaned as everywhere (`normalise_text`); a required field left blank refused."""
 
     def _clean_text(self, field: str) -> str:
-        value = normalise_text(self.cleaned_data.get(field) or "")  # type: ignore[attr-defined]
-        if not value and self.fields[field].required:  # type: ignore[attr-defined]
+        value = normalise_text(self.cleaned_data.get(field) or "")
+        if not value and self.fields[field].required:
             raise forms.ValidationError(_("This field cannot be empty."))
         return value
 
@@ -28,15 +31,19 @@ class CleanTextMixin:
         return self._clean_text("name")
 
 
-def label_units_by_path(field: forms.ModelChoiceField, organisation: Organisation, *, keep: Unit | None = None) -> None:
-    """Offer the organisation's open units in tree order, each labelled with its full path.
+def label_units_by_path(
+    form: forms.BaseForm, name: str, organisation: Organisation, *, keep: Unit | None = None
+) -> None:
+    """Offer the organisation's open units in tree order in the form's unit field `name`, each labelled with its
+    full path.
 
     `keep` is a closed unit someone already belongs to: it stays a choice, so that saving
     other changes does not silently take the person out of it.
     """
+    field = cast(forms.ModelChoiceField, form.fields[name])
     units = Unit.objects.in_organisation(organisation)
-    empty = [("", field.empty_label)] if field.empty_label is not None else []
-    choices = [(node.unit.pk, node.path) for node in unit_tree(organisation)]
+    empty: list[tuple[Any, Any]] = [("", field.empty_label)] if field.empty_label is not None else []
+    choices: list[tuple[Any, Any]] = [(node.unit.pk, node.path) for node in unit_tree(organisation)]
     if keep is not None and not keep.is_open:
         field.queryset = units.filter(Q(closed_at__isnull=True) | Q(pk=keep.pk))
         choices.append((keep.pk, _("%(name)s (closed)") % {"name": keep.name}))
@@ -50,7 +57,7 @@ class UnitForm(CleanTextMixin, forms.ModelForm):
         model = Unit
         fields = ["name", "kind"]
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name"].error_messages["max_length"] = TEXT_LIMIT_MESSAGE
 
@@ -69,9 +76,9 @@ class UnitCreateForm(UnitForm):
     class Meta(UnitForm.Meta):
         fields = ["name", "kind", "parent"]
 
-    def __init__(self, *args: object, organisation: Organisation, **kwargs: object) -> None:
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        label_units_by_path(self.fields["parent"], organisation)
+        label_units_by_path(self, "parent", organisation)
 
 
 class UnitMoveForm(forms.Form):
@@ -79,9 +86,9 @@ class UnitMoveForm(forms.Form):
         queryset=Unit.objects.none(), required=False, label=_("New place"), empty_label=_("(top of the organisation)")
     )
 
-    def __init__(self, *args: object, organisation: Organisation, **kwargs: object) -> None:
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        label_units_by_path(self.fields["parent"], organisation)
+        label_units_by_path(self, "parent", organisation)
 
 
 class LevelForm(CleanTextMixin, forms.ModelForm):
@@ -89,7 +96,7 @@ class LevelForm(CleanTextMixin, forms.ModelForm):
         model = Level
         fields = ["name", "rank", "description"]
 
-    def __init__(self, *args: object, organisation: Organisation, **kwargs: object) -> None:
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.fields["rank"].widget.attrs.update({"min": 1, "max": 99})
@@ -113,12 +120,12 @@ class ActorGroupForm(CleanTextMixin, forms.ModelForm):
         model = ActorGroup
         fields = ["name", "key", "description", "position"]
 
-    def __init__(self, *args: object, organisation: Organisation, **kwargs: object) -> None:
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.fields["position"].widget.attrs.update({"min": 0, "max": 99})
         self.fields["position"].validators.append(MaxValueValidator(99))
-        self.fields["key"].choices = [("", _("(another kind)")), *ActorGroup.Key.choices]
+        cast(forms.ChoiceField, self.fields["key"]).choices = [("", _("(another kind)")), *ActorGroup.Key.choices]
 
     def clean_description(self) -> str:
         return normalise_text(self.cleaned_data.get("description") or "")
@@ -154,7 +161,7 @@ class MembershipForm(forms.Form):
     role = forms.ChoiceField(choices=Membership.Role.choices, label=_("Role"), initial=Membership.Role.PARTICIPANT)
 
     def __init__(
-        self, *args: object, organisation: Organisation, membership: Membership | None = None, **kwargs: object
+        self, *args: Any, organisation: Organisation, membership: Membership | None = None, **kwargs: Any
     ) -> None:
         if membership is not None:
             kwargs.setdefault(
@@ -167,9 +174,11 @@ class MembershipForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        label_units_by_path(self.fields["unit"], organisation, keep=membership.unit if membership else None)
-        self.fields["actor_group"].queryset = ActorGroup.objects.in_organisation(organisation)
-        self.fields["level"].queryset = Level.objects.in_organisation(organisation)
+        label_units_by_path(self, "unit", organisation, keep=membership.unit if membership else None)
+        cast(forms.ModelChoiceField, self.fields["actor_group"]).queryset = ActorGroup.objects.in_organisation(
+            organisation
+        )
+        cast(forms.ModelChoiceField, self.fields["level"]).queryset = Level.objects.in_organisation(organisation)
 
 
 class PersonForm(MembershipForm):
@@ -179,7 +188,7 @@ class PersonForm(MembershipForm):
 
     field_order = ["full_name", "email", "unit", "actor_group", "level", "role", "send_invitation"]
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["full_name"].error_messages["max_length"] = TEXT_LIMIT_MESSAGE
 
@@ -216,13 +225,33 @@ class PeopleImportForm(forms.Form):
         ),
     )
 
+    def data_read(self) -> bytes:
+        """The uploaded file's bytes, and one more than the limit at most: enough to tell that it is too large."""
+        upload = self.cleaned_data["file"]
+        limit = settings.PEOPLE_IMPORT_MAX_BYTES
+        data: bytes = upload.read(limit + 1) if upload.size > limit else upload.read()
+        return data
+
+
+class PeopleImportCommitForm(forms.Form):
+    """Importing the file last checked: the preview it was shown in, and whether to send invitations."""
+
+    preview = forms.CharField(required=False)
+    send_invitations = forms.BooleanField(required=False)
+
+
+class InvitationAnswerForm(forms.Form):
+    """Accepting or declining an invitation (the page's two buttons)."""
+
+    answer = forms.ChoiceField(choices=[("accept", "accept"), ("decline", "decline")])
+
 
 class OrganisationSettingsForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "anonymity_threshold"]
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["anonymity_threshold"].widget.attrs.update({"min": 3, "max": 100})
         self.fields["anonymity_threshold"].validators.append(MaxValueValidator(100))

@@ -262,7 +262,16 @@ def rows_to_session(rows: list[ImportRow]) -> list[dict[str, object]]:
 def rows_from_session(data: list[dict[str, object]], *, organisation: Organisation) -> ImportPreview:
     """Rebuild and re-check a preview kept in the session, so the commit sees today's units and members."""
     rows = [
-        ImportRow(**{key: str(value) if key != "line" else int(value) for key, value in item.items()}) for item in data
+        ImportRow(
+            line=int(str(item["line"])),
+            name=str(item["name"]),
+            email=str(item["email"]),
+            unit_path=str(item["unit_path"]),
+            actor_group_name=str(item["actor_group_name"]),
+            level_name=str(item.get("level_name", "")),
+            role_name=str(item.get("role_name", "")),
+        )
+        for item in data
     ]
     check_rows(rows, organisation=organisation)
     return ImportPreview(rows=rows)

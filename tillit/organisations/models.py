@@ -10,6 +10,7 @@ Every row of domain data belongs to exactly one organisation.
 from __future__ import annotations
 
 import uuid
+from typing import Self
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -21,12 +22,13 @@ from django.utils.translation import gettext_lazy as _
 from tillit.accounts.models import User
 
 MIN_ANONYMITY_THRESHOLD = 3
+SLUG_MAX_LENGTH = 60
 
 
 class Organisation(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=150)
-    slug = models.SlugField(_("short name in addresses"), max_length=60, unique=True)
+    slug = models.SlugField(_("short name in addresses"), max_length=SLUG_MAX_LENGTH, unique=True)
     anonymity_threshold = models.PositiveSmallIntegerField(
         _("anonymity threshold"),
         default=5,
@@ -50,10 +52,10 @@ class Organisation(models.Model):
 
 
 class OrganisationScopedQuerySet(models.QuerySet):
-    def in_organisation(self, organisation: Organisation) -> OrganisationScopedQuerySet:
+    def in_organisation(self, organisation: Organisation) -> Self:
         return self.filter(organisation=organisation)
 
-    def annotate_usage(self) -> OrganisationScopedQuerySet:
+    def annotate_usage(self) -> Self:
         return self.annotate(member_count=models.Count("memberships"))
 
 
@@ -129,7 +131,7 @@ class ActorGroup(models.Model):
 
 
 class UnitQuerySet(OrganisationScopedQuerySet):
-    def open(self) -> UnitQuerySet:
+    def open(self) -> Self:
         return self.filter(closed_at__isnull=True)
 
 
@@ -210,7 +212,7 @@ class UnitEvent(models.Model):
 
 
 class MembershipQuerySet(OrganisationScopedQuerySet):
-    def for_user(self, user: User) -> MembershipQuerySet:
+    def for_user(self, user: User) -> Self:
         return self.filter(user=user, user__is_active=True).select_related("organisation")
 
 

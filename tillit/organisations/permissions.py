@@ -4,23 +4,31 @@ Every part's permissions are predicates of one argument, the `Access` the door b
 so that the matrix of one part can be read in its `permissions.py`, and they combine: a part's rule can say
 `is_facilitator | is_participant`. The predicates here are the organisation's roles, which every part builds on.
 
-| permission | who |
-| --- | --- |
-| `organisations.view_organisation` | every member |
-| `organisations.view_people` | process leaders and administrators |
-| `organisations.administer_organisation` | administrators |
-| `organisations.answer_invitation` | the account an invitation was sent to, signed in as itself |
+| permission | administrator | process leader | participant | no membership, signed in | not signed in |
+| --- | --- | --- | --- | --- | --- |
+| `organisations.view_organisation` | yes | yes | yes | 404 | sign in |
+| `organisations.view_people` | yes | yes | 403 | 404 | sign in |
+| `organisations.administer_organisation` | yes | 403 | 403 | 404 | sign in |
+| `organisations.answer_invitation` | invited only | invited only | invited only | invited only | sign in |
+
+"Invited only": the account the invitation was sent to, signed in as itself, whatever its roles elsewhere.
+
+The organisation's own pages (`/o/<slug>/…`) go through the `ORGANISATION` door: only members know an organisation
+exists, and a visitor who is not signed in is sent to sign in whether or not the short name names one.
 
 Only a Membership gives access. An invitation someone has not accepted yet is a PendingMembership, another model
-that nothing here reads: the invited person can answer it, and that is all.
+that nothing here reads: the invited person can answer it, and that is all (the invitation page,
+`views/invitations.py`, checks the signed link first and shows pages of its own instead of 404 and 403).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
+from uuid import UUID
 
 import rules
-from django.http import HttpRequest
+from django.db.models import Model
+from django.http import Http404, HttpRequest
 
 from tillit.organisations.door import Access, Door, acting_membership
 from tillit.organisations.models import Organisation, PendingMembership
@@ -37,11 +45,10 @@ __all__ = [
     "VIEW_ORGANISATION",
     "VIEW_PEOPLE",
     "acting_membership",
-    "get_organisation_for",
+    "get_in_organisation",
     "is_facilitator",
     "is_member",
     "is_org_admin",
-    "organisation_may",
 ]
 
 
@@ -62,9 +69,11 @@ def is_org_admin(access: Access[Any]) -> bool:
 
 
 @rules.predicate
-def is_invited_person(user: object, pending: PendingMembership) -> bool:
-    """The account the invitation was sent to, signed in as itself (answered before any membership exists)."""
-    return bool(getattr(user, "is_authenticated", False)) and pending.user_id == getattr(user, "pk", None)
+def is_invited_person(access: Access[Any]) -> bool:
+    """The account the invitation (the Access's target) was sent to, signed in as itself: answered before any
+    membership exists."""
+    pending = access.target
+    return isinstance(pending, PendingMembership) and access.user is not None and pending.user_id == access.user.pk
 
 
 rules.add_perm(VIEW_ORGANISATION, is_member)
@@ -84,19 +93,17 @@ ORGANISATION: Door[Organisation] = Door(
     organisation=lambda organisation: organisation,
     enter=VIEW_ORGANISATION,
     participants_are_inside=False,
+    sign_in_before_not_found=True,
 )
 
 
-def get_organisation_for(request: HttpRequest, slug: str, *, perm: str) -> Organisation:
-    """The organisation if the signed-in user may `perm` it: 404 for non-members, 403 for too weak a role.
-
-    For views that take the organisation's slug among other arguments; others use `through(ORGANISATION, perm)`."""
-    access = ORGANISATION.open(request, slug)
-    ORGANISATION.check(access, perm)
-    return access.target
+M = TypeVar("M", bound=Model)
 
 
-def organisation_may(request: HttpRequest, permission: str) -> bool:
-    """Whether the requester, inside the organisation the door let them into, has `permission` there."""
-    organisation: Organisation = request.organisation  # type: ignore[attr-defined]  # set by the door
-    return Access(request, organisation, organisation, acting_membership(request.user, organisation)).may(permission)
+def get_in_organisation(model: type[M], organisation: Organisation, public_id: UUID) -> M:
+    """A row of the organisation the door let the requester into, by its public id: 404 for any other row, so that
+    another organisation's id looks exactly like one that does not exist."""
+    found = model._default_manager.filter(organisation=organisation, public_id=public_id).first()
+    if found is None:
+        raise Http404
+    return found

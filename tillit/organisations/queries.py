@@ -1,16 +1,34 @@
-"""Reads that span the unit tree or aggregate over an organisation."""
+"""Reads of an organisation that pages, forms and other parts need: the unit tree, people, counts.
+
+The unit tree is walked with `tillit.organisations.tree` over the map from each unit to its parent
+(`unit_parents`), read in one query; no function here follows `unit.parent` row by row.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from uuid import UUID
 
 from django.db.models import Count, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from tillit.accounts.models import User
 from tillit.core.collation import SwedishCollate, swedish_sort_key
-from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, PendingMembership, Unit
+from tillit.core.http import parse_uuid
+from tillit.organisations import tree
+from tillit.organisations.models import (
+    ActorGroup,
+    Level,
+    Membership,
+    Organisation,
+    OrganisationScopedQuerySet,
+    PendingMembership,
+    Unit,
+    UnitEvent,
+)
 
 PATH_SEPARATOR = " / "
+HISTORY_SHOWN = 50
 
 
 @dataclass
@@ -22,19 +40,24 @@ class TreeNode:
     children: list[TreeNode] = field(default_factory=list)
 
 
+def unit_parents(organisation: Organisation | int) -> dict[int, int | None]:
+    """Every unit of the organisation (closed ones too), mapped to its parent's id: the map `tree` walks."""
+    organisation_id = organisation if isinstance(organisation, int) else organisation.pk
+    return dict(Unit.objects.filter(organisation_id=organisation_id).values_list("pk", "parent_id"))
+
+
 def unit_tree(organisation: Organisation, *, include_closed: bool = False) -> list[TreeNode]:
-    """The organisation's units in tree order (depth-first, siblings in Swedish order), in two queries."""
+    """The organisation's units in tree order (depth-first, siblings in Swedish order), in one query."""
     units = Unit.objects.in_organisation(organisation).annotate(member_count=Count("memberships"))
     if not include_closed:
         units = units.filter(closed_at__isnull=True)
-    by_parent: dict[int | None, list[Unit]] = {}
-    for unit in units:
-        by_parent.setdefault(unit.parent_id, []).append(unit)
+    by_id = {unit.pk: unit for unit in units}
+    children = tree.children_of({unit.pk: unit.parent_id for unit in by_id.values()})
     ordered: list[TreeNode] = []
 
     def visit(parent_id: int | None, depth: int, prefix: str) -> list[TreeNode]:
         nodes = []
-        for unit in sorted(by_parent.get(parent_id, []), key=lambda u: swedish_sort_key(u.name)):
+        for unit in sorted((by_id[pk] for pk in children.get(parent_id, [])), key=lambda u: swedish_sort_key(u.name)):
             node = TreeNode(unit=unit, depth=depth, path=prefix + unit.name, member_count=unit.member_count)
             ordered.append(node)
             node.children = visit(unit.pk, depth + 1, node.path + PATH_SEPARATOR)
@@ -51,13 +74,76 @@ def unit_paths(organisation: Organisation) -> dict[int, str]:
 
 
 def ancestors(unit: Unit) -> list[Unit]:
-    """The units above `unit`, from the top down."""
-    chain: list[Unit] = []
-    current = unit.parent
-    while current is not None:
-        chain.append(current)
-        current = current.parent
-    return list(reversed(chain))
+    """The units above `unit`, from the top down (two queries, however deep)."""
+    above = tree.ancestors(unit.pk, unit_parents(unit.organisation_id))
+    found = Unit.objects.in_bulk(above)
+    return [found[pk] for pk in above]
+
+
+def descendants(unit: Unit) -> list[Unit]:
+    """Every unit below `unit`, at any depth, nearest first (two queries)."""
+    below = tree.descendants(unit.pk, unit_parents(unit.organisation_id))
+    found = Unit.objects.in_bulk(below)
+    return [found[pk] for pk in below]
+
+
+def unit_path(unit: Unit) -> str:
+    """The unit's full path from the top ("Socialförvaltningen / Hemtjänst Norr"), closed units included."""
+    names = dict(Unit.objects.filter(organisation_id=unit.organisation_id).values_list("pk", "name"))
+    above = tree.ancestors(unit.pk, unit_parents(unit.organisation_id))
+    return PATH_SEPARATOR.join([*(names[pk] for pk in above), unit.name])
+
+
+def sub_units(unit: Unit) -> list[Unit]:
+    """The units right below `unit`: open ones first, each group in Swedish order."""
+    return sorted(unit.children.all(), key=lambda u: (u.closed_at is not None, swedish_sort_key(u.name)))
+
+
+def closing_with(unit: Unit) -> list[Unit]:
+    """What closing `unit` closes: the unit and every open unit below it."""
+    return [unit, *(below for below in descendants(unit) if below.is_open)]
+
+
+def unit_history(unit: Unit) -> QuerySet[UnitEvent]:
+    """The unit's latest history entries, newest first."""
+    return unit.events.select_related("actor")[:HISTORY_SHOWN]
+
+
+def pending_membership_named_by(public_id: UUID) -> PendingMembership | None:
+    """An invitation not answered yet, by its public id, with what its page shows."""
+    return (
+        PendingMembership.objects.select_related("organisation", "unit", "actor_group", "level", "user")
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def unit_named_by(organisation: Organisation, public_id: object) -> Unit | None:
+    """A unit of the organisation by its public id as typed in an address, or None (also for one that is no UUID)."""
+    found = parse_uuid(public_id) if public_id else None
+    if found is None:
+        return None
+    return Unit.objects.in_organisation(organisation).filter(public_id=found).first()
+
+
+def memberships_of(user: User) -> QuerySet[Membership]:
+    """The person's memberships (of an active account), with their organisations, by organisation name."""
+    return Membership.objects.for_user(user).order_by("organisation__name")
+
+
+def levels_with_usage(organisation: Organisation) -> OrganisationScopedQuerySet:
+    """The organisation's levels, each with how many people hold it (`member_count`)."""
+    return Level.objects.in_organisation(organisation).annotate_usage()
+
+
+def actor_groups_with_usage(organisation: Organisation) -> OrganisationScopedQuerySet:
+    """The organisation's actor groups, each with how many people belong to it (`member_count`)."""
+    return ActorGroup.objects.in_organisation(organisation).annotate_usage()
+
+
+def people_holding(item: Level | ActorGroup) -> int:
+    """How many members and invited people hold the level or actor group."""
+    return item.memberships.count() + item.pending_memberships.count()
 
 
 def people_in(organisation: Organisation, *, search: str = "", unit: Unit | None = None) -> QuerySet[Membership]:
@@ -81,7 +167,7 @@ def invited_people_in(organisation: Organisation, *, search: str = "") -> QueryS
 
 
 def _count_in_organisation(model: type[Model], **filters: object) -> Coalesce:
-    rows = model.objects.filter(organisation=OuterRef("pk"), **filters).order_by()
+    rows = model._default_manager.filter(organisation=OuterRef("pk"), **filters).order_by()
     return Coalesce(Subquery(rows.values("organisation").annotate(n=Count("pk")).values("n")), 0)
 
 
@@ -94,5 +180,6 @@ def organisation_overview(organisation: Organisation) -> dict[str, int]:
         "actor_groups": _count_in_organisation(ActorGroup),
     }
     # Prefixed, because "units" and "levels" are also the organisation's relation names.
-    row = Organisation.objects.filter(pk=organisation.pk).values(**{f"n_{k}": v for k, v in counts.items()}).get()
-    return {name: row[f"n_{name}"] for name in counts}
+    prefixed: dict[str, Coalesce] = {f"n_{name}": count for name, count in counts.items()}
+    row = Organisation.objects.filter(pk=organisation.pk).annotate(**prefixed).values_list(*prefixed).get()
+    return dict(zip(counts, row, strict=True))

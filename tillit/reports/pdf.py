@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -23,6 +23,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from tillit.privacy.suppression import Cell, Hidden
+from tillit.reports.charts.quadrant import Box, Layout, Quadrant
 
 ENCODING = "cp1252"  # what the core fonts' metrics and PDF's WinAnsiEncoding cover
 DASH = "–"  # a hidden or undefined figure
@@ -60,6 +61,8 @@ NAME_COLUMN = 45  # the least width of the row names in a wide table
 SMALL = 8  # the font size of wide tables
 CELL_PADDING = 1.5  # left and right, inside a table cell
 WIDEST_COLUMN = 32  # a longer word in a figure column's heading is broken
+MARKER = 6.4  # the diameter of a point's marker in a chart
+CAPTION_ROOM = 14  # below a chart: its caption
 
 
 def printable(text: object) -> str:
@@ -95,6 +98,22 @@ def cell_figure(cell: Cell[Any] | None, places: int = 2) -> str:
 
 def long_date(day: datetime.date) -> str:
     return formats.date_format(day, "j F Y")
+
+
+# The quadrant in millimetres from the left margin and the current line: a 140 × 84 mm frame, the upper labels
+# above it, the scales' numbers outside it, the axis titles beyond them.
+QUADRANT_MILLIMETRES = Layout(
+    width=174,
+    height=104,
+    frame=Box(16, 8, 140, 84),
+    upper_label_y=4,
+    lower_label_y=88,
+    x_title_y=100.5,
+    y_title_x=3,
+    x_tick_y=94.5,
+    y_tick_x=14,
+    merge_within=6.4,
+)
 
 
 class ReportDocument(FPDF):
@@ -319,3 +338,72 @@ class ReportWriter:
             pdf.set_line_width(0.3)
             pdf.line(start + title_width + 1.5, y, tip - 1.5, y)
             pdf.polygon([(tip, y), (tip - 2, y - 1), (tip - 2, y + 1)], style="F")
+
+    # Charts ----------------------------------------------------------------------------------------------
+
+    def quadrant(
+        self,
+        chart: Quadrant,
+        *,
+        fills: Mapping[str, tuple[int, int, int]],
+        x_title: str,
+        y_title: str,
+        caption: str,
+        marker: float = MARKER,
+    ) -> None:
+        """A quadrant (`tillit.reports.charts.quadrant`, laid out in millimetres) at the left margin below the
+        current position, then its caption: regions filled by their key in `fills`, the upper labels above the
+        frame, ticks, axis titles each with an arrow, one numbered marker per point (wider where it names
+        several). The layout's label places are centre lines."""
+        pdf = self.pdf
+        self.ensure_space(chart.height + CAPTION_ROOM)
+        left, top = MARGIN, pdf.get_y()
+
+        def at(x: float, y: float) -> tuple[float, float]:
+            return left + x, top + y
+
+        for region in chart.regions:
+            pdf.set_fill_color(*fills.get(region.key, (255, 255, 255)))
+            pdf.rect(*at(region.box.x, region.box.y), region.box.width, region.box.height, style="F")
+        pdf.set_draw_color(*MUTED)
+        pdf.set_line_width(0.3)
+        pdf.rect(*at(chart.frame.x, chart.frame.y), chart.frame.width, chart.frame.height)
+        for line in chart.lines:
+            pdf.line(*at(line.x1, line.y1), *at(line.x2, line.y2))
+
+        self.font(9, "B", (40, 40, 40))
+        for region in chart.regions:
+            x, y = at(region.label_x - region.box.width / 2, region.label_y - 3)
+            pdf.set_xy(x, y)
+            pdf.cell(region.box.width, 6, region.label, align="C")
+
+        self.font(8, color=MUTED)
+        for tick in chart.x_ticks:
+            pdf.set_xy(*at(tick.x - 5, tick.y - 2))
+            pdf.cell(10, 4, str(tick.value), align="C")
+        for tick in chart.y_ticks:
+            pdf.set_xy(*at(tick.x - 7, tick.y - 2))
+            pdf.cell(7, 4, str(tick.value), align="R")
+        self.font(9, color=(0, 0, 0))
+        self.axis_title(x_title, *at(chart.x_title_x, chart.x_title_y))
+        centre_x, centre_y = at(chart.y_title_x, chart.y_title_y)
+        with pdf.rotation(90, centre_x, centre_y):
+            self.axis_title(y_title, centre_x, centre_y + 1.2)
+
+        pdf.set_fill_color(*ACCENT)
+        pdf.set_draw_color(255, 255, 255)
+        pdf.set_line_width(0.3)
+        self.font(7.5, "B", (255, 255, 255))
+        for point in chart.markers:
+            x, y = at(point.x, point.y)
+            width = max(marker, pdf.get_string_width(point.label) + 3)
+            if width == marker:
+                pdf.circle(x, y, marker / 2, style="DF")
+            else:
+                pdf.rect(x - width / 2, y - marker / 2, width, marker, style="DF", round_corners=True, corner_radius=2)
+            pdf.set_xy(x - width / 2, y - marker / 2)
+            pdf.cell(width, marker, point.label, align="C")
+        pdf.set_fill_color(255, 255, 255)
+
+        pdf.set_xy(MARGIN, top + chart.height)
+        self.caption(caption)

@@ -9,13 +9,18 @@ changes no figure and stays open.
 
 Card titles and descriptions are masked for personal data before they are stored; the card returned
 carries what was removed (`personal_data_removed`), so that the view can tell the writer.
+
+Ratings are stored per person, so that they can be changed until rating closes: a whole rating page at once
+(`rate_page`, a handful of queries whatever its size), or one effect or link at a time (`rate_effect`,
+`rate_contribution`).
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -24,10 +29,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tillit.core.periods import check_period
 from tillit.organisations.models import ActorGroup, Membership, Organisation, Unit
 from tillit.privacy.masking import mask_personal_data
 from tillit.workshops.models import (
     MAX_GUEST_PLACES,
+    SERVES,
     AchievementRating,
     ContributionRating,
     Decision,
@@ -39,10 +46,28 @@ from tillit.workshops.models import (
     new_guest_code,
 )
 
-# Which kind of card may serve which: an activity serves an effect, an effect serves a goal.
-# Goals serve the purpose, which is the workshop itself. Links therefore always point one
-# step up the chain, and no cycle can form.
-SERVES = {Item.Kind.ACTIVITY: Item.Kind.EFFECT, Item.Kind.EFFECT: Item.Kind.GOAL}
+__all__ = [
+    "SERVES",
+    "Conflict",
+    "Published",
+    "WorkshopError",
+    "add_member",
+    "add_members",
+    "create_workshop",
+    "edit_item",
+    "join_as_guest",
+    "link",
+    "merge_items",
+    "propose",
+    "rate_contribution",
+    "rate_effect",
+    "rate_page",
+    "record_decision",
+    "set_guest_places",
+    "set_step",
+    "unlink",
+]
+
 STEP_ORDER = list(Workshop.Step)
 
 
@@ -73,8 +98,7 @@ def create_workshop(
 ) -> Workshop:
     """Create a workshop in the gather step with `leader` as its first process leader; the organisation's
     anonymity threshold as it is now becomes the workshop's, for good."""
-    if ends_on < starts_on:
-        raise WorkshopError(_("The last day cannot be before the first day."))
+    check_period(starts_on, ends_on, error=WorkshopError, message=_("The last day cannot be before the first day."))
     _check_guest_places(guest_places)
     units = list(units)
     if any(unit.organisation_id != organisation.pk for unit in units):
@@ -102,7 +126,7 @@ def _free_guest_code() -> str:
     return code
 
 
-def _check_guest_places(places: int) -> None:
+def _check_guest_places(places: object) -> None:
     if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= MAX_GUEST_PLACES:
         raise WorkshopError(_("Guest places go from 0 to %(limit)s.") % {"limit": MAX_GUEST_PLACES})
 
@@ -127,6 +151,7 @@ def set_guest_places(*, workshop: Workshop, places: int) -> Workshop:
     return workshop
 
 
+@transaction.atomic
 def add_member(*, workshop: Workshop, membership: Membership, role: str = Participant.Role.PARTICIPANT) -> Participant:
     """Add a member of the organisation; adding someone already there returns their participation."""
     if membership.organisation_id != workshop.organisation_id:
@@ -189,7 +214,7 @@ def set_step(*, workshop: Workshop, step: str) -> Workshop:
                 "workshop to rate again."
             )
         )
-    fields = {"step": step}
+    fields: dict[str, object] = {"step": step}
     if step in Workshop.RESULT_STEPS and not locked.results_published:
         fields["results_published_at"] = timezone.now()
     Workshop.objects.filter(pk=locked.pk).update(**fields)
@@ -388,6 +413,93 @@ def rate_contribution(*, participant: Participant, activity: Item, effect: Item,
     ContributionRating.objects.update_or_create(
         participant=participant, activity=activity, effect=effect, defaults={"value": value}
     )
+
+
+IMPORTANCE_SCALE = range(0, 5)
+ACHIEVEMENT_SCALE = range(1, 6)
+CONTRIBUTION_SCALE = range(0, 4)
+
+
+@transaction.atomic
+def rate_page(
+    *,
+    participant: Participant,
+    importance: Mapping[Item, int | None],
+    achievement: Mapping[Item, int | None],
+    contribution: Mapping[tuple[Item, Item], int | None],
+) -> None:
+    """Store one person's page of ratings at once: each value given replaces theirs, None removes it ("vet ej"),
+    and ratings not given stay as they are. Checked against the chain as it is now, under the step's lock, and
+    refused whole (WorkshopError, nothing saved) when rating is closed, a rating is outside its scale, or it names
+    an effect or a link (activity, effect) that is not in the chain. A handful of queries whatever the page's size.
+    """
+    _check_rating_open(participant)
+    workshop_id = participant.workshop_id
+    effects = set(
+        Item.objects.filter(workshop_id=workshop_id, kind=Item.Kind.EFFECT, merged_into__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    for effect in [*importance, *achievement, *(effect for _activity, effect in contribution)]:
+        if effect.pk not in effects:
+            raise WorkshopError(_("That effect is not part of this workshop's chain."))
+    if contribution:
+        links = set(Link.objects.filter(workshop_id=workshop_id).values_list("source_id", "target_id"))
+        if any((activity.pk, effect.pk) not in links for activity, effect in contribution):
+            raise WorkshopError(_("The activity is not linked to that effect."))
+    _check_scale(importance.values(), IMPORTANCE_SCALE, _("Importance is rated from 0 to 4."))
+    _check_scale(achievement.values(), ACHIEVEMENT_SCALE, _("How well it is achieved today is rated from 1 to 5."))
+    _check_scale(contribution.values(), CONTRIBUTION_SCALE, _("Contribution is rated from 0 to 3."))
+
+    _replace_effect_ratings(ImportanceRating, participant, importance)
+    _replace_effect_ratings(AchievementRating, participant, achievement)
+    removed_links = {(activity.pk, effect.pk) for (activity, effect), value in contribution.items() if value is None}
+    if removed_links:
+        # By primary key: one condition per removed link would make too deep an expression for SQLite.
+        stored = ContributionRating.objects.filter(participant=participant).values_list(
+            "pk", "activity_id", "effect_id"
+        )
+        ContributionRating.objects.filter(
+            pk__in=[pk for pk, activity, effect in stored if (activity, effect) in removed_links]
+        ).delete()
+    ContributionRating.objects.bulk_create(
+        [
+            ContributionRating(participant=participant, activity=activity, effect=effect, value=value)
+            for (activity, effect), value in contribution.items()
+            if value is not None
+        ],
+        update_conflicts=True,
+        unique_fields=["participant", "activity", "effect"],
+        update_fields=["value"],
+    )
+
+
+EffectRating = TypeVar("EffectRating", ImportanceRating, AchievementRating)
+
+
+def _replace_effect_ratings(
+    model: type[EffectRating], participant: Participant, values: Mapping[Item, int | None]
+) -> None:
+    """The person's ratings of `model` for these effects: each value stored over theirs, None deleting it."""
+    removed = [effect.pk for effect, value in values.items() if value is None]
+    if removed:
+        model.objects.filter(participant=participant, effect_id__in=removed).delete()
+    model.objects.bulk_create(
+        [
+            model(participant=participant, effect=effect, value=value)
+            for effect, value in values.items()
+            if value is not None
+        ],
+        update_conflicts=True,
+        unique_fields=["participant", "effect"],
+        update_fields=["value"],
+    )
+
+
+def _check_scale(values: Iterable[int | None], scale: range, message: str) -> None:
+    for value in values:
+        if value is not None and (isinstance(value, bool) or value not in scale):
+            raise WorkshopError(message)
 
 
 @transaction.atomic

@@ -254,7 +254,7 @@ HOME_CARE_CARDS = [
 
 # Everyone's view of how well things work today, by actor group: the further from the service
 # user, the rosier. This spread between levels is what the demo's results should show.
-ACHIEVEMENT_BY_GROUP = {
+ACHIEVEMENT_BY_GROUP: dict[str, float] = {
     Group.POLITICIAN: 1.2,
     Group.TOP_MANAGEMENT: 1.0,
     Group.MIDDLE_MANAGEMENT: 0.6,
@@ -497,26 +497,27 @@ def _structure(items: dict[str, Item], cards: list[Card]) -> None:
 
 
 def _rate(rng: random.Random, people: dict[str, Participant], items: dict[str, Item]) -> None:
-    """Every participant rates every effect and, mostly, every link; the values depend on their group."""
+    """Every participant rates every effect and, mostly, every link; the values depend on their group. Each
+    participant's page is saved at once, as the rating page does."""
     for participant in sorted(people.values(), key=lambda p: p.pk):
         group = participant.actor_group.key
+        importance: dict[Item, int | None] = {}
+        achievement: dict[Item, int | None] = {}
+        contribution: dict[tuple[Item, Item], int | None] = {}
         for key, effect in HOME_CARE_EFFECTS.items():
-            importance = effect.importance + effect.importance_by_group.get(group, 0.0) + rng.gauss(0, 0.6)
-            achievement = effect.achievement + ACHIEVEMENT_BY_GROUP.get(group, 0.0) + rng.gauss(0, 0.6)
-            actions.rate_effect(
-                participant=participant,
-                effect=items[key],
-                importance=_on_scale(importance, 0, 4),
-                achievement=_on_scale(achievement, 1, 5),
-            )
-        for (activity, effect), contribution in HOME_CARE_CONTRIBUTIONS.items():
-            dont_know = contribution.dont_know if group == Group.SERVICE_USER else DONT_KNOW_SHARE
-            value = contribution.mean + contribution.by_group.get(group, 0.0) + rng.gauss(0, 0.5)
+            rated_importance = effect.importance + effect.importance_by_group.get(group, 0.0) + rng.gauss(0, 0.6)
+            rated_achievement = effect.achievement + ACHIEVEMENT_BY_GROUP.get(group, 0.0) + rng.gauss(0, 0.6)
+            importance[items[key]] = _on_scale(rated_importance, 0, 4)
+            achievement[items[key]] = _on_scale(rated_achievement, 1, 5)
+        for (activity_key, effect_key), link in HOME_CARE_CONTRIBUTIONS.items():
+            dont_know = link.dont_know if group == Group.SERVICE_USER else DONT_KNOW_SHARE
+            value = link.mean + link.by_group.get(group, 0.0) + rng.gauss(0, 0.5)
             if rng.random() < dont_know:
                 continue  # "vet ej" is no rating at all
-            actions.rate_contribution(
-                participant=participant, activity=items[activity], effect=items[effect], value=_on_scale(value, 0, 3)
-            )
+            contribution[items[activity_key], items[effect_key]] = _on_scale(value, 0, 3)
+        actions.rate_page(
+            participant=participant, importance=importance, achievement=achievement, contribution=contribution
+        )
 
 
 def _on_scale(value: float, low: int, high: int) -> int:

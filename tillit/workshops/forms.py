@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tillit.core.forms import TEXT_LIMIT_MESSAGE, CleanText
+from tillit.core.periods import check_period
 from tillit.organisations.models import ActorGroup, Membership, Organisation, Unit
 from tillit.organisations.queries import unit_tree
-from tillit.workshops.models import MAX_GUEST_PLACES, Item, Participant, Workshop
+from tillit.workshops.models import MAX_GUEST_PLACES, Item, Link, Participant, Workshop
+
+if TYPE_CHECKING:
+    from tillit.workshops.queries import Chain
 
 IMPORTANCE_CHOICES = [("", _("Not rated"))] + [(str(n), str(n)) for n in range(5)]
 ACHIEVEMENT_CHOICES = [("", _("Not rated"))] + [(str(n), str(n)) for n in range(1, 6)]
@@ -47,10 +55,11 @@ class WorkshopForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: object, organisation: Organisation, **kwargs: object) -> None:
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = Unit.objects.in_organisation(organisation).open()
-        self.fields["units"].choices = [(node.unit.pk, node.path) for node in unit_tree(organisation)]
+        units = cast(forms.ModelMultipleChoiceField, self.fields["units"])
+        units.queryset = Unit.objects.in_organisation(organisation).open()
+        units.choices = [(node.unit.pk, node.path) for node in unit_tree(organisation)]
         self.fields["purpose"].error_messages["max_length"] = TEXT_LIMIT_MESSAGE
         today = timezone.localdate()
         self.fields["starts_on"].initial = today
@@ -65,10 +74,18 @@ class WorkshopForm(forms.Form):
             raise forms.ValidationError(_("Describe the purpose."))
         return purpose
 
-    def clean(self) -> dict[str, object]:
-        data = super().clean()
-        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-            self.add_error("ends_on", _("The last day cannot be before the first day."))
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("starts_on") and data.get("ends_on"):
+            try:
+                check_period(
+                    data["starts_on"],
+                    data["ends_on"],
+                    error=forms.ValidationError,
+                    message=_("The last day cannot be before the first day."),
+                )
+            except forms.ValidationError as error:
+                self.add_error("ends_on", error)
         return data
 
 
@@ -83,7 +100,7 @@ class GuestPlacesForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limits = _("Guest places go from 0 to %(limit)s.") % {"limit": MAX_GUEST_PLACES}
         self.fields["places"].error_messages["min_value"] = limits
@@ -97,6 +114,10 @@ class CodeForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"]
+        return code.upper()
+
 
 class JoinForm(CodeForm):
     name = CleanText(
@@ -109,11 +130,18 @@ class JoinForm(CodeForm):
         queryset=ActorGroup.objects.none(), label=_("You take part as"), empty_label=None
     )
 
-    def __init__(self, *args: object, organisation: Organisation | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, organisation: Organisation | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["code"].widget = forms.HiddenInput()
         if organisation is not None:
-            self.fields["actor_group"].queryset = ActorGroup.objects.in_organisation(organisation)
+            actor_group = cast(forms.ModelChoiceField, self.fields["actor_group"])
+            actor_group.queryset = ActorGroup.objects.in_organisation(organisation)
+
+
+def join_form(data: Mapping[str, Any], *, organisation: Organisation, code: str) -> JoinForm:
+    """The guest's name and actor group for the workshop the code opened: bound once they have been sent (the
+    code alone only opens the form)."""
+    return JoinForm(data if "actor_group" in data else None, organisation=organisation, initial={"code": code})
 
 
 class ProposalForm(forms.Form):
@@ -139,15 +167,22 @@ class ItemEditForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+class MembershipChoices(forms.ModelMultipleChoiceField):
+    """People of the organisation, each shown with their actor group and unit."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.user.full_name} – {obj.actor_group.name}" + (f", {obj.unit.name}" if obj.unit else "")
+
+
 class AddParticipantsForm(forms.Form):
-    memberships = forms.ModelMultipleChoiceField(
+    memberships = MembershipChoices(
         queryset=Membership.objects.none(), label=_("People"), widget=forms.CheckboxSelectMultiple
     )
     role = forms.ChoiceField(
         label=_("They take part as"), choices=Participant.Role.choices, initial=Participant.Role.PARTICIPANT
     )
 
-    def __init__(self, *args: object, workshop: Workshop, **kwargs: object) -> None:
+    def __init__(self, *args: Any, workshop: Workshop, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         taken = workshop.participants.exclude(membership=None).values_list("membership_id", flat=True)
         members = (
@@ -156,13 +191,14 @@ class AddParticipantsForm(forms.Form):
             .select_related("user", "actor_group", "unit")
             .order_by("unit__name", "user__full_name")
         )
-        self.fields["memberships"].queryset = members
-        self.fields["memberships"].label_from_instance = lambda m: (
-            f"{m.user.full_name} – {m.actor_group.name}" + (f", {m.unit.name}" if m.unit else "")
-        )
+        field = cast(forms.ModelMultipleChoiceField, self.fields["memberships"])
+        field.queryset = members
 
 
 class DecisionForm(forms.Form):
+    """A decision: a link (an activity and the effect it serves, offered as `links`), its owner and follow-up.
+    `cleaned_data["link"]` is the chosen `Link`."""
+
     link = forms.ChoiceField(label=_("Activity and the effect it serves"))
     owner = CleanText(
         label=_("Owner"), max_length=150, help_text=_("A unit or role as close to the service user as possible.")
@@ -170,6 +206,114 @@ class DecisionForm(forms.Form):
     follow_up = CleanText(label=_("How it is followed up"), max_length=300)
     due_on = forms.DateField(label=_("Follow up by"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args: object, choices: list[tuple[str, str]], **kwargs: object) -> None:
+    def __init__(self, *args: Any, links: Iterable[Link], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["link"].choices = choices
+        self.links = {f"{link.source.public_id}:{link.target.public_id}": link for link in links}
+        field = cast(forms.ChoiceField, self.fields["link"])
+        field.choices = [("", _("Choose…"))] + [
+            (value, f"{link.source.title} → {link.target.title}") for value, link in self.links.items()
+        ]
+
+    def clean_link(self) -> Link:
+        return self.links[self.cleaned_data["link"]]
+
+
+class StepForm(forms.Form):
+    step = forms.ChoiceField(
+        choices=Workshop.Step.choices,
+        error_messages={"required": _("Unknown step."), "invalid_choice": _("Unknown step.")},
+    )
+
+
+class CardChoice(forms.ModelChoiceField):
+    """One of the given cards, by its public id; anything else (not even a UUID) is not one of them."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=Item.objects.none(), to_field_name="public_id", **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+
+
+class MergeForm(forms.Form):
+    """The card a duplicate is merged into, by its public id, among the workshop's cards."""
+
+    into = CardChoice(
+        error_messages={
+            "required": _("Choose the card to merge into."),
+            "invalid_choice": _("Choose the card to merge into."),
+        },
+    )
+
+    def __init__(self, *args: Any, workshop: Workshop, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(CardChoice, self.fields["into"]).queryset = Item.objects.filter(workshop=workshop)
+
+
+class LinkForm(forms.Form):
+    """A link to make or remove: two of the workshop's cards (not merged away), by their public ids."""
+
+    source = CardChoice()
+    target = CardChoice()
+    action = forms.ChoiceField(choices=[("link", "link"), ("unlink", "unlink")], required=False)
+
+    def __init__(self, *args: Any, workshop: Workshop, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cards: QuerySet[Item] = Item.objects.filter(workshop=workshop, merged_into__isnull=True)
+        for name in ("source", "target"):
+            cast(CardChoice, self.fields[name]).queryset = cards
+
+    @property
+    def unlinks(self) -> bool:
+        return bool(self.cleaned_data.get("action") == "unlink")
+
+
+OUTSIDE_THE_SCALE = _("A rating was outside its scale; nothing was saved.")
+
+
+def _rating(choices: list[tuple[str, Any]]) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        choices=choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": OUTSIDE_THE_SCALE},
+    )
+
+
+class RatingForm(forms.Form):
+    """One person's rating page: for every effect of the chain its importance and how well it is achieved, and for
+    every link how much the activity contributes to the effect. The fields are named as the page names its selects
+    (`importance-<effect>`, `achievement-<effect>`, `contribution-<activity>-<effect>`, by public id); an empty
+    one is "not rated" or "don't know". `ratings()` gives the arguments of `actions.rate_page`."""
+
+    def __init__(self, *args: Any, chain: Chain, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.effects: dict[str, Item] = {}
+        self.links: dict[str, tuple[Item, Item]] = {}
+        for effect in chain.effects:
+            self.fields[f"importance-{effect.public_id}"] = _rating(IMPORTANCE_CHOICES)
+            self.fields[f"achievement-{effect.public_id}"] = _rating(ACHIEVEMENT_CHOICES)
+            self.effects[str(effect.public_id)] = effect
+            for activity in chain.activities:
+                if chain.serves(activity, effect):
+                    name = f"contribution-{activity.public_id}-{effect.public_id}"
+                    self.fields[name] = _rating(CONTRIBUTION_CHOICES)
+                    self.links[name] = (activity, effect)
+
+    def ratings(self) -> dict[str, Any]:
+        """The page's ratings, None for every empty one (which removes a rating given before)."""
+        data = self.cleaned_data
+        return {
+            "importance": {effect: data[f"importance-{key}"] for key, effect in self.effects.items()},
+            "achievement": {effect: data[f"achievement-{key}"] for key, effect in self.effects.items()},
+            "contribution": {link: data[name] for name, link in self.links.items()},
+        }
+
+    @property
+    def error_message(self) -> str:
+        """One message for the page: it has no place for a message per select."""
+        return str(OUTSIDE_THE_SCALE)

@@ -186,7 +186,7 @@ class Participant(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.membership_id is not None:
+        if self.membership is not None:
             return self.membership.user.full_name
         if not self.joined_as_guest:
             return str(_("No longer in the organisation"))
@@ -220,8 +220,19 @@ class Item(models.Model):
             models.CheckConstraint(condition=~Q(merged_into=models.F("pk")), name="item_is_not_merged_into_itself"),
         ]
 
+    # Not stored. Set by queries.effect_chain: the cards this one serves (its links one step up the chain).
+    serves: list[Item]
+    # Not stored. Set by the actions that mask a card's text: how much personal data of each kind was removed,
+    # so that the view can tell the writer.
+    personal_data_removed: dict[str, int]
+
     def __str__(self) -> str:
         return self.title
+
+
+# Which kind of card may serve which: an activity serves an effect, an effect serves a goal. Goals serve the
+# purpose, which is the workshop itself. Links therefore always point one step up the chain, and no cycle can form.
+SERVES: dict[str, str] = {Item.Kind.ACTIVITY: Item.Kind.EFFECT, Item.Kind.EFFECT: Item.Kind.GOAL}
 
 
 class Link(models.Model):

@@ -1,80 +1,123 @@
-"""Who may take part in and lead a workshop.
+"""Who may do what in a workshop: the `WORKSHOP` door and the permissions behind it.
 
-A workshop is reached by its public id. Members of its organisation who take part, and the
-organisation's process leaders and administrators (who may lead any workshop there), get in;
-so do guests whose browser session carries their participation. Everyone else gets 404, as if
-the workshop did not exist.
+A workshop is reached by its public id (`/w/<uuid>/`). The door (`tillit.organisations.door`) finds it, and
+recognises the requester's participation: a member's own, or a guest's, whose browser session carries the
+participant's public id after joining with the code (a member of the organisation is never taken for a guest).
+Everyone who does not belong to the organisation and takes no part gets 404, as if the workshop did not exist
+(a visitor who is not signed in is sent to sign in first); members who take no part, and guests, get 403 for
+what their role does not allow.
+
+| permission | participant | guest | process leader of the workshop | the organisation's process leaders and administrators | other members | outsiders |
+| --- | --- | --- | --- | --- | --- | --- |
+| `workshops.enter_workshop` (know it exists) | yes | yes | yes | yes | yes | 404 / sign in |
+| `workshops.view_workshop` (its page, the chain) | yes | yes | yes | yes | 403 | 404 / sign in |
+| `workshops.propose_card` | yes | yes | yes | yes | 403 | 404 / sign in |
+| `workshops.rate` | yes | yes | yes | only when taking part (*) | 403 | 404 / sign in |
+| `workshops.lead_workshop` (people, guest places, steps, cards, links) | 403 | 403 | yes | yes | 403 | 404 / sign in |
+| `workshops.read_results` (page, CSV, PDF) | yes | yes | yes | yes | 403 | 404 / sign in |
+| `workshops.record_decision` | 403 | 403 | yes | yes | 403 | 404 / sign in |
+
+(*) A process leader of the organisation who takes no part reaches the rating page and is told that they do not
+rate. The workshop's step decides the rest, in the actions: proposals while gathering and structuring, ratings in
+the rating step, results once rating has closed (before that the page says so and the exports are not found).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from uuid import UUID
+from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+import rules
+from django.http import HttpRequest
 
+from tillit.organisations.door import Access, Door, by_public_id, organisation_of
 from tillit.organisations.models import Membership
-from tillit.organisations.permissions import acting_membership
+from tillit.organisations.permissions import is_facilitator, is_member
 from tillit.workshops.models import Participant, Workshop
+
+__all__ = [
+    "ENTER",
+    "GUEST_SESSION_KEY",
+    "LEAD",
+    "PROPOSE",
+    "RATE",
+    "READ_RESULTS",
+    "RECORD_DECISION",
+    "VIEW",
+    "WORKSHOP",
+    "guest_participant",
+    "remember_guest",
+]
 
 GUEST_SESSION_KEY = "workshop_guests"
 
+ENTER = "workshops.enter_workshop"
+VIEW = "workshops.view_workshop"
+PROPOSE = "workshops.propose_card"
+RATE = "workshops.rate"
+LEAD = "workshops.lead_workshop"
+READ_RESULTS = "workshops.read_results"
+RECORD_DECISION = "workshops.record_decision"
 
-class SignInFirst(Exception):
-    """Raised for a visitor who is neither signed in nor a guest; views send them to sign in."""
 
-
-@dataclass
-class Access:
-    workshop: Workshop
-    participant: Participant | None
-    membership: Membership | None
-    may_lead: bool
+# The guest's session ------------------------------------------------------------------------------------------
 
 
 def remember_guest(request: HttpRequest, participant: Participant) -> None:
+    """Let this browser session in as the guest `participant` (after joining with the code)."""
     guests = request.session.get(GUEST_SESSION_KEY, {})
     guests[str(participant.workshop.public_id)] = str(participant.public_id)
     request.session[GUEST_SESSION_KEY] = guests
 
 
-def workshop_access(request: HttpRequest, public_id: UUID, *, lead: bool = False) -> Access:
-    """The requester's access to the workshop: 404 outside it, 403 when `lead` is needed and missing."""
-    workshop = Workshop.objects.select_related("organisation").filter(public_id=public_id).first()
-    if workshop is None:
-        raise Http404
-    access = _member_access(request, workshop) or _guest_access(request, workshop)
-    if access is None:
-        if not request.user.is_authenticated:
-            raise SignInFirst
-        raise Http404
-    if access.participant is None and not access.may_lead:
-        raise PermissionDenied
-    if lead and not access.may_lead:
-        raise PermissionDenied
-    return access
-
-
-def _member_access(request: HttpRequest, workshop: Workshop) -> Access | None:
-    membership = acting_membership(request.user, workshop.organisation)
-    if membership is None:
-        return None
-    participant = (
-        Participant.objects.filter(workshop=workshop, membership=membership).select_related("workshop").first()
-    )
-    may_lead = membership.is_facilitator or (participant is not None and participant.is_leader)
-    return Access(workshop, participant, membership, may_lead)
-
-
-def _guest_access(request: HttpRequest, workshop: Workshop) -> Access | None:
+def guest_participant(request: HttpRequest, workshop: Workshop) -> Participant | None:
+    """The guest this browser session joined `workshop` as, if any."""
     participant_id = request.session.get(GUEST_SESSION_KEY, {}).get(str(workshop.public_id))
     if participant_id is None:
         return None
-    participant = Participant.objects.filter(workshop=workshop, public_id=participant_id, joined_as_guest=True).first()
-    return Access(workshop, participant, None, False) if participant else None
+    return Participant.objects.filter(workshop=workshop, public_id=participant_id, joined_as_guest=True).first()
 
 
-def send_to_sign_in(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return redirect_to_login(request.get_full_path())
+# The door ------------------------------------------------------------------------------------------------------
+
+
+def _participant(request: HttpRequest, workshop: Workshop, membership: Membership | None) -> Participant | None:
+    """A member takes part with their account only; anyone else may be a guest of this browser session."""
+    if membership is not None:
+        return Participant.objects.filter(workshop=workshop, membership=membership).select_related("workshop").first()
+    return guest_participant(request, workshop)
+
+
+WORKSHOP: Door[Workshop] = Door(
+    url_kwarg="workshop",
+    find=by_public_id(Workshop),
+    organisation=organisation_of,
+    enter=ENTER,
+    participant=_participant,
+)
+
+
+# Predicates over the door's Access ----------------------------------------------------------------------------
+
+
+@rules.predicate
+def takes_part(access: Access[Any]) -> bool:
+    """A participant of the workshop: a member who was invited (or joined as its leader), or a guest."""
+    return access.participant is not None
+
+
+@rules.predicate
+def leads_the_workshop(access: Access[Any]) -> bool:
+    """A participant invited as the workshop's process leader."""
+    participant: Participant | None = access.participant
+    return participant is not None and participant.is_leader
+
+
+may_lead = is_facilitator | leads_the_workshop
+
+rules.add_perm(ENTER, is_member | takes_part)
+rules.add_perm(VIEW, takes_part | may_lead)
+rules.add_perm(PROPOSE, takes_part | may_lead)
+rules.add_perm(RATE, takes_part)
+rules.add_perm(LEAD, may_lead)
+rules.add_perm(READ_RESULTS, takes_part | may_lead)
+rules.add_perm(RECORD_DECISION, may_lead)

@@ -1,33 +1,65 @@
-"""Reads about a workshop: who takes part, its chain, and warnings about both."""
+"""Reads about a workshop: who takes part, its chain and its cards, one person's ratings, the ratings as plain data
+for ranking, and the results (built in reporting.py, cached once published). Nothing here writes.
+
+Other parts reach workshops through this module and `actions`: `workshops_taking_proposals` and `PROMOTABLE_KINDS`
+say where and as what a dialogue's statement can become a card (`actions.propose`).
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable
 from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
 
 from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
-from tillit.organisations.models import ActorGroup
-from tillit.privacy.breakdowns import Disclosure, Population
-from tillit.privacy.suppression import HIDDEN, Cell, Hidden, count, ranked
+from tillit.organisations.models import ActorGroup, Membership, Organisation
 from tillit.workshops import ranking
 from tillit.workshops.models import (
+    SERVES,
     AchievementRating,
     ContributionRating,
+    Decision,
     ImportanceRating,
     Item,
     Link,
     Participant,
     Workshop,
 )
+from tillit.workshops.reporting import NO_LEVEL, Rater, Results, build_results
 
 MAX_GOALS = 5
 FRONT_LINE_RANK = 5
 FIRST_LINE_RANK = 4
+
+# What another part (a dialogue's statement, say) may become in a workshop's chain, with the labels to offer.
+PROMOTABLE_KINDS: tuple[tuple[str, str | Promise], ...] = (
+    (Item.Kind.EFFECT.value, Item.Kind.EFFECT.label),
+    (Item.Kind.ACTIVITY.value, Item.Kind.ACTIVITY.label),
+)
+# The role to pass to `actions.add_member` for someone who brings a card in as a process leader.
+LEADER_ROLE: str = Participant.Role.LEADER.value
+
+
+def workshops_taking_proposals(organisation: Organisation) -> QuerySet[Workshop]:
+    """The organisation's workshops that take new cards now (gathering or structuring), for `actions.propose`."""
+    return Workshop.objects.in_organisation(organisation).filter(step__in=Workshop.PROPOSAL_STEPS)
+
+
+def workshops_of(organisation: Organisation, membership: Membership | None, *, all_of_them: bool) -> QuerySet[Workshop]:
+    """The organisation's workshops: all of them (for its process leaders), else those `membership` takes part in."""
+    workshops = Workshop.objects.in_organisation(organisation)
+    if not all_of_them:
+        workshops = workshops.filter(participants__membership=membership)
+    return workshops.distinct()
+
+
+# Who takes part ------------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -63,6 +95,32 @@ def participant_mix(workshop: Workshop) -> Mix:
         by_unit=sorted(units.items()),
         warnings=warnings,
     )
+
+
+def participants(workshop: Workshop) -> QuerySet[Participant]:
+    """The workshop's participants with what their list shows (name, actor group, unit)."""
+    return workshop.participants.select_related("membership__user", "actor_group", "unit")
+
+
+def guest_counts(workshop: Workshop) -> dict[str, int]:
+    """How many guests have joined, and how many places the process leader opened."""
+    return {
+        "guests_joined": Participant.objects.filter(workshop=workshop, joined_as_guest=True).count(),
+        "guest_places": workshop.guest_places,
+    }
+
+
+def takes_part(workshop: Workshop, membership: Membership) -> bool:
+    """Whether the member takes part in the workshop (as a participant or one of its process leaders)."""
+    return Participant.objects.filter(workshop=workshop, membership=membership).exists()
+
+
+def workshop_by_code(code: str) -> Workshop | None:
+    """The workshop a guest code opens, if any."""
+    return Workshop.objects.select_related("organisation").filter(guest_code=code).first()
+
+
+# The chain -----------------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -118,115 +176,97 @@ def _chain_warnings(chain: Chain) -> list[str]:
     return warnings
 
 
-# Results --------------------------------------------------------------------------------------
-#
-# Everything below returns already-suppressed structures (tillit.privacy): a figure that may not be
-# shown is HIDDEN, and so is its count; pages and exports only ever see these. The page, the CSV and
-# the PDF are one publication and all read the same `Results`.
-#
-# Which figures may be shown is decided per *measure*: each effect's importance, each effect's
-# achievement, each link's contribution. A measure's raters form one population, divided by level
-# (participants without a level in a "no level" value of their own) and by actor group, and
-# `privacy.breakdowns.Population.disclose` decides, for that population, whether the overall figure
-# (the total), each level's and each actor group's figure may be shown, auditing every crossing of
-# level and actor group together: a level minus an actor group must not give a small group's mean.
-# Guests' ratings are unverified there, so guests never lift a group of members over the threshold.
-#
-# The expected contribution is derived from other figures (ranking.py: "Which terms count"): a term
-# enters it only where both of its inputs may be shown in the same cell, so it reveals nothing they
-# do not; the bootstrap uses the same terms. Rows are ordered by `privacy.ranked`: shown figures
-# first, numbered; hidden ones after them in the chain's order, unnumbered.
-
-BOOTSTRAP_SAMPLES = 1000
-QUADRANT_LABELS = {
-    ranking.PRIORITISE: _lazy("Prioritise"),
-    ranking.IMPROVE: _lazy("Improve"),
-    ranking.KEEP: _lazy("Keep"),
-    ranking.LOWER_PRIORITY: _lazy("Lower priority"),
-}
-NOT_SHOWN: Cell = Cell(HIDDEN, HIDDEN)
-NO_LEVEL = None  # the level value of participants without a level
-LEVEL, ACTOR_GROUP = 0, 1  # the flat dimensions of every measure's population
+def card(workshop: Workshop, public_id: UUID | None, *, merged_too: bool = False) -> Item | None:
+    """The workshop's card with this public id (not one merged into another, unless `merged_too`), if any."""
+    if public_id is None:
+        return None
+    cards = Item.objects.filter(workshop=workshop, public_id=public_id)
+    return (cards if merged_too else cards.filter(merged_into__isnull=True)).first()
 
 
-@dataclass
-class RankedActivity:
-    item: Item
-    rank: int | None  # None where the score is hidden: such rows come last and carry no rank
-    score: Cell
-    low: float | Hidden | None
-    high: float | Hidden | None
-    effects_counted: int
-    terms: frozenset[int] = frozenset()  # the effects (pks) whose terms entered the score; never printed
+def other_cards_of_its_kind(item: Item) -> QuerySet[Item]:
+    """The cards the card could be merged into: those of its kind in its workshop, not merged themselves."""
+    return Item.objects.filter(workshop_id=item.workshop_id, kind=item.kind, merged_into__isnull=True).exclude(
+        pk=item.pk
+    )
 
 
-@dataclass
-class RankedEffect:
-    item: Item
-    rank: int | None
-    importance: Cell
-    achievement: Cell
-    low: float | Hidden | None
-    high: float | Hidden | None
-    quadrant: str | None
-    number: int = 0
-    x: float = 0.0
-    y: float = 0.0
+def card_as_edited(item: Item) -> dict[str, Any]:
+    """The card as it is now, with its 1-based place among the cards of its kind: what its edit form starts from."""
+    siblings = list(
+        Item.objects.filter(workshop_id=item.workshop_id, kind=item.kind, merged_into__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    return {
+        "title": item.title,
+        "description": item.description,
+        "version": item.version,
+        "position": siblings.index(item.pk) + 1,
+    }
 
-    @property
-    def quadrant_label(self) -> str:
-        return str(QUADRANT_LABELS.get(self.quadrant, "")) if self.quadrant else ""
+
+def link_targets(item: Item) -> list[tuple[Item, bool]]:
+    """The cards this one may serve, each with whether it already does."""
+    kind = SERVES.get(item.kind)
+    if kind is None:
+        return []
+    linked = set(item.links_up.values_list("target_id", flat=True))
+    targets = Item.objects.filter(workshop_id=item.workshop_id, kind=kind, merged_into__isnull=True)
+    return [(target, target.pk in linked) for target in targets]
+
+
+# Ratings and decisions ----------------------------------------------------------------------------------------
 
 
 @dataclass
-class GroupRow:
-    item: Item
-    overall: Cell
-    by_group: list[Cell]
-    spread: float | None
-    # For the expected contribution: per group, the effects whose terms entered the group's figure.
-    terms: list[frozenset[int]] | None = None
+class RatingRow:
+    """One effect on a person's rating page, with their own ratings (as the form's values, "" for none)."""
+
+    effect: Item
+    importance: str
+    achievement: str
+    activities: list[dict[str, object]]  # each linked activity, and its contribution rating
 
 
-@dataclass
-class GroupTable:
-    groups: list[str]  # the column headings
-    rows: list[GroupRow]
-    keys: list[Hashable] = field(default_factory=list)  # per column: the level's or actor group's pk (None: no level)
+def rating_rows(participant: Participant, chain: Chain) -> list[RatingRow]:
+    """The person's own rating page: every effect of the chain, with their ratings and the activities serving it."""
+    importance = dict(ImportanceRating.objects.filter(participant=participant).values_list("effect_id", "value"))
+    achievement = dict(AchievementRating.objects.filter(participant=participant).values_list("effect_id", "value"))
+    contribution = {
+        (a, e): v
+        for a, e, v in ContributionRating.objects.filter(participant=participant).values_list(
+            "activity_id", "effect_id", "value"
+        )
+    }
+    return [
+        RatingRow(
+            effect=effect,
+            importance=str(importance.get(effect.pk, "")),
+            achievement=str(achievement.get(effect.pk, "")),
+            activities=[
+                {"activity": activity, "value": str(contribution.get((activity.pk, effect.pk), ""))}
+                for activity in chain.activities
+                if chain.serves(activity, effect)
+            ],
+        )
+        for effect in chain.effects
+    ]
 
 
-@dataclass
-class MatrixRow:
-    activity: Item
-    cells: list[Cell | None]  # None where the activity does not serve the effect
+def decision_links(workshop: Workshop) -> QuerySet[Link]:
+    """The links a decision can choose: an activity and an effect it serves, neither merged away."""
+    return Link.objects.filter(
+        workshop=workshop,
+        source__kind=Item.Kind.ACTIVITY,
+        source__merged_into__isnull=True,
+        target__merged_into__isnull=True,
+    ).select_related("source", "target")
 
 
-@dataclass
-class Results:
-    k: int
-    raters: Cell  # how many rated anything: a count of people
-    guest_raters: Cell  # of them, how many took part as guests
-    activities: list[RankedActivity]
-    effects: list[RankedEffect]
-    matrix_effects: list[Item]
-    matrix: list[MatrixRow]
-    importance_by_actor_group: GroupTable
-    contribution_by_actor_group: GroupTable
-    importance_by_level: GroupTable
-    contribution_by_level: GroupTable
-
-    @property
-    def plotted_effects(self) -> list[RankedEffect]:
-        return [effect for effect in self.effects if effect.quadrant]
-
-    @property
-    def group_tables(self) -> list[GroupTable]:
-        return [
-            self.importance_by_actor_group,
-            self.contribution_by_actor_group,
-            self.importance_by_level,
-            self.contribution_by_level,
-        ]
+def decisions(workshop: Workshop) -> QuerySet[Decision]:
+    """The workshop's decisions, in the order they were made."""
+    return workshop.decisions.select_related("activity", "effect")
 
 
 def workshop_ratings(workshop: Workshop, chain: Chain) -> ranking.Ratings:
@@ -236,29 +276,38 @@ def workshop_ratings(workshop: Workshop, chain: Chain) -> ranking.Ratings:
     after rating has closed (the bootstrap draws from the raters)."""
     effect_ids = {item.pk for item in chain.effects}
     activity_ids = {item.pk for item in chain.activities}
-    links = frozenset((a, e) for a, e in chain.links if a in activity_ids and e in effect_ids)
-    importance = {
-        (p, e): v
+    links: frozenset[tuple[Hashable, Hashable]] = frozenset(
+        (a, e) for a, e in chain.links if a in activity_ids and e in effect_ids
+    )
+    importance_rows: list[tuple[int, int, int]] = [
+        (p, e, v)
         for p, e, v in ImportanceRating.objects.filter(participant__workshop=workshop).values_list(
             "participant_id", "effect_id", "value"
         )
         if e in effect_ids
-    }
-    achievement = {
-        (p, e): v
+    ]
+    achievement_rows: list[tuple[int, int, int]] = [
+        (p, e, v)
         for p, e, v in AchievementRating.objects.filter(participant__workshop=workshop).values_list(
             "participant_id", "effect_id", "value"
         )
         if e in effect_ids
-    }
-    contribution = {
-        (p, a, e): v
+    ]
+    contribution_rows: list[tuple[int, int, int, int]] = [
+        (p, a, e, v)
         for p, a, e, v in ContributionRating.objects.filter(participant__workshop=workshop).values_list(
             "participant_id", "activity_id", "effect_id", "value"
         )
         if (a, e) in links
-    }
-    raters = {p for p, _e in importance} | {p for p, _e in achievement} | {p for p, _a, _e in contribution}
+    ]
+    importance: dict[tuple[Hashable, Hashable], int] = {(p, e): v for p, e, v in importance_rows}
+    achievement: dict[tuple[Hashable, Hashable], int] = {(p, e): v for p, e, v in achievement_rows}
+    contribution: dict[tuple[Hashable, Hashable, Hashable], int] = {(p, a, e): v for p, a, e, v in contribution_rows}
+    raters = (
+        {row[0] for row in importance_rows}
+        | {row[0] for row in achievement_rows}
+        | {row[0] for row in contribution_rows}
+    )
     return ranking.Ratings(
         participants=sorted(raters),
         effects=[item.pk for item in chain.effects],
@@ -270,12 +319,15 @@ def workshop_ratings(workshop: Workshop, chain: Chain) -> ranking.Ratings:
     )
 
 
+# Results -------------------------------------------------------------------------------------------------------
+
 RESULTS_CACHE_SECONDS = 24 * 3600
-RESULTS_FORMAT = 2  # part of the cache key: results cached in an older shape are never read back
+RESULTS_FORMAT = 3  # part of the cache key: results cached in an older shape are never read back
 
 
 def workshop_results(workshop: Workshop) -> Results:
-    """Ranked activities and effects, the contribution matrix and the groups' views, all suppressed below k.
+    """Ranked activities and effects, the contribution matrix and the groups' views, all suppressed below k
+    (reporting.py).
 
     Once the results are published the ratings, the chain's links and the participants' groups cannot
     change (actions.py), so recomputing gives the same figures; they are cached under `chain_version`
@@ -287,70 +339,11 @@ def workshop_results(workshop: Workshop) -> Results:
         f"workshop-results:{RESULTS_FORMAT}:{workshop.public_id}:{workshop.chain_version}:"
         f"{workshop.anonymity_threshold}"
     )
-    results = cache.get(key)
+    results: Results | None = cache.get(key)
     if results is None:
         results = _computed_results(workshop)
         cache.set(key, results, RESULTS_CACHE_SECONDS)
     return results
-
-
-@dataclass(frozen=True)
-class Rater:
-    """Someone behind ratings, as the results see them: their level (NO_LEVEL for none), their actor group,
-    and whether they took part as a guest (unverified: nothing ties a guest to a person)."""
-
-    pk: int
-    level: Hashable
-    actor_group: Hashable
-    guest: bool = False
-
-
-class RaterPopulation:
-    """The raters of a workshop as one population of atoms (level × actor group), for `Population`.
-
-    `disclose(raters)` decides, for the raters of one measure, which of its figures may be shown: the
-    total, and each level and actor group (dimensions LEVEL and ACTOR_GROUP). Guests are unverified.
-    Measures with the same raters get the same answer, computed once.
-    """
-
-    def __init__(self, raters: Iterable[Rater], k: int) -> None:
-        self.k = k
-        self.atom_of: dict[int, int] = {}
-        self.guests: set[int] = set()
-        raters = list(raters)
-        # In a fixed order, whatever the order the raters come in: the disclosure breaks ties by the atoms'
-        # order, and recomputing the results must give the same figures.
-        found = {(None, rater.level, rater.actor_group) for rater in raters}
-        atoms = {
-            atom: index for index, atom in enumerate(sorted(found, key=lambda atom: (repr(atom[1]), repr(atom[2]))))
-        }
-        for rater in raters:
-            self.atom_of[rater.pk] = atoms[None, rater.level, rater.actor_group]
-            if rater.guest:
-                self.guests.add(rater.pk)
-        self.atoms = len(atoms)
-        self.population = Population({}, list(atoms)) if atoms else None
-        self._disclosed: dict[tuple[tuple[int, ...], tuple[int, ...]], Disclosure] = {}
-
-    def disclose(self, raters: Iterable[int]) -> Disclosure:
-        if self.population is None:
-            return _NOTHING_DISCLOSED
-        sizes = [0] * self.atoms
-        unverified = [0] * self.atoms
-        for rater in raters:
-            atom = self.atom_of[rater]
-            sizes[atom] += 1
-            if rater in self.guests:
-                unverified[atom] += 1
-        key = (tuple(sizes), tuple(unverified))
-        disclosure = self._disclosed.get(key)
-        if disclosure is None:
-            disclosure = self.population.disclose(sizes, k=self.k, unverified=unverified if any(unverified) else None)
-            self._disclosed[key] = disclosure
-        return disclosure
-
-
-_NOTHING_DISCLOSED = Disclosure(False, frozenset(), (frozenset(), frozenset()))
 
 
 def _computed_results(workshop: Workshop) -> Results:
@@ -361,14 +354,14 @@ def _computed_results(workshop: Workshop) -> Results:
         p for p in Participant.objects.filter(workshop=workshop).select_related("actor_group", "level") if p.pk in rated
     ]
     levels = {p.level_id: p.level for p in people if p.level is not None}
-    level_names = {
-        key: levels[key].name for key in sorted(levels, key=lambda key: (levels[key].rank, levels[key].name))
+    level_names: dict[Hashable, str] = {
+        key: level.name for key, level in sorted(levels.items(), key=lambda entry: (entry[1].rank, entry[1].name))
     }
     if any(p.level_id is None for p in people):
         level_names[NO_LEVEL] = _("No level")
     groups = {p.actor_group_id: p.actor_group for p in people}
-    group_names = {
-        key: groups[key].name for key in sorted(groups, key=lambda key: (groups[key].position, groups[key].name))
+    group_names: dict[Hashable, str] = {
+        key: group.name for key, group in sorted(groups.items(), key=lambda entry: (entry[1].position, entry[1].name))
     }
     return build_results(
         chain=chain,
@@ -381,188 +374,3 @@ def _computed_results(workshop: Workshop) -> Results:
         k=workshop.anonymity_threshold,
         seed=workshop.pk,
     )
-
-
-def build_results(
-    *,
-    chain: Chain,
-    ratings: ranking.Ratings,
-    raters: Sequence[Rater],
-    levels: Mapping[Hashable, str],
-    actor_groups: Mapping[Hashable, str],
-    k: int,
-    seed: int,
-    bootstrap: int = BOOTSTRAP_SAMPLES,
-) -> Results:
-    """The results of `ratings` (from `raters`), every figure decided by its measure's disclosure: pure, no
-    database. `levels` and `actor_groups` name the columns of the group tables, in their order."""
-    population = RaterPopulation(raters, k)
-    items = {item.pk: item for item in [*chain.effects, *chain.activities]}
-    people = list(raters)
-
-    importance_raters: dict[int, list[int]] = {effect.pk: [] for effect in chain.effects}
-    achievement_raters: dict[int, list[int]] = {effect.pk: [] for effect in chain.effects}
-    contribution_raters: dict[tuple[int, int], list[int]] = {link: [] for link in ratings.links}
-    for participant, effect in ratings.importance:
-        importance_raters[effect].append(participant)
-    for participant, effect in ratings.achievement:
-        achievement_raters[effect].append(participant)
-    for participant, activity, effect in ratings.contribution:
-        contribution_raters[activity, effect].append(participant)
-    importance_shown = {effect: population.disclose(who) for effect, who in importance_raters.items()}
-    achievement_shown = {effect: population.disclose(who) for effect, who in achievement_raters.items()}
-    contribution_shown = {link: population.disclose(who) for link, who in contribution_raters.items()}
-
-    def terms(shows: Callable[[Disclosure], bool]) -> dict[int, set[int]]:
-        """For each activity, the effects whose importance and contribution `shows` allows in the same cell."""
-        allowed: dict[int, set[int]] = {activity.pk: set() for activity in chain.activities}
-        for activity, effect in ratings.links:
-            if shows(importance_shown[effect]) and shows(contribution_shown[activity, effect]):
-                allowed[activity].add(effect)
-        return allowed
-
-    overall_terms = terms(lambda disclosure: disclosure.total)
-    activity_scores = {
-        s.activity: s for s in ranking.rank_activities(ratings, bootstrap=bootstrap, seed=seed, terms=overall_terms)
-    }
-    scores = {
-        activity: Cell(s.expected_contribution, s.raters) if s.expected_contribution is not None else NOT_SHOWN
-        for activity, s in activity_scores.items()
-    }
-    activities = [
-        RankedActivity(
-            items[row.item],
-            row.rank,
-            scores[row.item],
-            *_interval(scores[row.item], activity_scores[row.item].low, activity_scores[row.item].high),
-            activity_scores[row.item].effects_counted,
-            frozenset(overall_terms[row.item]) if not scores[row.item].hidden else frozenset(),
-        )
-        for row in ranked([activity.pk for activity in chain.activities], lambda activity: scores[activity])
-    ]
-
-    effect_scores = {s.effect: s for s in ranking.rank_effects(ratings, bootstrap=bootstrap, seed=seed)}
-    importance = {
-        effect: Cell(s.importance, s.importance_raters) if importance_shown[effect].total else NOT_SHOWN
-        for effect, s in effect_scores.items()
-    }
-    achievement = {
-        effect: Cell(s.achievement, s.achievement_raters) if achievement_shown[effect].total else NOT_SHOWN
-        for effect, s in effect_scores.items()
-    }
-    effects = [
-        RankedEffect(
-            items[row.item],
-            row.rank,
-            importance[row.item],
-            achievement[row.item],
-            *_interval(importance[row.item], effect_scores[row.item].low, effect_scores[row.item].high),
-            quadrant=(
-                effect_scores[row.item].quadrant
-                if not (importance[row.item].hidden or achievement[row.item].hidden)
-                else None
-            ),
-        )
-        for row in ranked([effect.pk for effect in chain.effects], lambda effect: importance[effect])
-    ]
-    _place_in_quadrant(effects)
-
-    matrix_means = ranking.contribution_matrix(ratings)
-    matrix = [
-        MatrixRow(
-            activity,
-            [
-                (
-                    Cell(matrix_means[activity.pk, effect.pk].value, matrix_means[activity.pk, effect.pk].n)
-                    if contribution_shown[activity.pk, effect.pk].total
-                    else NOT_SHOWN
-                )
-                if (activity.pk, effect.pk) in ratings.links
-                else None
-                for effect in chain.effects
-            ],
-        )
-        for activity in chain.activities
-    ]
-
-    tables = {}
-    for dimension, columns in ((LEVEL, dict(levels)), (ACTOR_GROUP, dict(actor_groups))):
-        group_of = {p.pk: (p.level if dimension == LEVEL else p.actor_group) for p in people}
-        keys = list(columns)
-        tables[dimension, "importance"] = _group_table(
-            columns,
-            ranking.group_means(ratings, group_of, measure="importance"),
-            [(items[effect.pk], importance[effect.pk], effect.pk) for effect in chain.effects],
-            lambda key, effect, dimension=dimension: importance_shown[effect].shows(dimension, key),
-        )
-        group_terms = {
-            key: terms(lambda disclosure, key=key, dimension=dimension: disclosure.shows(dimension, key))
-            for key in keys
-        }
-        tables[dimension, "expected_contribution"] = _group_table(
-            columns,
-            ranking.group_means(ratings, group_of, measure="expected_contribution", terms=group_terms),
-            [(items[activity.pk], scores[activity.pk], activity.pk) for activity in chain.activities],
-            lambda key, activity: True,  # a group's score exists only where one of its terms may count
-            terms=group_terms,
-        )
-    return Results(
-        k=k,
-        raters=count(len(people), k=k),
-        guest_raters=count(len(population.guests), k=k),
-        activities=activities,
-        effects=effects,
-        matrix_effects=chain.effects,
-        matrix=matrix,
-        importance_by_actor_group=tables[ACTOR_GROUP, "importance"],
-        contribution_by_actor_group=tables[ACTOR_GROUP, "expected_contribution"],
-        importance_by_level=tables[LEVEL, "importance"],
-        contribution_by_level=tables[LEVEL, "expected_contribution"],
-    )
-
-
-def _interval(cell: Cell, low: float | None, high: float | None) -> tuple:
-    return (HIDDEN, HIDDEN) if cell.hidden else (low, high)
-
-
-def _group_table(
-    columns: dict[Hashable, str],
-    means: dict[Hashable, dict[Hashable, ranking.Mean]],
-    rows: list[tuple[Item, Cell, int]],
-    shows: Callable[[Hashable, int], bool],
-    *,
-    terms: dict[Hashable, dict[int, set[int]]] | None = None,
-) -> GroupTable:
-    """Each group's figure per item where its own disclosure allows it (and it is defined), the spread
-    between the shown ones, and the rows ordered by that spread (rows without one last, in chain order)."""
-    built = []
-    for item, overall, item_id in rows:
-        by_group = []
-        for key in columns:
-            mean = means.get(key, {}).get(item_id)
-            shown = mean is not None and mean.value is not None and shows(key, item_id)
-            by_group.append(Cell(mean.value, mean.n) if shown else NOT_SHOWN)
-        values = [cell.value for cell in by_group if not cell.hidden]
-        spread = max(values) - min(values) if len(values) >= 2 else None
-        row_terms = None
-        if terms is not None:
-            row_terms = [
-                frozenset(terms[key][item_id]) if not cell.hidden else frozenset()
-                for key, cell in zip(columns, by_group, strict=True)
-            ]
-        built.append(GroupRow(item, overall, by_group, spread, row_terms))
-    ordered = [entry.item for entry in ranked(built, lambda row: row.spread)]
-    return GroupTable(list(columns.values()), ordered, list(columns))
-
-
-QUADRANT_WIDTH, QUADRANT_HEIGHT, QUADRANT_MARGIN = 480, 320, 48
-
-
-def _place_in_quadrant(effects: list[RankedEffect]) -> None:
-    """Number the plotted effects and give them SVG coordinates: achievement 1–5 across, importance 0–4 up."""
-    plot_width = QUADRANT_WIDTH - 2 * QUADRANT_MARGIN
-    plot_height = QUADRANT_HEIGHT - 2 * QUADRANT_MARGIN
-    for number, effect in enumerate((e for e in effects if e.quadrant), start=1):
-        effect.number = number
-        effect.x = round(QUADRANT_MARGIN + (effect.achievement.value - 1) / 4 * plot_width, 1)
-        effect.y = round(QUADRANT_HEIGHT - QUADRANT_MARGIN - effect.importance.value / 4 * plot_height, 1)

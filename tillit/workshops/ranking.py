@@ -97,6 +97,13 @@ group's Ī and C̄ only), and `largest_disagreements` sorts the items by the spr
 lowest group mean among the groups given. **Nothing here suppresses small groups.** The caller must pass
 only the groups that meet the anonymity threshold, and must also check each item's own number of raters
 (`Mean.n`), which can be smaller than the group, before showing a value; `tillit.privacy` does both.
+
+Why one module
+--------------
+It stays one module (some 680 lines, a hundred and twenty of them this text) because it is one definition: the
+formulas above, their exact computation and the packed bootstrap that recomputes the same sums on re-samples
+change together, and every public function reads the engine's layout (which field holds which sum). Split, each
+half would need the other's internals.
 """
 
 from __future__ import annotations
@@ -108,7 +115,7 @@ from array import array
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Final, Literal, NamedTuple
+from typing import Final, Literal, NamedTuple, TypeVar
 
 __all__ = [
     "ACHIEVEMENT_SCALE",
@@ -159,6 +166,8 @@ DEFAULT_CONFIDENCE: Final = 0.95
 
 Measure = Literal["importance", "achievement", "expected_contribution"]
 _MEASURES: Final = ("importance", "achievement", "expected_contribution")
+
+S = TypeVar("S")
 
 Terms = Mapping[Hashable, Collection[Hashable]]
 """For each activity, the effects whose term may enter its expected contribution (see the module doc)."""
@@ -427,7 +436,11 @@ def largest_disagreements(
     items = ratings.activities if measure == "expected_contribution" else ratings.effects
     found: list[tuple[Fraction, Disagreement]] = []
     for item in items:
-        defined = {group: by_item[item] for group, by_item in estimates.items() if by_item[item][0] is not None}
+        defined: dict[Hashable, tuple[Fraction, int]] = {}
+        for group, by_item in estimates.items():
+            value, n = by_item[item]
+            if value is not None:
+                defined[group] = (value, n)
         if len(defined) < 2:
             continue
         lowest = min(defined, key=lambda group: defined[group][0])
@@ -542,12 +555,12 @@ class _Packed:
         self.rated: list[set[int]] = [set() for _ in self.participants]
         if contribution:
             for (participant, activity, effect), value in ratings.contribution.items():
-                slot = link_slot.get((activity, effect))
-                if slot is not None:  # a rating for an unlinked pair does not count
+                linked = link_slot.get((activity, effect))
+                if linked is not None:  # a rating for an unlinked pair does not count
                     index = position[participant]
                     row = rows[index]
-                    row[slot] = value
-                    row[slot + 1] = 1
+                    row[linked] = value
+                    row[linked + 1] = 1
                     self.rated[index].add(link_index[activity, effect])
         self.vectors = [int.from_bytes(row.tobytes(), sys.byteorder) for row in rows]
         self._activities = len(ratings.activities)
@@ -590,7 +603,7 @@ def _typecode(largest: int) -> str:
 def _canonical(participants: Sequence[Hashable]) -> list[Hashable]:
     """The participants in a fixed order that does not depend on the order they came in."""
     try:
-        return sorted(participants)  # type: ignore[type-var]
+        return sorted(participants)  # type: ignore[type-var]  # ids that cannot be compared are caught below
     except TypeError:
         return sorted(participants, key=lambda participant: (type(participant).__qualname__, repr(participant)))
 
@@ -653,7 +666,7 @@ def _percentile(ordered: list[float], fraction: float) -> float:
     return min(max(lower + (position - below) * (higher - lower), lower), higher)
 
 
-def _ranked(scores: list, estimates: list[Fraction | None]) -> list:
+def _ranked(scores: list[S], estimates: list[Fraction | None]) -> list[S]:
     """The scores by estimate, highest first, undefined last; ties in input order (the sort is stable)."""
     order = sorted(range(len(scores)), key=lambda index: (estimates[index] is None, -(estimates[index] or 0)))
     return [scores[index] for index in order]

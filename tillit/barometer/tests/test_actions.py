@@ -13,6 +13,7 @@ from django.utils import timezone
 from tillit.accounts.models import User
 from tillit.barometer import actions
 from tillit.barometer.models import Instrument, Invitation, Item, PopulationCount, Response, Round, Theme
+from tillit.core.tokens import hash_token
 from tillit.organisations.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,7 @@ def test_opening_a_round_freezes_the_questionnaire_snapshots_the_population_and_
     # The link carries the token; only its hash is stored.
     token = link_in(employee_mail).rstrip("/").rsplit("/", 1)[1]
     assert not Invitation.objects.filter(token_hash=token).exists()
-    assert Invitation.objects.filter(token_hash=actions.hash_token(token), membership__user=employee).exists()
+    assert Invitation.objects.filter(token_hash=hash_token(token), membership__user=employee).exists()
 
 
 def test_a_round_opens_once(organisation, employee, make_round):
@@ -222,3 +223,40 @@ def test_members_added_after_opening_are_not_in_the_population(organisation, emp
     assert sum(PopulationCount.objects.filter(round=round).values_list("count", flat=True)) == 1
     assert Invitation.objects.filter(round=round).count() == 1
     assert Membership.objects.filter(organisation=organisation).count() == 2
+
+
+def test_a_change_of_a_questionnaire_in_use_is_made_in_a_new_version(organisation, make_round):
+    round = make_round(organisation)  # opened: its version is frozen
+
+    edited = actions.add_item_to_questionnaire(
+        organisation=organisation, theme=Theme.TRUST, kind=Item.Kind.SCALE, text_sv="Jag får pröva.", text_en=""
+    )
+
+    assert edited.made_a_new_version
+    assert edited.before == round.instrument
+    assert edited.after.version == round.instrument.version + 1
+    assert edited.after.items.filter(text_sv="Jag får pröva.").exists()
+    assert not round.instrument.items.filter(text_sv="Jag får pröva.").exists()
+
+
+def test_a_refused_change_leaves_no_new_version_behind(organisation, make_round):
+    round = make_round(organisation)
+    existing = round.instrument.items.first()
+
+    with pytest.raises(actions.BarometerError):
+        actions.add_item_to_questionnaire(
+            organisation=organisation, theme=existing.theme, kind=existing.kind, text_sv=existing.text_sv, text_en=""
+        )
+
+    assert list(Instrument.objects.filter(organisation=organisation)) == [round.instrument]
+
+
+def test_a_block_is_added_once_and_a_repeated_click_makes_no_new_version(organisation, make_round):
+    make_round(organisation)
+    first = actions.add_block_to_questionnaire(organisation=organisation, key="statskontoret_2016")
+
+    with pytest.raises(actions.BarometerError):
+        actions.add_block_to_questionnaire(organisation=organisation, key="statskontoret_2016")
+
+    assert first.made_a_new_version
+    assert Instrument.objects.filter(organisation=organisation).count() == 2

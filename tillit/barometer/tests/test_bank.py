@@ -247,4 +247,4 @@ def test_unknown_block_is_a_key_error():
 
 def test_items_are_immutable():
     with pytest.raises(AttributeError):
-        DEFAULT_ITEMS[0].text_sv = "Något annat."  # type: ignore[misc]
+        DEFAULT_ITEMS[0].text_sv = "Något annat."

@@ -179,9 +179,10 @@ def test_no_data_before_the_results_open(client, facilitator, organisation, home
     client.force_login(facilitator)
     for url in (csv_url(round), xlsx_url(round)):
         response = client.get(url)
-        assert response.status_code == 409
+        assert response.status_code == 403
         assert "Content-Disposition" not in response
-        assert "Resultaten är inte öppna än" in response.content.decode()
+        # The same refusal as the report pages: when the results open.
+        assert "Resultaten visas när omgången stänger den" in response.content.decode()
 
 
 def test_an_open_round_exports_no_results(client, facilitator, organisation, home_unit, make_round, add_responses):
@@ -191,7 +192,7 @@ def test_an_open_round_exports_no_results(client, facilitator, organisation, hom
 
     response = client.get(csv_url(round))
 
-    assert response.status_code == 409
+    assert response.status_code == 403
     assert b"respondents" not in response.content
 
 

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from tillit.barometer import reporting
 from tillit.barometer.models import Theme
+from tillit.organisations import tree
 from tillit.privacy.audit import determined
 from tillit.privacy.suppression import Hidden
 
@@ -75,7 +76,7 @@ def padded_rounds(draw: st.DrawFn):
 
 
 def members(parents: dict, unit: int) -> set:
-    return reporting.subtree(unit, parents)
+    return tree.subtree(unit, parents)
 
 
 def atoms_of(key: tuple, parents: dict, respondents: dict) -> set[tuple]:

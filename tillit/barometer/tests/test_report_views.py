@@ -8,13 +8,15 @@ import re
 import pytest
 import time_machine
 from django.shortcuts import resolve_url
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from tillit.barometer import actions, report_views, reporting
+from tillit.barometer import actions, reporting, tally
 from tillit.barometer.models import Round, Theme
+from tillit.barometer.views import reports as report_views
 from tillit.organisations import actions as organisation_actions
 from tillit.organisations.models import ActorGroup, Level, Organisation, Unit
-from tillit.privacy.suppression import HIDDEN
+from tillit.privacy.suppression import HIDDEN, Cell
 from tillit.reports import charts
 
 pytestmark = pytest.mark.django_db
@@ -182,7 +184,7 @@ def test_nothing_is_shown_before_the_round_closes(
         response = client.get(url)
         html = main(page(response))
 
-        assert response.status_code == 200
+        assert response.status_code == 403
         assert "Resultaten visas när omgången stänger den 19 mars 2030" in html
         assert not re.search(r"\b11\b", html)
         assert TEXT not in html
@@ -285,8 +287,8 @@ def test_the_trend_shows_the_previous_rounds_index(
     round = make_round(organisation, name="Barometern hösten")
     add_responses(round, home_unit, 6, mean=4.5, seed=4)
     round = actions.close_round(round=round)
-    before = reporting.whole_number(reporting.round_report(earlier).cell(reporting.TOTAL).principles[Theme.TRUST])
-    now = reporting.whole_number(reporting.round_report(round).cell(reporting.TOTAL).principles[Theme.TRUST])
+    before = tally.whole_number(reporting.round_report(earlier).cell(reporting.TOTAL).principles[Theme.TRUST])
+    now = tally.whole_number(reporting.round_report(round).cell(reporting.TOTAL).principles[Theme.TRUST])
     client.force_login(facilitator)
 
     html = page(client.get(results_url(round)))
@@ -349,7 +351,7 @@ def test_a_hidden_point_is_left_out_of_the_charts():
 
     assert [(point.label, point.value) for point in radar.series[0].points] == [("Tillit", 67), ("Stöd", 50)]
     assert radar.series[0].polygon == ""  # two points make no polygon
-    assert [bar.value for bar in bars.bars] == [68, None]
+    assert [bar.value for bar in bars.bars] == [68, HIDDEN]
     assert bars.bars[1].reference == 89
 
 
@@ -359,3 +361,26 @@ def test_chart_coordinates_keep_a_decimal_point_in_swedish():
 
     assert "," not in radar.series[0].points[0].x
     assert re.fullmatch(r"(\d+\.\d,\d+\.\d ?){3}", radar.series[0].polygon + " ")
+
+
+def test_charts_draw_a_shown_cell_and_leave_out_a_hidden_one():
+    bars = charts.bar_chart([charts.BarRow("Tillit", Cell(67, 12)), charts.BarRow("Stöd", Cell(HIDDEN, HIDDEN))])
+    radar = charts.radar(["A", "B", "C"], [("Nu", [Cell(10, 6), Cell(HIDDEN, HIDDEN), Cell(0, 6)])])
+
+    assert [bar.value for bar in bars.bars] == [67, HIDDEN]
+    assert [bar.hidden for bar in bars.bars] == [False, True]
+    assert [point.value for point in radar.series[0].points] == [10, 0]
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [(Cell(0, 7), "0"), (Cell(67, 7), "67"), (Cell(HIDDEN, HIDDEN), "–"), (Cell(None, 7), "–"), (None, "–")],
+)
+def test_a_figure_is_written_as_its_number_or_a_dash_never_a_hidden_number(value, written):
+    html = render_to_string("reports/charts/value.html", {"value": value, "percent": False, "reason": ""})
+
+    if written == "–":
+        assert "–" in html
+        assert not re.search(r"\d", html)
+    else:
+        assert text_of(html).split() == [written]

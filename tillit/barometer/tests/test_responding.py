@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from tillit.barometer import actions, responding
+from tillit.barometer import actions, cookies
 from tillit.barometer.models import (
     Answer,
     Invitation,
@@ -28,6 +28,7 @@ from tillit.barometer.models import (
     Round,
     Theme,
 )
+from tillit.barometer.views import responding
 from tillit.organisations import actions as organisation_actions
 from tillit.organisations.models import ActorGroup, Level, Membership, Unit
 from tillit.privacy.masking import mask_personal_data, removal_notice
@@ -35,15 +36,15 @@ from tillit.privacy.masking import mask_personal_data, removal_notice
 pytestmark = pytest.mark.django_db
 
 
-def invitation_of(round: Round, user) -> Invitation:  # type: ignore[no-untyped-def]
+def invitation_of(round: Round, user) -> Invitation:
     return Invitation.objects.select_related("round").get(round=round, membership__user=user)
 
 
-def token_of(round: Round, user) -> str:  # type: ignore[no-untyped-def]
+def token_of(round: Round, user) -> str:
     return actions.invitation_token(invitation_of(round, user))
 
 
-def personal_url(round: Round, user) -> str:  # type: ignore[no-untyped-def]
+def personal_url(round: Round, user) -> str:
     """The personal link as the e-mail has it, with the token."""
     return reverse("barometer:respond", args=[round.public_id, token_of(round, user)])
 
@@ -52,7 +53,7 @@ def answer_url(round: Round) -> str:
     return f"/b/{round.public_id}/svar/"
 
 
-def visit(client: Client, round: Round, user) -> str:  # type: ignore[no-untyped-def]
+def visit(client: Client, round: Round, user) -> str:
     """Open the personal link as from the e-mail; the address, without the token, where the questionnaire is."""
     first = client.get(personal_url(round, user))
     assert first.status_code == 302
@@ -80,7 +81,7 @@ def some_answers(round: Round) -> dict[str, str]:
     }
 
 
-def page(response) -> str:  # type: ignore[no-untyped-def]
+def page(response) -> str:
     return response.content.decode()
 
 
@@ -155,13 +156,13 @@ def test_the_first_visit_keeps_the_token_in_a_cookie_and_moves_to_an_address_wit
     assert first.status_code == 302
     assert first["Location"] == answer_url(round)
     assert token not in first["Location"]
-    cookie = first.cookies[responding.LINK_COOKIE]
+    cookie = first.cookies[cookies.LINK_COOKIE]
     assert cookie["path"] == answer_url(round)
     assert cookie["httponly"]
     assert cookie["samesite"] == "Lax"
     assert not cookie["secure"]  # the test settings serve plain HTTP; see the next test
     assert int(cookie["max-age"]) > 0
-    assert first.cookies[responding.LINK_COOKIE].value != token  # signed, not the bare token
+    assert first.cookies[cookies.LINK_COOKIE].value != token  # signed, not the bare token
     questionnaire = client.get(first["Location"])
     assert questionnaire.status_code == 200
     assert "Skicka svar" in page(questionnaire)
@@ -172,7 +173,7 @@ def test_the_link_cookie_is_secure_when_the_site_is(client, organisation, employ
     settings.SESSION_COOKIE_SECURE = True
     round = make_round(organisation)
     first = client.get(personal_url(round, employee))
-    assert first.cookies[responding.LINK_COOKIE]["secure"]
+    assert first.cookies[cookies.LINK_COOKIE]["secure"]
 
 
 def test_the_answer_is_sent_to_an_address_without_the_token(client, organisation, employee, make_round):
@@ -229,7 +230,7 @@ def test_has_answered_is_written_in_the_same_transaction_as_the_answers(
     token = actions.invitation_token(invitation)
     answers = actions.clean_answers(round, {items(round, Item.Kind.SCALE)[0].code: "3"}, {})
 
-    def fail(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def fail(*args, **kwargs):
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr(PendingResponse.objects, "create", fail)
@@ -266,7 +267,7 @@ def test_a_forged_token_finds_nothing_stores_nothing_and_sets_no_cookie(client, 
     for response in (client.get(url), client.post(url, some_answers(round))):
         assert response.status_code == 404
         assert "Länken gäller inte" in page(response)
-        assert responding.LINK_COOKIE not in response.cookies
+        assert cookies.LINK_COOKIE not in response.cookies
     unknown_round = reverse("barometer:respond", args=["00000000-0000-4000-8000-000000000000", forged])
     assert client.get(unknown_round).status_code == 404
     assert received(round) == 0
@@ -286,16 +287,16 @@ def test_a_tampered_or_foreign_link_cookie_is_not_valid(client, organisation, em
     round = make_round(organisation)
     other_round = make_round(organisation, name="Andra omgången")
     visit(client, round, employee)
-    signed = client.cookies[responding.LINK_COOKIE].value
-    client.cookies[responding.LINK_COOKIE] = signed[:-2] + ("xx" if not signed.endswith("xx") else "yy")
+    signed = client.cookies[cookies.LINK_COOKIE].value
+    client.cookies[cookies.LINK_COOKIE] = signed[:-2] + ("xx" if not signed.endswith("xx") else "yy")
     assert client.get(answer_url(round)).status_code == 404
     # A cookie signed for another round does not open this one, even with a valid token of that round.
     other = Client()
     visit(other, other_round, manager)
-    client.cookies[responding.LINK_COOKIE] = other.cookies[responding.LINK_COOKIE].value
+    client.cookies[cookies.LINK_COOKIE] = other.cookies[cookies.LINK_COOKIE].value
     assert client.get(answer_url(round)).status_code == 404
     # A bare token in the cookie, unsigned, is not accepted either.
-    client.cookies[responding.LINK_COOKIE] = token_of(round, employee)
+    client.cookies[cookies.LINK_COOKIE] = token_of(round, employee)
     assert client.post(answer_url(round), some_answers(round)).status_code == 404
     assert received(round) == 0
 
@@ -325,7 +326,7 @@ def test_a_token_of_another_round_or_organisation_is_not_valid_here(
         url = reverse("barometer:respond", args=[ours.public_id, token])
         response = client.get(url)
         assert response.status_code == 404
-        assert responding.LINK_COOKIE not in response.cookies
+        assert cookies.LINK_COOKIE not in response.cookies
         response = client.post(url, some_answers(ours))
         assert response.status_code == 404
         assert "Länken gäller inte" in page(response)
@@ -419,7 +420,7 @@ def test_a_round_not_yet_open_takes_no_answers(client, organisation, employee, m
 # The open link ---------------------------------------------------------------------------------------------
 
 
-def respondent(unit: Unit, organisation) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def respondent(unit: Unit, organisation) -> dict[str, str]:
     return {
         "unit": str(unit.public_id),
         "level": str(Level.objects.get(organisation=organisation, rank=5).public_id),
@@ -466,7 +467,7 @@ def test_the_open_link_asks_for_the_unit_first_then_stores_the_choice(
     assert stored.actor_group.key == "employee"
     assert not stored.verified
     assert Answer.objects.filter(response=stored).count() == 3
-    cookie = response.cookies[responding.ANSWERED_COOKIE]
+    cookie = response.cookies[cookies.ANSWERED_COOKIE]
     assert cookie["path"] == f"/b/{round.public_id}/"
     assert cookie["httponly"]
 
@@ -510,7 +511,7 @@ def test_the_open_link_cannot_pad_a_unit_beyond_its_members_at_opening(
     assert refused.status_code == 400
     assert sv(UNIT_FULL) in page(refused)
     assert "Inget har skickats än." in page(refused)
-    assert responding.ANSWERED_COOKIE not in refused.cookies
+    assert cookies.ANSWERED_COOKIE not in refused.cookies
     assert received(round) == population
     assert (
         Response.objects.filter(round=round, unit=home_unit).count()
@@ -597,7 +598,7 @@ def test_another_organisations_unit_level_or_group_is_refused(
     assert "Välj en av" in page(response)
     assert "Inget har skickats än." in page(response)
     assert received(round) == 0
-    assert responding.ANSWERED_COOKIE not in response.cookies
+    assert cookies.ANSWERED_COOKIE not in response.cookies
 
 
 def test_a_closed_unit_cannot_be_chosen(client, organisation, home_unit, staff, make_round):
@@ -687,11 +688,11 @@ def test_a_draft_is_saved_on_the_device_and_cleared_when_the_answers_are_sent(
     assert saved.status_code == 302
     assert saved["Location"] == url == answer_url(round)
     assert received(round) == 0
-    cookie = saved.cookies[responding.DRAFT_COOKIE]
+    cookie = saved.cookies[cookies.DRAFT_COOKIE]
     assert cookie["path"] == f"/b/{round.public_id}/"
     assert cookie["httponly"]
     assert token not in cookie.value
-    kept = signing.loads(cookie.value, salt=responding._draft_salt(round, token), serializer=responding._CompactJSON)
+    kept = signing.loads(cookie.value, salt=cookies.draft_salt(round, token), serializer=cookies.CompactJSON)
     assert token not in json.dumps(kept)
     assert kept == {f"scale_{scale[0].code}": "2", "open_open_value": "Kontinuitet i mötet"}
 
@@ -703,8 +704,8 @@ def test_a_draft_is_saved_on_the_device_and_cleared_when_the_answers_are_sent(
 
     sent = client.post(url, some_answers(round))
     assert sent.status_code == 302
-    assert sent.cookies[responding.DRAFT_COOKIE].value == ""
-    assert sent.cookies[responding.DRAFT_COOKIE]["max-age"] == 0
+    assert sent.cookies[cookies.DRAFT_COOKIE].value == ""
+    assert sent.cookies[cookies.DRAFT_COOKIE]["max-age"] == 0
     assert received(round) == 1
 
 
@@ -721,7 +722,7 @@ def test_a_tampered_draft_is_ignored(client, organisation, employee, make_round)
     round = make_round(organisation)
     url = visit(client, round, employee)
     client.post(url, {"open_open_value": "Mitt utkast", "action": "save"})
-    client.cookies[responding.DRAFT_COOKIE] = client.cookies[responding.DRAFT_COOKIE].value[:-2] + "xx"
+    client.cookies[cookies.DRAFT_COOKIE] = client.cookies[cookies.DRAFT_COOKIE].value[:-2] + "xx"
     response = client.get(url)
     assert response.status_code == 200
     assert "Mitt utkast" not in page(response)
@@ -737,24 +738,24 @@ def test_long_open_answers_are_shortened_to_keep_the_draft_under_four_kilobytes(
     texts = {f"open_{item.code}": (sentence * 30)[:2000] for item in items(round, Item.Kind.OPEN)}
     scale_answers = {f"scale_{item.code}": "3" for item in scale}
     saved = client.post(url, scale_answers | texts | {"action": "save"})
-    assert len(saved.cookies[responding.DRAFT_COOKIE].value) <= responding.DRAFT_COOKIE_MAX_BYTES
+    assert len(saved.cookies[cookies.DRAFT_COOKIE].value) <= cookies.DRAFT_COOKIE_MAX_BYTES
     resumed = page(client.get(url))
-    assert f"de första {responding.DRAFT_TEXT_LIMIT} tecknen" in resumed
+    assert f"de första {cookies.DRAFT_TEXT_LIMIT} tecknen" in resumed
     assert resumed.count('value="3" checked') == len(scale)
 
     # Text that hardly compresses is shortened further, and still fits.
     noise = "".join(chr(0x4E00 + (n * 7919) % 20000) for n in range(2000))
     noisy = client.post(url, {f"open_{item.code}": noise for item in items(round, Item.Kind.OPEN)} | {"action": "save"})
-    assert len(noisy.cookies[responding.DRAFT_COOKIE].value) <= responding.DRAFT_COOKIE_MAX_BYTES
+    assert len(noisy.cookies[cookies.DRAFT_COOKIE].value) <= cookies.DRAFT_COOKIE_MAX_BYTES
 
 
 def test_ordinary_open_answers_fit_in_a_draft_whole(organisation, make_round):
     round = make_round(organisation)
-    link = responding.Link(round, "/", None, responding._draft_salt(round, "open"))
+    link = cookies.Link(round, "/", None, cookies.draft_salt(round, "open"))
     sentence = "Vi behöver mer tid hos brukaren och färre blanketter att fylla i efter varje besök. "
-    posted = {f"open_{item.code}": (sentence * 20)[: responding.DRAFT_TEXT_LIMIT] for item in items(round, "open")}
+    posted = {f"open_{item.code}": (sentence * 20)[: cookies.DRAFT_TEXT_LIMIT] for item in items(round, "open")}
     posted |= {f"scale_{item.code}": "dont_know" for item in items(round, "scale")}
-    draft, value = responding.draft_from(link, list(round.instrument.items.all()), posted)
+    draft, value = cookies.draft_from(link, list(round.instrument.items.all()), posted)
     assert value is not None
     assert not draft.shortened
 

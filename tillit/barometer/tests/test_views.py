@@ -365,8 +365,8 @@ def test_the_round_page_shows_counts_only_from_k_and_never_who(
     client.force_login(facilitator)
     response = client.get(manage_url(round))
     body = page(response)
-    assert response.context["invited"] == 9
-    assert not response.context["not_answered_shown"]  # 9 - 5 would tell that 4 answered
+    assert response.context["participation"].invited == 9
+    assert response.context["participation"].not_answered.hidden  # 9 - 5 would tell that 4 answered
     assert "inbjudna som inte har svarat: visas när minst 5 har svarat" in body
     assert "färre än 5 svar" in body
     assert "@norrby.example" not in body
@@ -375,7 +375,7 @@ def test_the_round_page_shows_counts_only_from_k_and_never_who(
     add_responses(round, home_unit, 1)
     response = client.get(manage_url(round))
     body = page(response)
-    assert response.context["not_answered"] == 4
+    assert response.context["participation"].not_answered.value == 4
     assert '<span class="figure">4</span> inbjudna som inte har svarat' in body
     assert "färre än 5 svar" not in body
     assert '<span class="figure">5</span> svar totalt' in body

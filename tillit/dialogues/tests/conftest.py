@@ -13,7 +13,7 @@ SEEDS = [
 ]
 
 
-def make_dialogue(organisation, facilitator, **fields) -> Dialogue:  # type: ignore[no-untyped-def]
+def make_dialogue(organisation, facilitator, **fields) -> Dialogue:
     today = timezone.localdate()
     values = {
         "question": "Vad skapar ett gott möte i hemtjänsten?",

@@ -2,17 +2,19 @@ import datetime
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.utils import timezone
 
-from tillit.dialogues import actions
+from tillit.core.tokens import hash_token
+from tillit.dialogues import actions, queries
 from tillit.dialogues.models import Dialogue, DialogueAnalysis, DialogueParticipant, Statement, Vote
 from tillit.dialogues.tests.conftest import make_dialogue
 from tillit.organisations.models import ActorGroup
 
 
-def member_participant(dialogue, user):  # type: ignore[no-untyped-def]
+def member_participant(dialogue, user):
     return actions.participant_for_member(dialogue, user.memberships.get(), create=True)
 
 
@@ -122,7 +124,7 @@ def test_members_are_not_named_in_their_participation(dialogue, employee):
     assert participant.actor_group == membership.actor_group
     related = {field.related_model for field in DialogueParticipant._meta.get_fields() if field.is_relation}
     assert not related & {type(membership), type(employee)}
-    assert participant.token_hash == actions.member_token_hash(dialogue, membership)
+    assert participant.token_hash == queries.member_token_hash(dialogue, membership)
     assert employee.email not in str(DialogueParticipant.objects.filter(pk=participant.pk).values().get())
     assert member_participant(dialogue, employee) == participant
 
@@ -131,9 +133,9 @@ def test_open_participants_are_a_random_token_only_its_hash_stored(open_dialogue
     service_users = ActorGroup.objects.get(organisation=organisation, key="service_user")
     participant, token = actions.join_open_dialogue(dialogue=open_dialogue, actor_group=service_users)
     assert len(token) >= 40
-    assert participant.token_hash == actions.hash_token(token) != token
-    assert actions.participant_for_token(open_dialogue, token) == participant
-    assert actions.participant_for_token(open_dialogue, token + "x") is None
+    assert participant.token_hash == hash_token(token) != token
+    assert queries.participation_with_token(open_dialogue, token) == participant
+    assert queries.participation_with_token(open_dialogue, token + "x") is None
 
 
 def test_open_participants_cannot_claim_another_organisations_group(open_dialogue, other_organisation):
@@ -216,3 +218,74 @@ def test_a_participant_adds_at_most_twenty_statements_an_hour(dialogue, employee
     with pytest.raises(actions.DialogueError):
         actions.add_statement(participant=participant, text="Ett till")
     assert dialogue.statements.filter(author=participant).count() == actions.STATEMENTS_PER_PARTICIPANT_PER_HOUR
+
+
+# Into a workshop ----------------------------------------------------------------------------------------------------
+
+
+def workshop_of(organisation, leader):
+    from tillit.workshops import actions as workshop_actions
+
+    return workshop_actions.create_workshop(
+        organisation=organisation,
+        leader=leader.memberships.get(),
+        title="Trygg hemtjänst",
+        purpose="Trygghet",
+        service_user_group="Äldre",
+        units=[],
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
+    )
+
+
+def test_promoting_a_statement_makes_a_card_with_the_promoter_as_a_leader(dialogue, facilitator, org_admin):
+    from tillit.workshops.models import Participant
+
+    workshop = workshop_of(dialogue.organisation, facilitator)
+    statement = dialogue.statements.first()
+
+    card = actions.promote_statement(
+        statement=statement, workshop=workshop, kind="effect", membership=org_admin.memberships.get()
+    )
+
+    assert (card.workshop, card.kind, card.title) == (workshop, "effect", statement.text)
+    assert dialogue.question in card.description
+    assert Participant.objects.get(workshop=workshop, membership__user=org_admin).is_leader
+
+
+def test_promoting_into_a_workshop_that_takes_no_proposals_leaves_nothing_behind(dialogue, facilitator, org_admin):
+    from tillit.workshops import actions as workshop_actions
+    from tillit.workshops.models import Item, Participant
+
+    workshop = workshop_of(dialogue.organisation, facilitator)
+    workshop_actions.set_step(workshop=workshop, step="rate")
+
+    with pytest.raises(ValidationError):
+        actions.promote_statement(
+            statement=dialogue.statements.first(),
+            workshop=workshop,
+            kind="activity",
+            membership=org_admin.memberships.get(),
+        )
+
+    assert not Item.objects.filter(workshop=workshop).exists()
+    assert not Participant.objects.filter(workshop=workshop, membership__user=org_admin).exists()
+
+
+def test_a_removed_statement_or_another_organisations_workshop_is_refused(dialogue, facilitator, outsider):
+    from tillit.workshops.models import Item
+
+    statement = dialogue.statements.first()
+    foreign = workshop_of(outsider.memberships.get().organisation, outsider)
+    with pytest.raises(actions.DialogueError, match=r"workshop|arbetsmöte"):
+        actions.promote_statement(
+            statement=statement, workshop=foreign, kind="effect", membership=facilitator.memberships.get()
+        )
+    actions.moderate(statement=statement, status=Statement.Status.REJECTED)
+    own = workshop_of(dialogue.organisation, facilitator)
+    with pytest.raises(actions.DialogueError):
+        actions.promote_statement(
+            statement=statement, workshop=own, kind="effect", membership=facilitator.memberships.get()
+        )
+
+    assert not Item.objects.exists()

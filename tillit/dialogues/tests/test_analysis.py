@@ -13,7 +13,17 @@ from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
 
 from tillit.dialogues import analysis as opinion
-from tillit.dialogues.analysis import SmoothingState, VoteMatrix, analyse, latest_votes
+from tillit.dialogues.analysis import (
+    SmoothingState,
+    VoteMatrix,
+    analyse,
+    clustering,
+    consensus,
+    latest_votes,
+    repness,
+    significance,
+)
+from tillit.dialogues.analysis import matrix as vote_matrix
 
 # --------------------------------------------------------------------------- helpers
 
@@ -105,7 +115,7 @@ def test_vote_order_does_not_matter():
     assert np.allclose(ordered.positions, shuffled.positions, atol=1e-10)
     assert np.array_equal(ordered.groups, shuffled.groups)
     many = np.random.default_rng(2).integers(0, 70_000, 5_000).astype(np.int32)  # beyond 16 bits
-    assert np.array_equal(opinion._order_by_row(many, 70_000), np.argsort(many, kind="stable"))
+    assert np.array_equal(vote_matrix.order_by_row(many, 70_000), np.argsort(many, kind="stable"))
 
 
 # --------------------------------------------------------------------------- PCA and projection
@@ -255,17 +265,17 @@ def blobs() -> tuple[np.ndarray, np.ndarray]:
 
 def test_first_distinct_rows_in_row_order():
     points = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 0.0], [2.0, 2.0], [1.0, 1.0]])
-    assert opinion._first_distinct(points, 3).tolist() == [0, 1, 3]
-    assert opinion._first_distinct(points, 10).tolist() == [0, 1, 3]
+    assert clustering.first_distinct(points, 3).tolist() == [0, 1, 3]
+    assert clustering.first_distinct(points, 10).tolist() == [0, 1, 3]
 
 
 def test_base_kmeans_finds_obvious_blobs_and_drops_empty_clusters():
     points, truth = blobs()
-    labels, centres = opinion._kmeans(points, np.ones(len(points)), points[[0, 5, 10]])
+    labels, centres = clustering.kmeans(points, np.ones(len(points)), points[[0, 5, 10]])
     assert labels.tolist() == truth.tolist()
     assert np.allclose(centres, [[0, 0], [10, 0], [0, 10]])
     far = np.vstack([points[[0, 5, 10]], [[100.0, 100.0]]])
-    labels, centres = opinion._kmeans(points, np.ones(len(points)), far)
+    labels, centres = clustering.kmeans(points, np.ones(len(points)), far)
     assert len(centres) == 3  # the centre nobody chose is dropped
     assert labels.tolist() == truth.tolist()
 
@@ -290,8 +300,8 @@ def plain_lloyd(points: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray, np
 def test_base_kmeans_gives_the_result_of_plain_lloyd():
     rng = np.random.default_rng(3)
     for points in (rng.normal(size=(1500, 2)) * 5, rng.standard_t(2, size=(800, 2))):
-        init = points[opinion._first_distinct(points, 100)]
-        labels, centres = opinion._kmeans(points, np.ones(len(points)), init)
+        init = points[clustering.first_distinct(points, 100)]
+        labels, centres = clustering.kmeans(points, np.ones(len(points)), init)
         expected_labels, expected_centres = plain_lloyd(points, init)
         assert np.array_equal(labels, expected_labels)
         assert np.allclose(centres, expected_centres, atol=1e-9)
@@ -300,15 +310,15 @@ def test_base_kmeans_gives_the_result_of_plain_lloyd():
 def test_weighted_group_kmeans_on_base_centres():
     points, truth = blobs()
     weights = np.arange(1, len(points) + 1, dtype=float)
-    first = opinion._first_distinct(points, 5)
-    labelings = opinion._group_kmeans(points, weights, first, np.random.default_rng(0), 31)
+    first = clustering.first_distinct(points, 5)
+    labelings = clustering.group_kmeans(points, weights, first, np.random.default_rng(0), 31)
     assert sorted(labelings) == [2, 3, 4, 5]
     assert labelings[3].tolist() == truth.tolist()  # groups numbered by their first point
     # The weights pull the centres: one heavy point far out gets a group of its own at k=4.
     heavy = weights.copy()
     heavy[-1] = 1000.0
     assert np.flatnonzero(
-        opinion._group_kmeans(points, heavy, first, np.random.default_rng(0), 31)[4] == 3
+        clustering.group_kmeans(points, heavy, first, np.random.default_rng(0), 31)[4] == 3
     ).tolist() == [len(points) - 1]
 
 
@@ -318,8 +328,8 @@ def test_group_kmeans_restarts_escape_pol_is_start():
     points = np.array([[0.0, 0.0], [0.0, 1.0], [10.0, 0.0], [10.0, 1.0]])
     weights = np.ones(4)
     first = np.array([0, 1])
-    assert opinion._group_kmeans(points, weights, first, np.random.default_rng(0), 0)[2].tolist() == [0, 1, 0, 1]
-    assert opinion._group_kmeans(points, weights, first, np.random.default_rng(0), 31)[2].tolist() == [0, 0, 1, 1]
+    assert clustering.group_kmeans(points, weights, first, np.random.default_rng(0), 0)[2].tolist() == [0, 1, 0, 1]
+    assert clustering.group_kmeans(points, weights, first, np.random.default_rng(0), 31)[2].tolist() == [0, 0, 1, 1]
 
 
 def test_silhouette_by_hand():
@@ -333,7 +343,7 @@ def test_silhouette_by_hand():
         (10.5 - 1) / 10.5,  # a = 1, b = mean(11, 10)
         0.0,  # alone in its group
     ]
-    assert opinion._silhouette(dist, labels) == pytest.approx(sum(expected) / 5)
+    assert clustering.silhouette(dist, labels) == pytest.approx(sum(expected) / 5)
 
 
 def test_silhouette_picks_the_planted_number_of_groups():
@@ -390,7 +400,7 @@ def test_repness_for_a_two_group_matrix_by_hand():
     agree = np.array([[9, 5, 8], [1, 5, 8]])
     disagree = np.array([[1, 5, 0], [9, 5, 0]])
     seen = np.full((2, 3), 10)
-    reps = opinion._representative(agree, disagree, seen, np.zeros(3, dtype=bool))
+    reps = repness.representative(agree, disagree, seen, np.zeros(3, dtype=bool))
 
     # Group 0: s0 is its distinctive agree, and its best agree.
     assert [(r.statement, r.kind, r.best_agree) for r in reps[0]] == [(0, "agree", True)]
@@ -427,29 +437,29 @@ def test_repness_ranking_limit_and_fallback():
     disagree = np.zeros((2, m), dtype=int)
     seen = np.full((2, m), 20)
     seen[1, 6] = 0
-    reps = opinion._representative(agree, disagree, seen, np.zeros(m, dtype=bool))
+    reps = repness.representative(agree, disagree, seen, np.zeros(m, dtype=bool))
     assert [r.statement for r in reps[0]] == [5, 4, 3, 2, 1]  # best first, at most five
     # Group 1 has nothing significant: it gets the one statement with the highest rat (or
     # rdt) among those it has seen. Unseen s6 would have the highest rat (1/1 against 1/21).
-    assert opinion._two_prop_test(np.array([0]), np.array([0]), np.array([0]), np.array([20]))[0] > 2
+    assert significance.two_prop_test(np.array([0]), np.array([0]), np.array([0]), np.array([20]))[0] > 2
     assert [r.statement for r in reps[1]] == [0]
     rejected = np.zeros(m, dtype=bool)
     rejected[5] = True
-    reps = opinion._representative(agree, disagree, seen, rejected)
+    reps = repness.representative(agree, disagree, seen, rejected)
     assert [r.statement for r in reps[0]] == [4, 3, 2, 1, 0]
 
 
 def test_group_informed_consensus_and_its_geometric_mean():
     agree = np.array([[9, 8, 2], [1, 8, 2]])
     seen = np.array([[10, 10, 3], [10, 10, 10]])
-    product, mean, eligible = opinion._gac(agree, seen, np.zeros(3, dtype=bool), 5)
+    product, mean, eligible = consensus.gac(agree, seen, np.zeros(3, dtype=bool), 5)
     assert product[1] == pytest.approx(0.75 * 0.75)
     assert mean[1] == pytest.approx(0.75)
     assert product[0] == pytest.approx((10 / 12) * (2 / 12))
     assert mean[0] == pytest.approx(math.sqrt((10 / 12) * (2 / 12)))
     # s2: only 3 votes in group 0, so not eligible however high its score.
     assert eligible.tolist() == [True, True, False]
-    _, _, eligible = opinion._gac(agree, seen, np.array([False, True, False]), 3)
+    _, _, eligible = consensus.gac(agree, seen, np.array([False, True, False]), 3)
     assert eligible.tolist() == [True, False, True]
 
 

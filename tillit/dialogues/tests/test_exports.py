@@ -4,122 +4,86 @@ from __future__ import annotations
 
 import copy
 import csv
+import dataclasses
 import io
+import uuid
+from typing import Any
 
 import pytest
 from django.utils import timezone, translation
 
-from tillit.dialogues import exporting, report_pdf
+from tillit.dialogues import exporting, report_pdf, reporting
 from tillit.dialogues.models import Dialogue
 from tillit.dialogues.reporting import ResultsView
-from tillit.workshops.report_pdf import DASH
+from tillit.privacy import codec
+from tillit.privacy.suppression import HIDDEN, Cell
+from tillit.reports.pdf import DASH
 
 pytestmark = pytest.mark.django_db
 
 ROUTING_FIGURE = "0.918273"  # a routing priority: internal, in neither export
 ROUTING_FIGURE_COMMA = ROUTING_FIGURE.replace(".", ",")
+HIDDEN_CELL = Cell(HIDDEN, HIDDEN)
 
-REPORT = {
+
+def votes(agree: float, disagree: float, passed: float, voters: int) -> Cell[dict[str, float]]:
+    return Cell({"agree": agree, "disagree": disagree, "pass": passed}, voters)
+
+
+def people(count: int) -> Cell[int]:
+    return Cell(count, count)
+
+
+TEXTS = {
+    1: "Brukarna ska få träffa samma personal varje vecka.",
+    2: '=HYPERLINK("http://example.com","klicka")',
+    3: "Dolt påstående med få röster.",
+    4: "-1 är bättre än +1 @ alla",
+}
+
+# A stored report as the worker writes it (before encoding): every figure a Cell, hidden ones HIDDEN.
+REPORT: dict[str, Any] = {
+    "format": reporting.FORMAT,
     "k": 5,
-    "totals": {"participants": 41, "voters": 37, "votes": 613, "statements": 4, "clustered": 29},
+    "totals": {"participants": people(41), "voters": people(37), "votes": Cell(613, 37), "statements": 4},
     "routing": {"1": float(ROUTING_FIGURE), "2": 0.5, "3": 0.25, "4": 0.125},
     "enough": True,
     "statements": [
-        {
-            "statement": 1,
-            "text": "Brukarna ska få träffa samma personal varje vecka.",
-            "uuid": None,
-            "voters": 30,
-            "agree": 73.3,
-            "disagree": 16.7,
-            "pass": 10.0,
-        },
-        {
-            "statement": 2,
-            "text": '=HYPERLINK("http://example.com","klicka")',
-            "uuid": None,
-            "voters": 21,
-            "agree": 52.4,
-            "disagree": 38.1,
-            "pass": 9.5,
-        },
-        {
-            # Fewer than k voters: every figure is hidden.
-            "statement": 3,
-            "text": "Dolt påstående med få röster.",
-            "uuid": None,
-            "voters": None,
-            "agree": None,
-            "disagree": None,
-            "pass": None,
-        },
-        {
-            "statement": 4,
-            "text": "-1 är bättre än +1 @ alla",
-            "uuid": None,
-            "voters": 12,
-            "agree": 41.7,
-            "disagree": 33.3,
-            "pass": 25.0,
-        },
+        {"statement": 1, "votes": votes(73.3, 16.7, 10.0, 30), "withheld": False},
+        {"statement": 2, "votes": votes(52.4, 38.1, 9.5, 21), "withheld": False},
+        # Fewer than k voters: every figure is hidden.
+        {"statement": 3, "votes": HIDDEN_CELL, "withheld": False},
+        {"statement": 4, "votes": votes(41.7, 33.3, 25.0, 12), "withheld": False},
     ],
     "groups": [
         {
             "label": "A",
-            "size": 17,
+            "size": people(17),
             "representative": [
-                {
-                    "statement": 1,
-                    "text": "Brukarna ska få träffa samma personal varje vecka.",
-                    "uuid": None,
-                    "kind": "agree",
-                    "group": {"agree": 88.2, "disagree": 5.9, "voters": 17},
-                },
-                {
-                    "statement": 3,
-                    "text": "Dolt påstående med få röster.",
-                    "uuid": None,
-                    "kind": "disagree",
-                    "group": None,
-                },
+                {"statement": 1, "kind": "agree", "votes": votes(88.2, 5.9, 5.9, 17)},
+                {"statement": 3, "kind": "disagree", "votes": HIDDEN_CELL},
             ],
         },
-        {"label": "B", "size": 12, "representative": []},
-        {"label": "C", "size": None, "representative": []},
+        {"label": "B", "size": people(12), "representative": []},
+        {"label": "C", "size": HIDDEN_CELL, "representative": []},
     ],
-    "map": {"cells": [{"group": "A", "x": 1, "y": 2, "count": 6}], "grid": 10},
-    "consensus": {
-        "groups": ["A", "B"],
-        "rows": [
-            {
-                "statement": 1,
-                "text": "Brukarna ska få träffa samma personal varje vecka.",
-                "uuid": None,
-                "cells": [{"agree": 88.2, "disagree": 5.9, "voters": 17}, None],
-            }
-        ],
-    },
+    "people_withheld": False,
+    "map": {"squares": [{"group": "A", "x": 1, "y": 2, "people": people(6)}], "grid": 10},
+    "consensus": {"groups": ["A", "B"], "rows": [{"statement": 1, "cells": [votes(88.2, 5.9, 5.9, 17), HIDDEN_CELL]}]},
     "actor_consensus": {
         "groups": ["Medarbetare", "Chefer"],
-        "rows": [
-            {
-                "statement": 4,
-                "text": "-1 är bättre än +1 @ alla",
-                "uuid": None,
-                "cells": [{"agree": 45.5, "disagree": 27.3, "voters": 11}, None],
-            }
-        ],
+        "rows": [{"statement": 4, "cells": [votes(45.5, 27.3, 27.2, 11), HIDDEN_CELL]}],
     },
     "participation": {
         "days": [
-            {"date": "2025-03-03", "new": 23},
-            {"date": "2025-03-04", "new": None},
-            {"date": "2025-03-05", "new": 14},
+            {"date": "2025-03-03", "new": people(23)},
+            {"date": "2025-03-04", "new": HIDDEN_CELL},
+            {"date": "2025-03-05", "new": people(14)},
         ],
         "actor_groups": [
-            {"name": "Medarbetare", "count": 26},
-            {"name": "Chefer", "count": None},
-            {"name": "none", "count": None},
+            {"name": "Medarbetare", "people": people(26)},
+            {"name": "Chefer", "people": HIDDEN_CELL},
+            {"name": None, "people": HIDDEN_CELL},
         ],
     },
 }
@@ -132,24 +96,17 @@ def _english():
         yield
 
 
-def results(dialogue: Dialogue, report: dict | None = None) -> ResultsView:
+def results(dialogue: Dialogue, report: dict | None = None, texts: dict[int, str] | None = None) -> ResultsView:
+    """The view the exports receive: the report stored (encoded) and read back, as the views do."""
     report = copy.deepcopy(REPORT if report is None else report)
-    return ResultsView(
-        dialogue=dialogue,
-        report=report,
-        version="v1",
-        pending=False,
-        computed_at=timezone.now(),
+    named = {number: (text, uuid.uuid4()) for number, text in (TEXTS if texts is None else texts).items()}
+    return reporting.read_back(
+        dialogue, codec.encode(report) if report else None, texts=named, computed_at=timezone.now(), dirty=False
     )
 
 
 def not_enough() -> dict:
-    return {
-        "k": 5,
-        "totals": {"participants": 4, "voters": 3, "votes": 9, "statements": 3, "clustered": 0},
-        "routing": {"1": float(ROUTING_FIGURE)},
-        "enough": False,
-    }
+    return {"format": reporting.FORMAT, "k": 5, "routing": {"1": float(ROUTING_FIGURE)}, "enough": False}
 
 
 # CSV ------------------------------------------------------------------------------------------------------
@@ -283,10 +240,10 @@ def test_the_csv_says_when_there_are_no_results(dialogue, report):
     assert "All statements" not in response.content.decode("utf-8-sig")
 
 
-def test_a_not_enough_csv_still_has_the_totals(dialogue):
+def test_a_not_enough_csv_has_no_count_of_fewer_than_k(dialogue):
     rows = csv_rows(results(dialogue, not_enough()))
 
-    assert rows[rows.index(["Totals"]) + 2] == ["4", "3", "9", "3"]
+    assert ["Totals"] not in rows
     assert rows[-1] == ["Results are not available", "Results are shown once at least 5 people have voted."]
 
 
@@ -348,20 +305,22 @@ def test_shares_are_rounded_and_hidden_ones_are_a_dash():
     assert report_pdf.percent(5.9) == "6 %"
     assert report_pdf.percent(45.5) == "46 %"
     assert report_pdf.percent(0.0) == "0 %"
-    assert report_pdf.percent(None) == DASH
+    assert report_pdf.percent(HIDDEN) == DASH
     assert report_pdf.percent(float("nan")) == DASH
-    assert report_pdf.count(None) == DASH
-    assert report_pdf.count(True) == DASH
+    assert report_pdf.count(HIDDEN_CELL) == DASH
+    assert report_pdf.count(HIDDEN) == DASH
+    assert report_pdf.count(people(7)) == "7"
 
 
 def test_hidden_figures_print_as_a_dash(dialogue):
     report = copy.deepcopy(REPORT)
     # Only statement 3, all hidden; no visible figure anywhere but the totals.
     report["statements"] = [report["statements"][2]]
-    report["groups"] = [{"label": "A", "size": None, "representative": []}]
+    report["groups"] = [{"label": "A", "size": HIDDEN_CELL, "representative": []}]
+    report["map"]["squares"] = []
     report["consensus"] = {"groups": [], "rows": []}
     report["actor_consensus"] = {"groups": [], "rows": []}
-    report["participation"] = {"days": [{"date": "2025-03-04", "new": None}], "actor_groups": []}
+    report["participation"] = {"days": [{"date": "2025-03-04", "new": HIDDEN_CELL}], "actor_groups": []}
 
     pdf = pdf_of(results(dialogue, report))
 
@@ -385,10 +344,10 @@ def test_routing_never_reaches_the_pdf(dialogue, report):
 def test_emoji_and_arrows_do_not_break_the_pdf(dialogue):
     dialogue.question = "Vad gör oss trygga 😀 → hemma ≥ 3?"
     report = copy.deepcopy(REPORT)
-    report["statements"][0]["text"] = "Samma personal 👍🏽 → färre ≠ fler \u200b varje vecka 中文"
+    texts = {**TEXTS, 1: "Samma personal 👍🏽 → färre ≠ fler \u200b varje vecka 中文"}
     report["actor_consensus"]["groups"] = ["Brukare 🙂", "Chefer → mellan"]
 
-    pdf = pdf_of(results(dialogue, report))
+    pdf = pdf_of(results(dialogue, report, texts))
 
     assert pdf.startswith(b"%PDF-")
     assert shows(pdf, "Vad gör oss trygga ? -> hemma >= 3?")
@@ -399,16 +358,14 @@ def test_long_texts_wrap_and_break_across_pages(dialogue):
     dialogue.question = "Vad skapar ett gott möte? " * 40
     report = copy.deepcopy(REPORT)
     word = "Ordutanmellanrum" * 40
-    report["statements"] = [
-        dict(report["statements"][0], statement=number, text=f"{word} " + "Ett långt påstående. " * 200)
-        for number in range(1, 26)
-    ]
+    report["statements"] = [dict(report["statements"][0], statement=number) for number in range(1, 26)]
+    texts = dict.fromkeys(range(1, 26), f"{word} " + "Ett långt påstående. " * 200)
     report["consensus"]["groups"] = ["A", "B", "C", "D", "E"]
-    report["consensus"]["rows"][0]["cells"] = [None] * 5
+    report["consensus"]["rows"][0]["cells"] = [HIDDEN_CELL] * 5
     report["actor_consensus"]["groups"] = [f"Aktörsgrupp nummer {n} med ett långt namn" for n in range(9)]
-    report["actor_consensus"]["rows"][0]["cells"] = [{"agree": 50.0, "disagree": 25.0, "voters": 8}] * 9
+    report["actor_consensus"]["rows"][0]["cells"] = [votes(50.0, 25.0, 25.0, 8)] * 9
 
-    pdf = pdf_of(results(dialogue, report))
+    pdf = pdf_of(results(dialogue, report, texts))
 
     assert pdf.startswith(b"%PDF-")
     assert pdf.count(b"/Type /Page\n") >= 5
@@ -418,9 +375,10 @@ def test_long_texts_wrap_and_break_across_pages(dialogue):
 def test_zero_groups_render(dialogue):
     report = copy.deepcopy(REPORT)
     report["groups"] = []
+    report["map"]["squares"] = []
     report["consensus"] = {"groups": [], "rows": []}
-    report["actor_consensus"] = {}
-    report["participation"] = {}
+    report["actor_consensus"] = {"groups": [], "rows": []}
+    report["participation"] = {"days": [], "actor_groups": []}
     report["statements"] = []
 
     pdf = pdf_of(results(dialogue, report))
@@ -432,8 +390,7 @@ def test_zero_groups_render(dialogue):
 
 @pytest.mark.parametrize("report", [{}, not_enough()], ids=["empty", "not-enough"])
 def test_a_report_without_results_renders(dialogue, report):
-    view = results(dialogue, report)
-    view.computed_at = None
+    view = dataclasses.replace(results(dialogue, report), computed_at=None)
 
     pdf = pdf_of(view)
 

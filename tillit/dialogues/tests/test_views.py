@@ -2,9 +2,11 @@ import datetime
 
 import pytest
 import time_machine
+from django.test import override_settings
 from django.utils import timezone
 
-from tillit.dialogues import actions, views, worker
+from tillit.core.tokens import hash_token
+from tillit.dialogues import actions, worker
 from tillit.dialogues.models import Dialogue, DialogueParticipant, Flag, Statement, Vote
 from tillit.dialogues.tests.conftest import make_dialogue
 from tillit.organisations.models import ActorGroup
@@ -147,7 +149,7 @@ def test_anyone_with_the_link_joins_an_open_dialogue_with_a_cookie(client, open_
     assert cookie["path"] == url(open_dialogue)
     participant = DialogueParticipant.objects.get()
     assert participant.actor_group == group
-    assert participant.token_hash == actions.hash_token(cookie.value)
+    assert participant.token_hash == hash_token(cookie.value)
     statement = client.get(url(open_dialogue)).context["statement"]
     client.post(url(open_dialogue, "vote/"), {"statement": str(statement.public_id), "vote": "0"})
     assert Vote.objects.get().participant == participant
@@ -160,8 +162,8 @@ def test_a_forged_participation_cookie_is_a_stranger(client, open_dialogue):
     assert not Vote.objects.exists()
 
 
-def test_joining_an_open_dialogue_is_rate_limited_per_address(client, open_dialogue, monkeypatch):
-    monkeypatch.setattr(views, "JOIN_LIMIT_PER_HOUR", 30)  # 1,000 by default
+@override_settings(DIALOGUE_JOINS_PER_ADDRESS_PER_HOUR=30)  # 1,000 by default
+def test_joining_an_open_dialogue_is_rate_limited_per_address(client, open_dialogue):
     # Time stands still mid-hour: the count starts afresh every hour, and the test must not straddle one.
     mid_hour = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(10, 15)))
     with time_machine.travel(mid_hour, tick=False):
@@ -252,7 +254,7 @@ def test_results_wait_for_closing_unless_live(client, dialogue, employee):
     assert client.get(url(dialogue, "results.csv")).status_code == 403
 
 
-def voting_population(dialogue, organisation, make_member, count=12):  # type: ignore[no-untyped-def]
+def voting_population(dialogue, organisation, make_member, count=12):
     """`count` members in two camps voting on the seed statements, half of them managers."""
     statements = list(dialogue.statements.all())
     for index in range(count):
@@ -284,7 +286,7 @@ def test_results_show_groups_consensus_and_a_map(client, open_dialogue, organisa
     assert "<svg" not in newer.content.decode()
 
 
-def gathering_workshop(organisation, facilitator):  # type: ignore[no-untyped-def]
+def gathering_workshop(organisation, facilitator):
     """A workshop that takes proposals, led by the facilitator."""
     from tillit.workshops import actions as workshop_actions
 
@@ -334,3 +336,23 @@ def test_who_may_take_part_is_locked_once_someone_has_joined(client, dialogue, e
         actions.update_dialogue(dialogue=dialogue, access=Dialogue.Access.OPEN)
     dialogue.refresh_from_db()
     assert dialogue.access == Dialogue.Access.INTERNAL
+
+
+def test_a_visitor_who_has_not_taken_part_is_told_who_sees_the_results(client, open_dialogue):
+    response = client.get(url(open_dialogue, "results/"))
+
+    assert response.status_code == 403
+    assert "Resultatet visas för dem som har deltagit." in response.content.decode()
+    assert client.get(url(open_dialogue, "report.pdf")).status_code == 403
+
+
+def test_a_participant_of_an_open_dialogue_with_live_results_reads_them_and_exports_them(client, open_dialogue):
+    client.post(url(open_dialogue, "join/"))
+
+    page = client.get(url(open_dialogue, "results/"))
+    export = client.get(url(open_dialogue, "results.csv"))
+
+    assert page.status_code == 200
+    assert "Inget resultat än" in page.content.decode() or "För få har röstat" in page.content.decode()
+    assert export.status_code == 200
+    assert export["Content-Disposition"].startswith('attachment; filename="samtal-')

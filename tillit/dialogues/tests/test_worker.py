@@ -3,12 +3,21 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from tillit.dialogues import actions, worker
+from tillit.dialogues import actions, queries, reporting, worker
 from tillit.dialogues.models import Dialogue, DialogueAnalysis, Vote
 from tillit.dialogues.tests.conftest import make_dialogue
+from tillit.privacy.suppression import HIDDEN
 
 
-def camps(dialogue, organisation, make_member, sizes=(8, 8), group_of=None):  # type: ignore[no-untyped-def]
+def analysed(dialogue: Dialogue) -> reporting.Results:
+    """Analyse the dialogue now and read its results back as the pages and exports do."""
+    worker.analyse_dialogue(dialogue)
+    results = queries.results_view(dialogue).results
+    assert results is not None
+    return results
+
+
+def camps(dialogue, organisation, make_member, sizes=(8, 8), group_of=None):
     """Members in opposing camps: camp c agrees with statement c and disagrees with the others; all agree with the first."""
     for _index in range(3):
         actions.add_seed_statements(dialogue=dialogue, texts=[f"Påstående {dialogue.statements.count() + 1}"])
@@ -31,7 +40,7 @@ def test_the_worker_analyses_dirty_dialogues_once(dialogue, organisation, make_m
     stored = DialogueAnalysis.objects.get(dialogue=dialogue)
     assert not stored.dirty
     assert stored.computed_at is not None
-    assert stored.report["totals"]["voters"] == 16
+    assert queries.results_view(dialogue).results.totals.voters.value == 16
     assert worker.run_pending(debounce=0) == 0
 
 
@@ -47,25 +56,25 @@ def test_a_new_vote_makes_the_analysis_due_again_after_the_debounce(dialogue, or
 
 def test_two_opposing_camps_are_found_and_the_shared_statement_unites_them(dialogue, organisation, make_member):
     camps(dialogue, organisation, make_member)
-    report = worker.analyse_dialogue(dialogue).report
-    assert [group["size"] for group in report["groups"]] == [8, 8]
+    results = analysed(dialogue)
+    assert [group.size.value for group in results.groups] == [8, 8]
     first = dialogue.statements.first()
-    assert report["consensus"]["rows"][0]["statement"] == first.number
-    assert all(cell["agree"] == 100.0 for cell in report["consensus"]["rows"][0]["cells"])
+    assert results.consensus.rows[0].statement.number == first.number
+    assert all(cell.agree == 100.0 for cell in results.consensus.rows[0].cells)
 
 
 def test_a_group_below_the_threshold_and_its_complement_are_hidden(dialogue, organisation, make_member):
     # Two camps of 8 employees and 2 managers per camp: the managers (4) are below k = 5.
-    def group_of(camp, index):  # type: ignore[no-untyped-def]
+    def group_of(camp, index):
         return "first_line_manager" if index < 2 else "employee"
 
     camps(dialogue, organisation, make_member, sizes=(8, 8), group_of=group_of)
-    report = worker.analyse_dialogue(dialogue).report
-    participation = {row["name"]: row["count"] for row in report["participation"]["actor_groups"]}
-    assert participation["Första linjens chefer"] is None
+    results = analysed(dialogue)
+    participation = {row.name: row.people for row in results.participation.actor_groups}
+    assert participation["Första linjens chefer"].hidden
     # With the managers hidden, the employees must be hidden too, or 16 − 12 would give the managers away.
-    assert participation["Medarbetare"] is None
-    assert report["actor_consensus"] == {"groups": [], "rows": []}
+    assert participation["Medarbetare"].hidden
+    assert (results.actor_consensus.groups, results.actor_consensus.rows) == ((), ())
 
 
 def test_too_few_voters_show_nothing(dialogue, employee, manager):
@@ -74,8 +83,9 @@ def test_too_few_voters_show_nothing(dialogue, employee, manager):
         actions.vote(participant=participant, statement=dialogue.statements.first(), value=1)
     report = worker.analyse_dialogue(dialogue).report
     assert report["enough"] is False
-    assert set(report) == {"k", "totals", "routing", "enough"}
-    assert report["totals"] == {}
+    assert set(report) == {"format", "k", "routing", "enough"}
+    results = queries.results_view(dialogue).results
+    assert (results.enough, results.totals, results.statements, results.groups) == (False, None, (), ())
 
 
 def test_rejected_statements_are_left_out_of_the_results(dialogue, organisation, make_member):
@@ -83,7 +93,8 @@ def test_rejected_statements_are_left_out_of_the_results(dialogue, organisation,
     rejected = dialogue.statements.last()
     actions.moderate(statement=rejected, status="rejected")
     report = worker.analyse_dialogue(dialogue).report
-    assert rejected.number not in {row["statement"] for row in report["statements"]}
+    results = queries.results_view(dialogue).results
+    assert rejected.number not in {row.statement.number for row in results.statements}
     assert report["routing"][str(rejected.number)] == 0
 
 
@@ -116,9 +127,9 @@ def test_the_report_follows_the_threshold_the_dialogue_was_created_with(organisa
     organisation.anonymity_threshold = 5  # a later change applies to new dialogues, not to this one
     organisation.save()
     camps(dialogue, organisation, make_member, sizes=(6, 6))
-    report = worker.analyse_dialogue(dialogue).report
-    sizes = [group["size"] for group in report["groups"]]
-    assert sizes == ([6, 6] if k <= 6 else [None, None])
+    results = analysed(dialogue)
+    sizes = [group.size.value for group in results.groups]
+    assert sizes == ([6, 6] if k <= 6 else [HIDDEN, HIDDEN])
 
 
 def test_statements_waiting_for_pre_moderation_stay_out_of_the_results(organisation, facilitator, make_member):
@@ -126,9 +137,9 @@ def test_statements_waiting_for_pre_moderation_stay_out_of_the_results(organisat
     camps(dialogue, organisation, make_member)
     author = actions.participant_for_member(dialogue, facilitator.memberships.get(), create=True)
     pending = actions.add_statement(participant=author, text="Namnet på en person som inte ska synas")
-    report = worker.analyse_dialogue(dialogue).report
-    assert pending.number not in {row["statement"] for row in report["statements"]}
-    assert pending.number not in {rep["statement"] for group in report["groups"] for rep in group["representative"]}
+    results = analysed(dialogue)
+    assert pending.number not in {row.statement.number for row in results.statements}
+    assert pending.number not in {rep.statement.number for group in results.groups for rep in group.representative}
 
 
 def test_a_failing_dialogue_does_not_stop_the_others(dialogue, organisation, facilitator, make_member, monkeypatch):
@@ -136,7 +147,7 @@ def test_a_failing_dialogue_does_not_stop_the_others(dialogue, organisation, fac
     camps(dialogue, organisation, make_member, sizes=(3, 3))
     real = worker.analyse_dialogue
 
-    def analyse(target):  # type: ignore[no-untyped-def]
+    def analyse(target):
         if target.pk == dialogue.pk:
             raise RuntimeError("broken")
         return real(target)

@@ -240,3 +240,78 @@ def test_an_invitation_to_someone_with_a_password_points_to_sign_in(
 def test_a_sibling_name_differing_only_in_case_is_refused_on_both_databases(organisation, home_unit):
     with pytest.raises(actions.NameTaken):
         make_unit(organisation, "HEMTJÄNST NORR", home_unit.parent)
+
+
+# Settings, levels and actor groups ---------------------------------------------------------------------------
+
+
+def test_the_settings_change_renames_and_sets_the_threshold(organisation):
+    from tillit.organisations.models import Organisation
+
+    actions.change_settings(organisation=organisation, name="Norrby stad", anonymity_threshold=7)
+
+    stored = Organisation.objects.get(pk=organisation.pk)
+    assert (stored.name, stored.anonymity_threshold) == ("Norrby stad", 7)
+    assert (organisation.name, organisation.anonymity_threshold) == ("Norrby stad", 7)
+
+
+def test_the_threshold_is_never_set_below_three(organisation):
+    from tillit.organisations.models import Organisation
+
+    with pytest.raises(ValidationError, match="aldrig vara lägre än 3"):
+        actions.change_settings(organisation=organisation, name="Norrby kommun", anonymity_threshold=2)
+
+    assert Organisation.objects.get(pk=organisation.pk).anonymity_threshold == 5
+
+
+def test_levels_are_added_and_changed(organisation):
+    from tillit.organisations.models import Level
+
+    level = actions.add_level(organisation=organisation, name="Stadsdel", rank=6, description="Nära brukarna")
+    actions.change_level(level=level, name="Stadsdelsnivå", rank=7, description="")
+
+    stored = Level.objects.get(pk=level.pk)
+    assert (stored.organisation, stored.name, stored.rank, stored.description) == (organisation, "Stadsdelsnivå", 7, "")
+
+
+def test_a_level_name_taken_meanwhile_is_refused_clearly(organisation):
+    from tillit.organisations.models import Level
+
+    taken = Level.objects.filter(organisation=organisation).first().name
+    before = Level.objects.count()
+
+    with pytest.raises(actions.NameInUse, match="Det finns redan en nivå som heter"):
+        actions.add_level(organisation=organisation, name=taken, rank=9, description="")
+
+    assert Level.objects.count() == before
+
+
+def test_actor_groups_are_added_and_changed(organisation):
+    group = actions.add_actor_group(
+        organisation=organisation, name="Civilsamhället", key="", description="", position=9
+    )
+    actions.change_actor_group(group=group, name="Föreningar", key="", description="Ideella", position=10)
+
+    stored = ActorGroup.objects.get(pk=group.pk)
+    assert (stored.organisation, stored.name, stored.description, stored.position) == (
+        organisation,
+        "Föreningar",
+        "Ideella",
+        10,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "message"),
+    [
+        pytest.param("Politiker", "", "Det finns redan en aktörsgrupp som heter", id="name"),
+        pytest.param("Förtroendevalda", ActorGroup.Key.POLITICIAN, "har redan den här typen", id="kind"),
+    ],
+)
+def test_an_actor_group_name_or_kind_taken_meanwhile_is_refused_clearly(organisation, name, key, message):
+    before = ActorGroup.objects.count()
+
+    with pytest.raises(actions.NameInUse, match=message):
+        actions.add_actor_group(organisation=organisation, name=name, key=key, description="", position=0)
+
+    assert ActorGroup.objects.count() == before

@@ -142,7 +142,7 @@ def test_hidden_is_falsy_and_renders_as_nothing():
 
 def test_hidden_cannot_be_computed_with():
     with pytest.raises(TypeError):
-        HIDDEN + 1  # type: ignore[operator]
+        HIDDEN + 1
 
 
 def test_hidden_stays_one_object_when_created_copied_or_pickled():

@@ -1,10 +1,10 @@
 """Charts of every part's results, drawn on the server as SVG: this module computes the geometry, the templates in
 `reports/charts/` draw it. No JavaScript, no chart library.
 
-Every function takes plain values, a number or None, where None is a figure that may not be shown (hidden by the
-anonymity rules, or missing): such a point is left out of the chart and the table beside the chart says why.
-Coordinates come out as strings with a decimal point, so that a Swedish locale, which writes a decimal comma,
-cannot break the SVG.
+Every function takes figures as a part's publication holds them: a number, a `Cell` or `HIDDEN` from
+`tillit.privacy` (None too, for a figure that does not exist). A hidden or missing point is left out of the chart,
+the bar that would show it says so, and the table beside the chart says why. Coordinates come out as strings with a
+decimal point, so that a Swedish locale, which writes a decimal comma, cannot break the SVG.
 
 - `radar`: one axis per principle, grid rings at 25, 50, 75 and 100, one polygon per series (this round, the
   previous round), told apart by line pattern as well as colour.
@@ -20,6 +20,8 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tillit.privacy.suppression import HIDDEN, Cell, Hidden, NotAFigure
+
 SCALE_TICKS = (0, 25, 50, 75, 100)
 RING_VALUES = (25, 50, 75, 100)
 PATTERNS = ("solid", "diagonal", "dots", "crosshatch", "horizontal", "vertical", "checks", "sparse")
@@ -30,13 +32,20 @@ def coord(value: float) -> str:
     return f"{value:.1f}"
 
 
+def drawable(value: object) -> float | None:
+    """`value` (a number, or a shown `Cell`'s) as a float to draw, or None for anything that is not a number to
+    draw: HIDDEN, a hidden `Cell`, None, a bool, NaN. Every chart reads its figures through this."""
+    if isinstance(value, Cell):
+        value = value.value
+    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+        return None
+    return float(value)
+
+
 def number(value: object) -> float | None:
-    """`value` as a float on the chart's scale, or None for anything that is not a number to draw."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    if math.isnan(value):
-        return None
-    return float(min(100.0, max(0.0, value)))
+    """A figure (`drawable`) on the 0–100 scale of bars and radar, or None when there is nothing to draw."""
+    drawn = drawable(value)
+    return None if drawn is None else min(100.0, max(0.0, drawn))
 
 
 def whole(value: float) -> int:
@@ -191,7 +200,7 @@ class Tick:
 @dataclass(frozen=True)
 class Bar:
     label: str
-    value: int | None  # None: not drawn, the template writes "too few answers" instead
+    value: int | Hidden  # HIDDEN (hidden or missing): not drawn, the template writes "too few answers" instead
     lines: list[TextLine]  # the label
     x: str
     y: str
@@ -199,11 +208,15 @@ class Bar:
     height: str
     value_x: str  # where the value (or the note on a missing value) is written
     value_y: str
-    reference: int | None
+    reference: NotAFigure[int] | None  # a national figure, not one about the people who answered
     reference_x: str
     reference_top: str
     reference_bottom: str
     pattern: str = "solid"
+
+    @property
+    def hidden(self) -> bool:
+        return isinstance(self.value, Hidden)
 
 
 @dataclass(frozen=True)
@@ -235,7 +248,7 @@ class BarChart:
 
     @property
     def has_points(self) -> bool:
-        return any(bar.value is not None for bar in self.bars)
+        return any(not bar.hidden for bar in self.bars)
 
 
 BAR_WIDTH = 640
@@ -249,7 +262,7 @@ AXIS_ROOM = 28
 @dataclass(frozen=True)
 class BarRow:
     label: str
-    value: object  # a number 0–100, or None (HIDDEN and anything else that is not a number count as None)
+    value: object  # a figure 0–100: a number or a `Cell`; HIDDEN, None and anything else not a number are left out
     reference: object = None  # a national reference figure 0–100, drawn as a dashed line
 
 
@@ -274,7 +287,7 @@ class _Layout:
         end = self.x_of(value) if value is not None else self.left
         return Bar(
             label=str(row.label),
-            value=whole(value) if value is not None else None,
+            value=whole(value) if value is not None else HIDDEN,
             lines=label_lines,
             x=coord(self.left),
             y=coord(top),

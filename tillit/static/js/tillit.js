@@ -28,6 +28,15 @@
     // hx-swap="outerHTML", so it would announce the old state.
     var target = event.target;
     if (!(target instanceof Element)) { return; }
+    var source = target.hasAttribute("data-announce") ? target : target.querySelector("[data-announce]");
+    announce(source ? source.getAttribute("data-announce") : document.documentElement.getAttribute("data-updated-text"));
+  });
+
+  // Focus moves once the new content has settled: htmx makes its forms and links work only then, so a key pressed
+  // at once acts through htmx too, instead of reloading the page.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.target;
+    if (!(target instanceof Element) || !document.body.contains(target)) { return; }
     var i, links;
     // New content that replaces what the person acted on (the next statement after a vote) takes focus.
     var focusTarget = target.hasAttribute("data-focus-after-swap") ? target : target.querySelector("[data-focus-after-swap]");
@@ -39,8 +48,6 @@
       }
       focusedHref = null;
     }
-    var source = target.hasAttribute("data-announce") ? target : target.querySelector("[data-announce]");
-    announce(source ? source.getAttribute("data-announce") : document.documentElement.getAttribute("data-updated-text"));
   });
 
   // A form marked data-reset-on-success is emptied after htmx has posted it successfully.

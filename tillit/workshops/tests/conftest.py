@@ -24,11 +24,11 @@ def workshop(organisation, facilitator, employee, manager, home_unit) -> Worksho
     return created
 
 
-def participant_of(workshop: Workshop, user) -> Participant:  # type: ignore[no-untyped-def]
+def participant_of(workshop: Workshop, user) -> Participant:
     return Participant.objects.get(workshop=workshop, membership__user=user)
 
 
-def rate_all(  # type: ignore[no-untyped-def]
+def rate_all(
     workshop: Workshop, chain: dict[str, Item], people, *, importance=3, achievement=2, contribution=2, close=True
 ):
     """Everyone in `people` rates both effects and one link, then (with `close`) rating closes."""
@@ -42,7 +42,7 @@ def rate_all(  # type: ignore[no-untyped-def]
         actions.set_step(workshop=workshop, step=Workshop.Step.DECIDE)
 
 
-def raters(workshop: Workshop, organisation, make_member, count: int, group: str = "employee") -> list:  # type: ignore[no-untyped-def]
+def raters(workshop: Workshop, organisation, make_member, count: int, group: str = "employee") -> list:
     """`count` new members of the organisation, taking part in the workshop."""
     people = [make_member(organisation, group=group) for _number in range(count)]
     actions.add_members(workshop=workshop, memberships=people)

@@ -202,7 +202,7 @@ def test_merged_cards_leave_the_chain(chain, workshop, facilitator):
 # Published once, frozen ----------------------------------------------------------------------------------
 
 
-def closed_rating(workshop: Workshop, chain) -> None:  # type: ignore[no-untyped-def]
+def closed_rating(workshop: Workshop, chain) -> None:
     actions.set_step(workshop=workshop, step=Workshop.Step.RATE)
     actions.set_step(workshop=workshop, step=Workshop.Step.DECIDE)
 

@@ -45,7 +45,7 @@ RANKED_ACTIVITIES = "Förväntat bidrag (0–3) med ett osäkerhetsintervall på
 DURING_THE_WORKSHOP = time_machine.travel(datetime.datetime(2026, 11, 20, 12, tzinfo=datetime.UTC))
 
 
-def take_part(workshop, organisation, make_member, count, *, group=Group.EMPLOYEE, rank=5):  # type: ignore[no-untyped-def]
+def take_part(workshop, organisation, make_member, count, *, group=Group.EMPLOYEE, rank=5):
     """`count` new members of the organisation in `group` at level `rank`, taking part in the workshop."""
     people = [make_member(organisation, group=group, rank=rank) for _number in range(count)]
     actions.add_members(workshop=workshop, memberships=people)
@@ -71,7 +71,7 @@ def shown(text: str) -> bool:
 # 1. Crossed dimensions ------------------------------------------------------------------------------
 
 
-def front_line_with_two_support_staff(workshop, chain, organisation, make_member, employee):  # type: ignore[no-untyped-def]
+def front_line_with_two_support_staff(workshop, chain, organisation, make_member, employee):
     """The review's example: the front-line level has 16 raters, 14 employees and 2 support staff; 6
     politicians at the political level. Employees are all at the front line."""
     employees = [participant_of(workshop, employee), *take_part(workshop, organisation, make_member, 13)]
@@ -246,7 +246,7 @@ def test_fewer_raters_than_the_threshold_are_not_counted_on_the_page_or_in_the_e
 # 4. Published once, frozen ----------------------------------------------------------------------------
 
 
-def published(workshop, chain, organisation, make_member):  # type: ignore[no-untyped-def]
+def published(workshop, chain, organisation, make_member):
     """Seven members rate everything; rating closes and the results are shown."""
     raters = take_part(workshop, organisation, make_member, 7)
     actions.set_step(workshop=workshop, step=Workshop.Step.RATE)

@@ -1,7 +1,7 @@
 """Property tests: on generated workshops, nothing the results show determines a small group.
 
 Hypothesis generates participants (a level or none, an actor group, member or guest), a chain with random
-links and random ratings with gaps. `queries.build_results` (the computation behind the results page, the
+links and random ratings with gaps. `reporting.build_results` (the computation behind the results page, the
 CSV and the PDF) turns them into `Results`; every figure it exposes is collected as the raters it sums, per
 measure (an effect's importance or achievement, a link's contribution): the overall figures, the group
 tables, the matrix, and the inputs each expected contribution rests on (even the per-group contributions that
@@ -20,9 +20,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tillit.privacy.audit import determined
+from tillit.privacy.suppression import HIDDEN
 from tillit.workshops import ranking
 from tillit.workshops.models import Item
-from tillit.workshops.queries import ACTOR_GROUP, LEVEL, NO_LEVEL, Chain, Rater, Results, build_results
+from tillit.workshops.queries import Chain
+from tillit.workshops.reporting import ACTOR_GROUP, LEVEL, NO_LEVEL, Rater, Results, build_results
 
 bounded = settings(max_examples=60, deadline=None, database=None)
 
@@ -261,8 +263,8 @@ def test_rows_are_ranked_by_their_shown_figure_and_hidden_ones_follow_in_the_cha
         assert [row.item.pk for row in hidden] == [pk for pk in order if pk in {row.item.pk for row in hidden}]
     for table in results.group_tables:
         spreads = [row.spread for row in table.rows]
-        with_spread = [spread for spread in spreads if spread is not None]
-        assert spreads == with_spread + [None] * (len(spreads) - len(with_spread))
+        with_spread = [spread for spread in spreads if spread is not HIDDEN]
+        assert spreads == with_spread + [HIDDEN] * (len(spreads) - len(with_spread))
         assert with_spread == sorted(with_spread, reverse=True)
 
 

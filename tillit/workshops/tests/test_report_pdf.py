@@ -6,9 +6,10 @@ import pytest
 from django.utils import formats
 
 from tillit.privacy.suppression import HIDDEN, Cell
+from tillit.reports.pdf import DASH, cell_figure, printable
 from tillit.workshops import actions, queries, ranking
 from tillit.workshops.models import Workshop
-from tillit.workshops.report_pdf import DASH, cell_figure, interval, printable, render_report
+from tillit.workshops.report_pdf import interval, render_report
 from tillit.workshops.tests.conftest import participant_of, rate_all, raters
 
 pytestmark = pytest.mark.django_db

@@ -10,6 +10,7 @@ from tillit.organisations.models import ActorGroup
 from tillit.workshops import actions, queries
 from tillit.workshops.models import Workshop
 from tillit.workshops.tests.conftest import participant_of, rate_all, raters
+from tillit.workshops.tests.outside import swedish
 
 pytestmark = pytest.mark.django_db
 
@@ -198,11 +199,17 @@ def test_nobody_sees_results_while_ratings_can_change(client, workshop, chain, f
     client.force_login(facilitator)
 
     page = client.get(url("results", workshop))
+    exports = [client.get(url("results_csv", workshop)), client.get(url("results_pdf", workshop))]
 
-    assert "Resultaten visas när betygsättningen har stängt" in page.content.decode()
+    # The one refusal of every part (tillit.reports.refusals): 403, saying when the results open.
+    not_yet = swedish("The results are shown when rating has closed.")
+    assert page.status_code == 403
+    assert not_yet in page.content.decode()
     assert "Förväntat bidrag" not in page.content.decode()
-    assert client.get(url("results_csv", workshop)).status_code == 404
-    assert client.get(url("results_pdf", workshop)).status_code == 404
+    for export in exports:
+        assert export.status_code == 403
+        assert export["Content-Type"].startswith("text/html")
+        assert not_yet in export.content.decode()
 
 
 def test_closing_rating_computes_the_results_at_once(

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from tillit.accounts import addresses
 from tillit.accounts.models import User
 from tillit.organisations import actions
-from tillit.organisations.models import ActorGroup, Level, Membership, Organisation
+from tillit.organisations.models import SLUG_MAX_LENGTH, ActorGroup, Level, Membership, Organisation
 
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ADMIN_GROUPS = [ActorGroup.Key.TOP_MANAGEMENT, ActorGroup.Key.SUPPORT_FUNCTION]
@@ -33,7 +33,7 @@ def clean_name(value: str, what: str) -> str:
 
 
 def check_slug(slug: str, name: str) -> None:
-    max_length = Organisation._meta.get_field("slug").max_length
+    max_length = SLUG_MAX_LENGTH
     if not SLUG_PATTERN.fullmatch(slug) or len(slug) > max_length:
         raise CommandError(
             f"Invalid slug {slug!r}: use lowercase letters a-z, digits and single hyphens, "

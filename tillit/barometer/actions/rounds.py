@@ -1,0 +1,237 @@
+"""Changes of a round (omgång): creating and editing it, opening it with its invitations, reminders, closing it and
+sealing its answers.
+
+A round's results open when it is closed and sealed. Sealing mixes what is left in the inbox and rewrites every "has
+answered" flag (`seal_round`); it happens when a process leader closes the round (`close_round`), and, for rounds
+whose closing date passed without anyone closing them, in `seal_due_rounds`, which `manage.py seal_rounds` runs.
+Nothing that reads a round seals it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import secrets
+import smtplib
+from dataclasses import dataclass
+
+from django.core.mail import send_mail
+from django.db import DatabaseError, transaction
+from django.db.models import Count, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tillit.barometer import queries
+from tillit.barometer.actions.errors import BarometerError
+from tillit.barometer.actions.mixing import mix, mix_batch_size, vacuum_answer_tables
+from tillit.barometer.actions.questionnaire import current_instrument
+from tillit.barometer.models import Instrument, Invitation, PopulationCount, Round
+from tillit.core.periods import check_period
+from tillit.core.text import normalise_text
+from tillit.core.tokens import hash_token, keyed_digest
+from tillit.organisations.models import Membership, Organisation
+from tillit.organisations.queries import unit_parents
+
+logger = logging.getLogger(__name__)
+
+
+def _check_dates(opens_on: datetime.date, closes_on: datetime.date) -> None:
+    check_period(opens_on, closes_on, error=BarometerError, message=_("The round cannot close before it opens."))
+
+
+@transaction.atomic
+def create_round(
+    *,
+    organisation: Organisation,
+    name: str,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    created_by: Membership | None = None,
+) -> Round:
+    """A new draft round on the newest questionnaire; BarometerError if it closes before it opens."""
+    _check_dates(opens_on, closes_on)
+    return Round.objects.create(
+        organisation=organisation,
+        instrument=current_instrument(organisation),
+        name=normalise_text(name),
+        opens_on=opens_on,
+        closes_on=closes_on,
+        open_key=secrets.token_urlsafe(32),
+        created_by=created_by,
+    )
+
+
+@transaction.atomic
+def update_round(*, round: Round, name: str, opens_on: datetime.date, closes_on: datetime.date) -> Round:
+    """Rename or move a round that has not closed; once open, only its closing date moves, and not into the past."""
+    _check_dates(opens_on, closes_on)
+    if round.is_closed:
+        raise BarometerError(_("The round is closed and can no longer change."))
+    if round.is_launched and opens_on != round.opens_on:
+        raise BarometerError(_("The round has opened; its opening date can no longer change."))
+    if round.is_launched and closes_on < timezone.localdate():
+        raise BarometerError(_("Choose a closing date from today on, or close the round instead."))
+    round.name, round.opens_on, round.closes_on = normalise_text(name), opens_on, closes_on
+    round.save(update_fields=["name", "opens_on", "closes_on"])
+    return round
+
+
+@dataclass(frozen=True)
+class Sent:
+    sent: int
+    failed: int
+
+
+def launch_round(*, round: Round, site_url: str) -> Sent:
+    """Open the round: freeze the questionnaire, snapshot the population, invite every member with e-mail. The
+    e-mails go after the round is stored; one that cannot be sent is counted, not retried."""
+    with transaction.atomic():
+        round = Round.objects.select_for_update().get(pk=round.pk)
+        if round.is_launched:
+            raise BarometerError(_("The round has already opened."))
+        if round.closes_on < timezone.localdate():
+            raise BarometerError(_("The closing date has passed; choose a later one before opening the round."))
+        instrument = current_instrument(round.organisation)
+        Instrument.objects.filter(pk=instrument.pk, frozen_at__isnull=True).update(frozen_at=timezone.now())
+        round.instrument = instrument
+        round.opened_at = timezone.now()
+        fix_round_context(round)
+        round.save(update_fields=["instrument", "opened_at", "anonymity_threshold", "unit_parents"])
+        members = Membership.objects.filter(organisation=round.organisation, user__is_active=True)
+        PopulationCount.objects.bulk_create(
+            PopulationCount(
+                round=round,
+                count=row["count"],
+                **{field: row[field] for field in ("unit_id", "level_id", "actor_group_id")},
+            )
+            for row in members.values("unit_id", "level_id", "actor_group_id").annotate(count=Count("pk"))
+        )
+        Invitation.objects.bulk_create(
+            Invitation(
+                round=round,
+                membership=membership,
+                email=membership.user.email,
+                token_hash=secrets.token_hex(32),  # replaced by the link's hash below, once the id is known
+                unit_id=membership.unit_id,
+                level_id=membership.level_id,
+                actor_group_id=membership.actor_group_id,
+            )
+            for membership in members.select_related("user").exclude(user__email="")
+        )
+        _store_token_hashes(round)
+    return _send(round, Invitation.objects.filter(round=round), site_url=site_url, reminder=False)
+
+
+def fix_round_context(round: Round) -> None:
+    """Fix the threshold and the unit tree the round's results are suppressed with (not saved here)."""
+    round.anonymity_threshold = round.organisation.anonymity_threshold
+    round.unit_parents = {str(unit): parent for unit, parent in unit_parents(round.organisation).items()}
+
+
+def _store_token_hashes(round: Round) -> None:
+    invitations = list(Invitation.objects.filter(round=round).only("pk", "round_id"))
+    for invitation in invitations:
+        invitation.round = round
+        invitation.token_hash = hash_token(invitation_token(invitation))
+    Invitation.objects.bulk_update(invitations, ["token_hash"], batch_size=1000)
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """The secret in a personal link. Derived with the site's key, so a reminder can repeat the same link."""
+    return keyed_digest(f"barometer-invitation:{invitation.round.public_id}:{invitation.pk}")[:24].hex()
+
+
+def send_reminders(*, round: Round, site_url: str) -> Sent:
+    """Remind only those who have not answered. Nobody learns who they are: the page shows a count."""
+    if not round.accepts_answers:
+        raise BarometerError(_("Reminders can only be sent while the round is open."))
+    return _send(round, Invitation.objects.filter(round=round, answered=False), site_url=site_url, reminder=True)
+
+
+def _send(round: Round, invitations: QuerySet[Invitation], *, site_url: str, reminder: bool) -> Sent:
+    sent = failed = 0
+    subject = (_("Reminder: %(round)s") if reminder else _("Your answers are wanted: %(round)s")) % {
+        "round": round.name
+    }
+    stamp_field = "reminded_at" if reminder else "sent_at"
+    for invitation in invitations.select_related("round"):
+        link = site_url + reverse("barometer:respond", args=[round.public_id, invitation_token(invitation)])
+        body = render_to_string(
+            "barometer/email/invitation.txt",
+            {"round": round, "organisation": round.organisation, "link": link, "reminder": reminder},
+        )
+        try:
+            send_mail(subject, body, None, [invitation.email])
+        except (OSError, smtplib.SMTPException) as error:
+            logger.warning("Barometer invitation %s not sent: %s", invitation.pk, error)
+            failed += 1
+            continue
+        Invitation.objects.filter(pk=invitation.pk).update(**{stamp_field: timezone.now()})
+        sent += 1
+    return Sent(sent, failed)
+
+
+def close_round(*, round: Round) -> Round:
+    """Close the round now and seal its answers (`seal_round`): the round, closed and (unless sealing failed) sealed.
+    BarometerError before it opens.
+
+    Closing and sealing are two transactions: if sealing fails, the round stays closed and its results wait for the
+    next `seal_round` (the process leader's button, or `seal_due_rounds`)."""
+    with transaction.atomic():
+        round = Round.objects.select_for_update(of=("self",)).get(pk=round.pk)
+        if not round.is_launched:
+            raise BarometerError(_("The round has not opened yet."))
+        if round.closed_at is None:
+            round.closed_at = timezone.now()
+            round.save(update_fields=["closed_at"])
+    try:
+        return seal_round(round=round)
+    except DatabaseError as error:
+        logger.warning("Barometer round %s: sealing failed (%s)", round.pk, type(error).__name__)
+        return round
+
+
+def seal_round(*, round: Round) -> Round:
+    """Once a round has closed: make sure no answer can arrive any more, mix what is left in the inbox, and rewrite
+    every "has answered" flag; the round, sealed. A round that has not closed is returned as it is.
+
+    Submissions check the round under the same row lock, so after this none is stored. What is left in the inbox
+    is fewer than a batch, so it is mixed together with randomly chosen responses already mixed, taken out and
+    stored again with new ids: no set of responses written together is smaller than a batch (or the whole round,
+    when that is smaller). Rewriting the answered invitations in one statement gives them all one new row version,
+    which also covers answers stored before the inbox existed, when a flag shared its transaction with a response.
+    """
+    with transaction.atomic():
+        round = (
+            Round.objects.select_for_update(of=("self",)).select_related("organisation", "instrument").get(pk=round.pk)
+        )
+        if round.is_closed and (round.sealed_at is None or round.pending_responses.exists()):
+            if not mix(round, at_least=mix_batch_size(round)):  # a mix VACUUMs after commit by itself
+                transaction.on_commit(vacuum_answer_tables)
+            Invitation.objects.filter(round=round, answered=True).update(answered=True, awaiting_mix=False)
+            round.sealed_at = round.sealed_at or timezone.now()
+            round.save(update_fields=["sealed_at"])
+    return round
+
+
+@dataclass(frozen=True)
+class Sealing:
+    sealed: int
+    failed: int
+
+
+def seal_due_rounds() -> Sealing:
+    """Seal every closed round whose answers are not sealed yet, each in its own transaction; how many were sealed
+    and how many failed (logged, and tried again on the next run)."""
+    sealed = failed = 0
+    for round in queries.rounds_due_for_sealing():
+        try:
+            seal_round(round=round)
+        except DatabaseError as error:
+            logger.warning("Barometer round %s: sealing failed (%s)", round.pk, type(error).__name__)
+            failed += 1
+        else:
+            sealed += 1
+    return Sealing(sealed, failed)

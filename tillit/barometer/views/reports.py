@@ -1,0 +1,365 @@
+"""The results pages of Styrningsbarometern: the whole organisation, a unit with everything below it, a level and an
+actor group.
+
+Process leaders and administrators read everything; a manager reads their own unit and the units below it, and is
+sent from the organisation's page to their own unit's (`permissions`). Levels and actor groups are organisation-wide,
+so only those who read everything reach them.
+
+Until a round's results open (when it is closed and sealed: results are published once), every page says when they
+open, or that they are being prepared, and shows no figure at all, not even a count (`reports.refusals`).
+
+Every figure comes from `reporting`, where the anonymity rules have already been applied: a page receives `Cell`s,
+and a hidden one is written as "–" with an explanation. One dimension at a time: a unit's page breaks down by its
+child units only, a level's or an actor group's page not at all. Free text is shown only on the unfiltered pages
+(the organisation, a unit), and for each question only where at least k wrote an answer and no smaller group of
+writers follows from the shown ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from tillit.barometer import queries, reporting
+from tillit.barometer.models import Round
+from tillit.barometer.permissions import (
+    MANAGE_ROUND,
+    READ_EVERY_RESULT,
+    READ_RESULTS,
+    READ_UNIT_RESULTS,
+    ROUND,
+    unit_access,
+)
+from tillit.barometer.queries import ReportUnit
+from tillit.barometer.reporting import TOTAL, GroupLink, RoundReport, group_cell, level_cell, unit_cell
+from tillit.core.collation import swedish_sort_key
+from tillit.organisations import tree
+from tillit.organisations.door import Access, OrganisationRequest, through
+from tillit.reports.refusals import results_not_open
+
+OPEN_ANSWERS_PER_PAGE = 50
+
+
+def report_url(round: Round, name: str, **kwargs: object) -> str:
+    return reverse(f"barometer:{name}", kwargs={"round": round.public_id, **kwargs})
+
+
+def results_refusal(request: OrganisationRequest, access: Access[Round]) -> HttpResponse:
+    """The one refusal of results that are not open (`reports.refusals`), for the pages and the downloads."""
+    round = access.target
+    if round.awaits_sealing:
+        when = _(
+            "The round has closed and its results are being prepared: the last answers are being mixed in with the others."
+        )
+        why = _("The results open as soon as that is done.")
+    else:
+        when = _("The results open when the round closes on %(date)s.") % {
+            "date": date_format(round.closes_on, "j F Y")
+        }
+        why = _(
+            "Until then nothing is shown, not even how many have answered, so that nobody can watch the answers come in."
+        )
+    if access.may(MANAGE_ROUND):
+        back = reverse("barometer:round", kwargs={"round": round.public_id})
+    else:
+        back = reverse("barometer:list", kwargs={"organisation": round.organisation.slug})
+    response = results_not_open(
+        request,
+        subject=round.name,
+        when=when,
+        why=why,
+        back_url=back,
+        context={"organisation": round.organisation},
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+# Navigation -------------------------------------------------------------------------------------------------------
+
+
+class UnitTree:
+    """The organisation's units for the report's navigation. Breakdowns list the units as they stood in the round:
+    open ones, and those closed after it opened, siblings in Swedish order; any unit of the organisation can still
+    be opened by its address."""
+
+    def __init__(self, round: Round, units: Sequence[ReportUnit]) -> None:
+        self.nodes = {unit.pk: unit for unit in units}
+        self._parents = {unit.pk: unit.parent_id for unit in units}
+        listed = {
+            unit.pk
+            for unit in units
+            if unit.closed_at is None or (round.opened_at is not None and unit.closed_at >= round.opened_at)
+        }
+        in_order = sorted((unit for unit in units if unit.pk in listed), key=lambda unit: swedish_sort_key(unit.name))
+        shown = {unit.pk: unit.parent_id if unit.parent_id in listed else None for unit in in_order}
+        self._children = {parent: [self.nodes[pk] for pk in pks] for parent, pks in tree.children_of(shown).items()}
+
+    def children(self, unit_id: int | None) -> list[ReportUnit]:
+        return self._children.get(unit_id, [])
+
+    def find(self, public_id: UUID) -> ReportUnit | None:
+        return next((unit for unit in self.nodes.values() if unit.public_id == public_id), None)
+
+    def ancestors(self, unit: ReportUnit) -> list[ReportUnit]:
+        return [self.nodes[pk] for pk in tree.ancestors(unit.pk, self._parents) if pk in self.nodes]
+
+    def top_units(self) -> list[ReportUnit]:
+        """The units an organisation's results break down into: the top units, or, where one unit holds
+        everything, the units right below it."""
+        roots = self.children(None)
+        if len(roots) == 1 and self.children(roots[0].pk):
+            return self.children(roots[0].pk)
+        return roots
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Switcher:
+    organisation: str | None
+    levels: list[NavLink]
+    groups: list[NavLink]
+    units: list[NavLink]
+
+
+def _may_read_unit(access: Access[Round], unit_id: int) -> bool:
+    return unit_access(access, unit_id).may(READ_UNIT_RESULTS)
+
+
+def switcher(access: Access[Round], units: UnitTree) -> Switcher:
+    round = access.target
+    if access.may(READ_EVERY_RESULT):
+        return Switcher(
+            report_url(round, "report"),
+            [
+                NavLink(level.name, report_url(round, "report_level", level=level.public_id))
+                for level in queries.levels_of(round.organisation)
+            ],
+            [
+                NavLink(group.name, report_url(round, "report_group", group=group.public_id))
+                for group in queries.actor_groups_of(round.organisation)
+            ],
+            [
+                NavLink(unit.name, report_url(round, "report_unit", unit=unit.public_id))
+                for unit in units.children(None)
+            ],
+        )
+    unit_id = access.membership.unit_id if access.membership else None
+    own = units.nodes.get(unit_id) if unit_id else None
+    links = [NavLink(own.name, report_url(round, "report_unit", unit=own.public_id))] if own else []
+    return Switcher(None, [], [], links)
+
+
+def breadcrumbs(access: Access[Round], trail: Sequence[NavLink] = ()) -> list[NavLink]:
+    round = access.target
+    links = [
+        NavLink(_("Styrningsbarometern"), reverse("barometer:list", kwargs={"organisation": round.organisation.slug})),
+        NavLink(round.name, report_url(round, "report") if access.may(READ_EVERY_RESULT) else None),
+    ]
+    return links + list(trail)
+
+
+# The pages' figures -----------------------------------------------------------------------------------------------
+
+
+def unit_breakdown(
+    access: Access[Round], report: RoundReport, units: Sequence[ReportUnit], themes: Sequence[str]
+) -> reporting.Breakdown:
+    round = access.target
+    groups = [
+        GroupLink(
+            unit.name,
+            report_url(round, "report_unit", unit=unit.public_id) if _may_read_unit(access, unit.pk) else None,
+            unit_cell(unit.pk),
+        )
+        for unit in units
+    ]
+    return reporting.breakdown("units", report, groups, themes)
+
+
+def flat_breakdowns(round: Round, report: RoundReport, themes: Sequence[str]) -> list[reporting.Breakdown]:
+    """The whole organisation by level and by actor group, with their gaps."""
+    organisation = round.organisation
+    levels = [
+        GroupLink(level.name, report_url(round, "report_level", level=level.public_id), level_cell(level.pk))
+        for level in queries.levels_of(organisation)
+    ]
+    groups = [
+        GroupLink(group.name, report_url(round, "report_group", group=group.public_id), group_cell(group.pk))
+        for group in queries.actor_groups_of(organisation)
+    ]
+    return [
+        reporting.breakdown(
+            "levels",
+            report,
+            levels,
+            themes,
+            unstated=GroupLink(_("Level not stated"), None, level_cell(None)),
+            gaps=True,
+        ),
+        reporting.breakdown(
+            "groups",
+            report,
+            groups,
+            themes,
+            unstated=GroupLink(_("Actor group not stated"), None, group_cell(None)),
+            gaps=True,
+        ),
+    ]
+
+
+def open_questions(
+    request: OrganisationRequest, round: Round, report: RoundReport, unit_id: int | None = None
+) -> list[reporting.OpenQuestion] | None:
+    key: tuple[Hashable, ...] = TOTAL if unit_id is None else unit_cell(unit_id)
+    if not report.cell(key).shown:
+        return None
+    texts = queries.open_answer_texts(round, report.readable_questions(unit_id), unit_id)
+    return reporting.open_questions(
+        report,
+        key,
+        texts,
+        chosen=request.GET.get("question", ""),
+        page=request.GET.get("page"),
+        per_page=OPEN_ANSWERS_PER_PAGE,
+    )
+
+
+# Pages ------------------------------------------------------------------------------------------------------------
+
+
+def render_report(
+    request: OrganisationRequest,
+    access: Access[Round],
+    build: Callable[[], dict[str, object]],
+    context: dict[str, object],
+) -> HttpResponse:
+    """The page, with its figures built only once the round's results are open: before, not even a count is read."""
+    round = access.target
+    if not round.results_open:
+        return results_refusal(request, access)
+    context = {
+        "round": round,
+        "organisation": round.organisation,
+        "k": round.k,
+        "may_manage": access.may(MANAGE_ROUND),
+        "export": access.may(READ_EVERY_RESULT),
+        **context,
+        **build(),
+    }
+    return render(request, "barometer/report.html", context)
+
+
+@through(ROUND, READ_RESULTS)
+def report(request: OrganisationRequest, access: Access[Round]) -> HttpResponse:
+    round = access.target
+    if not access.may(READ_EVERY_RESULT):  # a manager: their own unit is their whole report
+        own = access.membership.unit if access.membership is not None else None
+        if own is None:  # only a manager on a unit reads some results but not all
+            raise PermissionDenied
+        return redirect("barometer:report_unit", round=round.public_id, unit=own.public_id)
+    units = UnitTree(round, queries.report_units(round.organisation))
+
+    def build() -> dict[str, object]:
+        report = reporting.round_report(round)
+        themes = report.present_principles()
+        return {
+            "figures": reporting.figures_of(report, TOTAL, reporting.previous_report(round)),
+            "unverified": reporting.open_link_answers(report),
+            "breakdowns": flat_breakdowns(round, report, themes),
+            "units": unit_breakdown(access, report, units.top_units(), themes),
+            "open_questions": open_questions(request, round, report),
+            "free_text": True,
+        }
+
+    context = {
+        "scope": "organisation",
+        "heading": round.organisation.name,
+        "switcher": switcher(access, units),
+        "breadcrumbs": breadcrumbs(access),
+    }
+    return render_report(request, access, build, context)
+
+
+@through(ROUND, READ_RESULTS)
+def report_unit(request: OrganisationRequest, access: Access[Round], unit: UUID) -> HttpResponse:
+    round = access.target
+    units = UnitTree(round, queries.report_units(round.organisation))
+    node = units.find(unit)
+    if node is None:
+        raise Http404
+    if not _may_read_unit(access, node.pk):
+        raise PermissionDenied
+    trail = [
+        NavLink(above.name, report_url(round, "report_unit", unit=above.public_id))
+        for above in units.ancestors(node)
+        if _may_read_unit(access, above.pk)
+    ]
+
+    def build() -> dict[str, object]:
+        report = reporting.round_report(round)
+        return {
+            "figures": reporting.figures_of(report, unit_cell(node.pk), reporting.previous_report(round)),
+            "units": unit_breakdown(access, report, units.children(node.pk), report.present_principles()),
+            "open_questions": open_questions(request, round, report, node.pk),
+            "free_text": True,
+        }
+
+    context = {
+        "scope": "unit",
+        "heading": node.name,
+        "current_url": report_url(round, "report_unit", unit=node.public_id),
+        "switcher": switcher(access, units),
+        "breadcrumbs": breadcrumbs(access, [*trail, NavLink(node.name, None)]),
+    }
+    return render_report(request, access, build, context)
+
+
+def flat_report(
+    request: OrganisationRequest, access: Access[Round], *, scope: str, name: str, key: tuple[Hashable, ...]
+) -> HttpResponse:
+    """A level's or an actor group's page: its figures and trend, no breakdown, no free text."""
+    round = access.target
+
+    def build() -> dict[str, object]:
+        report = reporting.round_report(round)
+        return {"figures": reporting.figures_of(report, key, reporting.previous_report(round)), "free_text": False}
+
+    context = {
+        "scope": scope,
+        "heading": name,
+        "current_url": request.path,
+        "switcher": switcher(access, UnitTree(round, queries.report_units(round.organisation))),
+        "breadcrumbs": breadcrumbs(access, [NavLink(name, None)]),
+    }
+    return render_report(request, access, build, context)
+
+
+@through(ROUND, READ_EVERY_RESULT)
+def report_level(request: OrganisationRequest, access: Access[Round], level: UUID) -> HttpResponse:
+    found = queries.level_named_by(access.target.organisation, level)
+    if found is None:
+        raise Http404
+    return flat_report(request, access, scope="level", name=found.name, key=level_cell(found.pk))
+
+
+@through(ROUND, READ_EVERY_RESULT)
+def report_group(request: OrganisationRequest, access: Access[Round], group: UUID) -> HttpResponse:
+    found = queries.actor_group_named_by(access.target.organisation, group)
+    if found is None:
+        raise Http404
+    return flat_report(request, access, scope="group", name=found.name, key=group_cell(found.pk))

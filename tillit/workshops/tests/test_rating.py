@@ -1,0 +1,269 @@
+"""Saving a page of ratings: the form that reads the page, and the one action that stores it whole or not at all."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import DatabaseError, connection, connections, transaction
+
+from tillit.workshops import actions, queries
+from tillit.workshops.forms import RatingForm
+from tillit.workshops.models import AchievementRating, ContributionRating, ImportanceRating, Item, Workshop
+from tillit.workshops.tests.conftest import participant_of
+from tillit.workshops.tests.outside import swedish, url
+
+pytestmark = pytest.mark.django_db
+
+# Whatever the page's size: the step under its lock, the chain's effects and links, then for each kind of rating
+# at most one delete and one insert (and one read of the contributions to remove), inside one savepoint.
+RATE_PAGE_QUERIES = 12
+
+
+@pytest.fixture
+def rating(workshop, chain, employee):
+    actions.set_step(workshop=workshop, step=Workshop.Step.RATE)
+    return participant_of(workshop, employee)
+
+
+def stored(participant) -> dict[str, dict[tuple[str, ...], int]]:
+    return {
+        "importance": {(r.effect.title,): r.value for r in ImportanceRating.objects.filter(participant=participant)},
+        "achievement": {(r.effect.title,): r.value for r in AchievementRating.objects.filter(participant=participant)},
+        "contribution": {
+            (r.activity.title, r.effect.title): r.value
+            for r in ContributionRating.objects.filter(participant=participant)
+        },
+    }
+
+
+def test_a_page_is_stored_at_once(rating, chain):
+    actions.rate_page(
+        participant=rating,
+        importance={chain["safe"]: 4, chain["known"]: 0},
+        achievement={chain["safe"]: 2, chain["known"]: None},
+        contribution={(chain["team"], chain["safe"]): 3, (chain["call"], chain["known"]): None},
+    )
+
+    assert stored(rating) == {
+        "importance": {("Jag känner mig trygg",): 4, ("Jag vet vem som kommer",): 0},
+        "achievement": {("Jag känner mig trygg",): 2},
+        "contribution": {("Fasta team", "Jag känner mig trygg"): 3},
+    }
+
+
+def test_a_second_page_replaces_removes_and_leaves_what_it_does_not_name(rating, chain):
+    actions.rate_page(
+        participant=rating,
+        importance={chain["safe"]: 4, chain["known"]: 1},
+        achievement={chain["safe"]: 2},
+        contribution={(chain["team"], chain["safe"]): 3, (chain["team"], chain["known"]): 2},
+    )
+
+    actions.rate_page(
+        participant=rating,
+        importance={chain["safe"]: 3, chain["known"]: None},
+        achievement={},
+        contribution={(chain["team"], chain["safe"]): None},
+    )
+
+    assert stored(rating) == {
+        "importance": {("Jag känner mig trygg",): 3},
+        "achievement": {("Jag känner mig trygg",): 2},
+        "contribution": {("Fasta team", "Jag vet vem som kommer"): 2},
+    }
+
+
+def test_other_peoples_ratings_are_untouched(rating, chain, workshop, manager):
+    other = participant_of(workshop, manager)
+    actions.rate_page(participant=other, importance={chain["safe"]: 1}, achievement={}, contribution={})
+
+    actions.rate_page(participant=rating, importance={chain["safe"]: None}, achievement={}, contribution={})
+
+    assert ImportanceRating.objects.get(participant=other).value == 1
+
+
+@pytest.mark.parametrize(
+    ("page", "message"),
+    [
+        pytest.param({"importance": {"safe": 5}}, "Importance is rated from 0 to 4.", id="importance 5"),
+        pytest.param(
+            {"achievement": {"safe": 0}}, "How well it is achieved today is rated from 1 to 5.", id="achievement 0"
+        ),
+        pytest.param(
+            {"contribution": {("team", "safe"): 4}}, "Contribution is rated from 0 to 3.", id="contribution 4"
+        ),
+        pytest.param(
+            {"importance": {"goal": 2}}, "That effect is not part of this workshop's chain.", id="a goal as an effect"
+        ),
+        pytest.param(
+            {"contribution": {("call", "safe"): 2}}, "The activity is not linked to that effect.", id="an unlinked pair"
+        ),
+    ],
+)
+def test_one_bad_rating_refuses_the_whole_page(rating, chain, page, message):
+    actions.rate_page(participant=rating, importance={chain["known"]: 2}, achievement={}, contribution={})
+    good = {"importance": {chain["safe"]: 3}, "achievement": {chain["safe"]: 3}, "contribution": {}}
+    for kind, values in page.items():
+        for key, value in values.items():
+            good[kind][chain[key] if isinstance(key, str) else (chain[key[0]], chain[key[1]])] = value
+    good["importance"][chain["known"]] = None
+
+    with pytest.raises(actions.WorkshopError) as refused:
+        actions.rate_page(participant=rating, **good)
+
+    assert refused.value.messages == [swedish(message)]
+    assert stored(rating)["importance"] == {("Jag vet vem som kommer",): 2}
+    assert not AchievementRating.objects.exists()
+
+
+def test_an_effect_merged_away_is_refused(rating, chain, workshop, facilitator):
+    author = participant_of(workshop, facilitator)
+    actions.set_step(workshop=workshop, step=Workshop.Step.STRUCTURE)
+    duplicate = actions.propose(participant=author, kind="effect", title="Trygg hemma")
+    actions.merge_items(keep=chain["safe"], duplicate=duplicate)
+    actions.set_step(workshop=workshop, step=Workshop.Step.RATE)
+
+    with pytest.raises(actions.WorkshopError):
+        actions.rate_page(participant=rating, importance={duplicate: 2}, achievement={}, contribution={})
+    assert not ImportanceRating.objects.exists()
+
+
+def test_a_page_is_refused_once_rating_has_closed(rating, chain, workshop):
+    actions.set_step(workshop=workshop, step=Workshop.Step.DECIDE)
+
+    with pytest.raises(actions.WorkshopError) as refused:
+        actions.rate_page(participant=rating, importance={chain["safe"]: 2}, achievement={}, contribution={})
+
+    assert refused.value.messages == [swedish("Rating is not open in this step, so nothing was saved.")]
+    assert not ImportanceRating.objects.exists()
+
+
+def test_a_page_takes_a_handful_of_queries_whatever_its_size(
+    rating, chain, workshop, facilitator, django_assert_max_num_queries
+):
+    actions.set_step(workshop=workshop, step=Workshop.Step.STRUCTURE)
+    author = participant_of(workshop, facilitator)
+    for number in range(15):
+        effect = actions.propose(participant=author, kind="effect", title=f"Effekt {number}")
+        activity = actions.propose(participant=author, kind="activity", title=f"Aktivitet {number}")
+        actions.link(source=activity, target=effect)
+        actions.link(source=chain["team"], target=effect)
+    actions.set_step(workshop=workshop, step=Workshop.Step.RATE)
+    effect_chain = queries.effect_chain(workshop)
+    links = [(a, e) for a in effect_chain.activities for e in effect_chain.effects if effect_chain.serves(a, e)]
+    actions.rate_page(
+        participant=rating,
+        importance=dict.fromkeys(effect_chain.effects, 2),
+        achievement=dict.fromkeys(effect_chain.effects, 3),
+        contribution=dict.fromkeys(links, 1),
+    )
+    assert len(links) == 33
+
+    with django_assert_max_num_queries(RATE_PAGE_QUERIES):
+        actions.rate_page(
+            participant=rating,
+            importance={effect: None if number % 3 else 4 for number, effect in enumerate(effect_chain.effects)},
+            achievement={effect: None if number % 2 else 5 for number, effect in enumerate(effect_chain.effects)},
+            contribution={link: None if number % 2 else 0 for number, link in enumerate(links)},
+        )
+
+    assert ContributionRating.objects.filter(participant=rating).count() == 17
+    assert ImportanceRating.objects.filter(participant=rating, value=4).count() == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_closing_rating_waits_for_a_page_being_saved(rating, chain, workshop):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite lets one writer in at a time")
+
+    def close_rating_at_once() -> str:
+        try:
+            with transaction.atomic():
+                Workshop.objects.select_for_update(nowait=True).get(pk=workshop.pk)
+            return "closed"
+        except DatabaseError:
+            return "waits"
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        actions.rate_page(participant=rating, importance={chain["safe"]: 3}, achievement={}, contribution={})
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            while_saving = pool.submit(close_rating_at_once).result()
+
+    assert while_saving == "waits"
+
+
+# The form ------------------------------------------------------------------------------------------------------
+
+
+def page_of(chain: dict[str, Item], **values: str) -> dict[str, str]:
+    """The page's selects as the browser sends them: `importance_safe="3"`, `contribution_team_safe=""`."""
+    data = {}
+    for name, value in values.items():
+        kind, *keys = name.split("_")
+        data["-".join([kind, *(str(chain[key].public_id) for key in keys)])] = value
+    return data
+
+
+def test_the_form_reads_every_select_of_the_page(rating, chain, workshop):
+    form = RatingForm(
+        page_of(chain, importance_safe="4", achievement_safe="", contribution_team_safe="0", importance_known="1"),
+        chain=queries.effect_chain(workshop),
+    )
+
+    assert form.is_valid(), form.errors
+    assert form.ratings() == {
+        "importance": {chain["safe"]: 4, chain["known"]: 1},
+        "achievement": {chain["safe"]: None, chain["known"]: None},
+        "contribution": {
+            (chain["team"], chain["safe"]): 0,
+            (chain["team"], chain["known"]): None,
+            (chain["call"], chain["known"]): None,
+        },
+    }
+
+
+@pytest.mark.parametrize("value", ["9", "-1", "två", "1e3", "2.0", " "])
+def test_the_form_refuses_a_rating_off_the_scale(rating, chain, workshop, value):
+    form = RatingForm(page_of(chain, achievement_safe=value), chain=queries.effect_chain(workshop))
+
+    assert not form.is_valid()
+    assert form.error_message == swedish("A rating was outside its scale; nothing was saved.")
+
+
+def test_the_form_ignores_what_is_not_on_the_page(rating, chain, workshop):
+    data = page_of(chain, importance_goal="3", contribution_call_safe="2", importance_safe="2")
+
+    form = RatingForm(data, chain=queries.effect_chain(workshop))
+
+    assert form.is_valid()
+    assert chain["goal"] not in form.ratings()["importance"]
+    assert (chain["call"], chain["safe"]) not in form.ratings()["contribution"]
+
+
+# The page ------------------------------------------------------------------------------------------------------
+
+
+def test_saving_the_page_costs_the_same_whatever_its_size(
+    client, rating, chain, workshop, employee, facilitator, django_assert_max_num_queries
+):
+    actions.set_step(workshop=workshop, step=Workshop.Step.STRUCTURE)
+    author = participant_of(workshop, facilitator)
+    for number in range(10):
+        effect = actions.propose(participant=author, kind="effect", title=f"Effekt {number}")
+        actions.link(source=chain["team"], target=effect)
+    actions.set_step(workshop=workshop, step=Workshop.Step.RATE)
+    effect_chain = queries.effect_chain(workshop)
+    data = {f"importance-{effect.public_id}": "3" for effect in effect_chain.effects}
+    data |= {f"contribution-{chain['team'].public_id}-{effect.public_id}": "2" for effect in effect_chain.effects}
+    client.force_login(employee)
+    client.get(url("rate", workshop))  # the session and the membership's first read are not the page's
+
+    with django_assert_max_num_queries(RATE_PAGE_QUERIES + 12):  # and the door, the chain and the session
+        response = client.post(url("rate", workshop), data)
+
+    assert response.status_code == 302
+    assert ImportanceRating.objects.filter(participant=rating).count() == 12
+    assert ContributionRating.objects.filter(participant=rating).count() == 12
