@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tillit
 DEMO_ADDRESS ?= 127.0.0.1:8000
+# Links the demo prints and e-mails point at the address it serves on, unless SITE_URL says otherwise.
+DEMO_SITE_URL := $(or $(SITE_URL),http://$(DEMO_ADDRESS))
 
 .PHONY: help demo serve test test-sqlite test-postgres suite-times lint format messages bench prerequisites
 
@@ -23,11 +25,11 @@ $(VENV)/.dev: $(VENV)/.base requirements/dev.txt
 
 demo: $(VENV)/.base ## Set up the demo organisation and serve it on http://127.0.0.1:8000
 	mkdir -p var
-	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 SITE_URL=$(DEMO_SITE_URL) $(PY) manage.py migrate --noinput
+	DEBUG=1 SITE_URL=$(DEMO_SITE_URL) $(PY) manage.py seed_demo
 	@# The dialogue worker keeps dialogue analyses up to date in the background; it stops with the server.
-	DEBUG=1 $(PY) manage.py dialogue_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT; \
-	DEBUG=1 $(PY) manage.py runserver --noreload $(DEMO_ADDRESS)
+	DEBUG=1 SITE_URL=$(DEMO_SITE_URL) $(PY) manage.py dialogue_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT; \
+	DEBUG=1 SITE_URL=$(DEMO_SITE_URL) $(PY) manage.py runserver --noreload $(DEMO_ADDRESS)
 
 prerequisites: $(VENV)/.dev ## Install Chromium and gettext and start PostgreSQL where missing
 	scripts/ensure-chromium

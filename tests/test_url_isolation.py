@@ -96,10 +96,12 @@ ACCESS: dict[str, Access] = {
     "workshops:detail": Access(MEMBER, ("GET",)),
     "workshops:participants": Access(FACILITATOR),
     "workshops:set_step": Access(FACILITATOR, ("POST",)),
+    "workshops:remind_raters": Access(FACILITATOR, ("POST",)),
     "workshops:cards": Access(MEMBER),
     "workshops:card_edit": Access(FACILITATOR),
     "workshops:card_merge": Access(FACILITATOR, ("POST",)),
     "workshops:link": Access(FACILITATOR, ("POST",)),
+    "workshops:card_links": Access(FACILITATOR, ("POST",)),
     "workshops:rate": Access(MEMBER),
     "workshops:results": Access(MEMBER),
     "workshops:results_csv": Access(MEMBER, ("GET",)),
@@ -115,6 +117,7 @@ ACCESS: dict[str, Access] = {
     "dialogues:moderate": Access(FACILITATOR, ("GET",)),
     "dialogues:edit": Access(FACILITATOR),
     "dialogues:add_seed": Access(FACILITATOR, ("POST",)),
+    "dialogues:close": Access(FACILITATOR),
     "dialogues:moderate_statement": Access(FACILITATOR, ("POST",)),
     "dialogues:merge": Access(FACILITATOR),
     "dialogues:promote": Access(FACILITATOR),
@@ -137,8 +140,10 @@ ACCESS: dict[str, Access] = {
     "barometer:answer": Access(PUBLIC),
     "barometer:respond_open": Access(PUBLIC),
     "barometer:thanks": Access(PUBLIC, ("GET",)),
-    # Results: process leaders, and managers for their own units (tillit/barometer/tests/test_report_views.py).
-    "barometer:report": Access(FACILITATOR, ("GET",)),
+    # Results: process leaders everything, managers their own units, and (the round's default setting) every member
+    # the organisation's page and their own unit's; the employee here is placed on another unit than the one asked
+    # about (tillit/barometer/tests/test_report_views.py).
+    "barometer:report": Access(MEMBER, ("GET",)),
     "barometer:report_unit": Access(FACILITATOR, ("GET",)),
     "barometer:report_level": Access(FACILITATOR, ("GET",)),
     "barometer:report_group": Access(FACILITATOR, ("GET",)),

@@ -144,6 +144,9 @@ def test_a_manager_reads_their_unit_with_a_small_team_suppressed(
 
     sign_in(page, manager.email)
     page.goto(page.url.split("/o/")[0] + reverse("barometer:report", args=[round.public_id]))
+    # The organisation's page first (the round's results go to the whole steering chain), then their own unit.
+    expect(page.get_by_role("heading", level=1, name="Resultat för Norrby kommun")).to_be_visible()
+    page.get_by_role("navigation", name="Visa resultat för").get_by_role("link", name="Hemtjänst Norr").click()
     expect(page.get_by_role("heading", level=1, name="Resultat för Hemtjänst Norr")).to_be_visible()
     assert_accessible(page)
     main = page.get_by_role("main")

@@ -245,16 +245,16 @@ def test_a_dialogue_from_the_question_to_a_card_in_a_workshop(
     duplicate = Statement.objects.get(dialogue=dialogue, text=DUPLICATE)
     keep = Statement.objects.get(dialogue=dialogue, text=WHO_COMES)
     waiting.get_by_role("link", name=f"Slå ihop {duplicate.number}", exact=True).click()
-    expect(page.get_by_role("heading", level=1, name="Slå samman ett påstående")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Slå ihop ett påstående")).to_be_visible()
     expect(main.locator("blockquote")).to_have_text(DUPLICATE)
     expect(page.get_by_label(f"{rejected.number}. {REJECTED}")).to_have_count(0)  # nothing merges into the removed
     assert_accessible(page)
     page.get_by_label(f"{keep.number}. {WHO_COMES}").check()
     page.get_by_role("button", name="Slå ihop", exact=True).click()
-    merged = f"Påstående {duplicate.number} är sammanslaget med påstående {keep.number}."
+    merged = f"Påstående {duplicate.number} har slagits ihop med påstående {keep.number}."
     expect(page.get_by_role("status").filter(has_text=merged)).to_be_visible()
     row = statements.get_by_role("row").filter(has_text=DUPLICATE)
-    expect(row).to_contain_text(f"Sammanslaget med påstående {keep.number}")
+    expect(row).to_contain_text(f"Ihopslaget med påstående {keep.number}")
     expect(row).to_contain_text("Borttaget")
     expect(main.get_by_role("link", name="Väntar (0)")).to_be_visible()
     expect(main.get_by_role("link", name="Anmälda (1)")).to_be_visible()

@@ -231,3 +231,27 @@ def test_participant_sees_the_start_page_and_the_units(
     expect(heading(page, "Du har inte behörighet till det här")).to_be_visible()
     assert_accessible(page)
     assert outside_requests == []
+
+
+def test_wide_tables_on_a_phone_can_be_scrolled_with_the_keyboard(
+    page, base_url, sign_in, assert_accessible, outside_requests, org_admin, employee
+):
+    """At 375 px the people list and the questionnaire are wider than the screen: their tables scroll sideways in a
+    region that takes keyboard focus and is named by the table's caption (axe's scrollable-region-focusable)."""
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, org_admin.email)
+
+    for path, heading_name in (("/o/norrby/people/", "Personer"), ("/o/norrby/barometer/questionnaire/", None)):
+        page.goto(f"{base_url}{path}")
+        if heading_name:
+            expect(heading(page, heading_name)).to_be_visible()
+        regions = page.locator(".table-wrapper")
+        expect(regions.first).to_be_visible()
+        for region in regions.all():
+            assert region.get_attribute("tabindex") == "0"
+            assert region.get_attribute("role") == "region"
+            assert region.get_attribute("aria-labelledby")
+        regions.first.focus()
+        expect(regions.first).to_be_focused()
+        assert_accessible(page)
+    assert outside_requests == []

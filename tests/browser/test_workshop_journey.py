@@ -220,8 +220,10 @@ def test_a_workshop_from_proposals_to_an_exported_decision(
     expect(chain).to_contain_text(EFFECT_EDITED)
 
     open_card(page, EFFECT_EDITED, assert_accessible)
-    page.get_by_role("button", name=f"Koppla {GOAL}").click()
-    expect(card(page, EFFECT_EDITED)).to_contain_text(f"Tjänar: {GOAL}")
+    page.get_by_role("checkbox", name=GOAL).check()
+    page.get_by_role("button", name="Spara kopplingarna").click()
+    expect(card(page, EFFECT_EDITED)).to_contain_text(f"Bidrar till: {GOAL}")
+    expect(card(page, EFFECT_EDITED)).to_be_in_viewport()  # back at the card, not at the top of the chain
 
     open_card(page, DUPLICATE, assert_accessible)
     page.get_by_role("button", name="Slå ihop", exact=True).click()  # nothing chosen yet: nothing is merged
@@ -236,8 +238,9 @@ def test_a_workshop_from_proposals_to_an_exported_decision(
 
     for activity in (ACTIVITY, SECOND_ACTIVITY):
         open_card(page, activity, assert_accessible)
-        page.get_by_role("button", name=f"Koppla {EFFECT_EDITED}").click()
-        expect(card(page, activity)).to_contain_text(f"Tjänar: {EFFECT_EDITED}")
+        page.get_by_role("checkbox", name=EFFECT_EDITED).check()
+        page.get_by_role("button", name="Spara kopplingarna").click()
+        expect(card(page, activity)).to_contain_text(f"Bidrar till: {EFFECT_EDITED}")
     expect(page.get_by_role("list", name="Varningar om kedjan")).to_have_count(0)
     assert_accessible(page)
 
@@ -325,7 +328,7 @@ def test_a_workshop_from_proposals_to_an_exported_decision(
     main.get_by_role("link", name="Resultat", exact=True).click()
 
     page.get_by_label("Aktivitet och den effekt den tjänar").select_option(label=f"{ACTIVITY} → {EFFECT_EDITED}")
-    page.get_by_label("Ägare").fill("Hemtjänst Norr, enhetschef")
+    page.get_by_label("Ansvarig").fill("Hemtjänst Norr, enhetschef")
     page.get_by_label("Hur det följs upp").fill("Brukarna tillfrågas vid nästa barometer")
     due = today + datetime.timedelta(days=90)
     page.get_by_label("Följs upp senast").fill(due.isoformat())

@@ -49,10 +49,31 @@ class RoundForm(forms.Form):
     closes_on = forms.DateField(
         label=_("Closes"), widget=DateInput(), error_messages={"invalid": _("Enter a date, e.g. 2026-09-21.")}
     )
+    results_readers = forms.ChoiceField(
+        label=_("Who reads the results"),
+        choices=Round.ResultsReaders.choices,
+        initial=Round.ResultsReaders.CHAIN,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "The results open when the round closes. Process leaders and administrators read all of them, and "
+            "managers those of their own units. Whoever reads them, no group smaller than the anonymity threshold "
+            "is shown. This can be changed until the round closes."
+        ),
+        required=False,  # left out: unchanged (the default, for a new round)
+        error_messages={"invalid_choice": _("Choose who reads the results from the list.")},
+    )
 
     def __init__(self, *args: object, round: Round | None = None, **kwargs: object) -> None:
         if round is not None:
-            kwargs.setdefault("initial", {"name": round.name, "opens_on": round.opens_on, "closes_on": round.closes_on})
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": round.name,
+                    "opens_on": round.opens_on,
+                    "closes_on": round.closes_on,
+                    "results_readers": round.results_readers,
+                },
+            )
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form.__init__ keywords, passed through
         if round is None and not self.is_bound and not self.initial:
             today = timezone.localdate()
@@ -61,6 +82,9 @@ class RoundForm(forms.Form):
             # The opening date is history once the round has opened; a disabled field keeps the stored value.
             self.fields["opens_on"].disabled = True
             self.fields["opens_on"].help_text = _("The round has opened; its opening date can no longer change.")
+
+    def clean_results_readers(self) -> str | None:
+        return cast(str, self.cleaned_data["results_readers"]) or None
 
 
 class ItemForm(forms.Form):

@@ -146,6 +146,19 @@ class RoundQuerySet(models.QuerySet["Round"]):
 
 
 class Round(models.Model):
+    class ResultsReaders(models.TextChoices):
+        """Who reads the round's results once they open (`permissions`). Process leaders and administrators read
+        everything, and managers their own units and those below them, whatever is chosen."""
+
+        LEADERS = "leaders", _("Process leaders, administrators, and managers for their units")
+        POLITICIANS = "politicians", _("As above, and politicians the whole organisation's results")
+        CHAIN = (
+            "chain",
+            _(
+                "The whole steering chain: as above, and every member the whole organisation's results and their own unit's"
+            ),
+        )
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="barometer_rounds")
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="rounds")
@@ -161,6 +174,12 @@ class Round(models.Model):
     anonymity_threshold = models.PositiveSmallIntegerField(null=True, blank=True)
     unit_parents = models.JSONField(default=dict, blank=True)  # unit id (as text) -> parent id or None
     sealed_at = models.DateTimeField(null=True, blank=True)
+    # Who reads the results is decided before anyone has seen them: it can change until the round closes
+    # (`actions.update_round`), never after. It changes no figure: every page of a result is one publication,
+    # audited as a whole whoever reads which part of it (docs/privacy.md).
+    results_readers = models.CharField(
+        _("who reads the results"), max_length=12, choices=ResultsReaders, default=ResultsReaders.CHAIN
+    )
     created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -5,24 +5,47 @@ not exist (404; a visitor who is not signed in is sent to sign in). The baromete
 rounds, the questionnaire) go through the organisation's own door, `ORGANISATION`. Permissions are django-rules
 predicates of one argument, the door's `Access`:
 
-| permission | administrator | process leader | manager | other member | no membership, signed in | not signed in |
-| --- | --- | --- | --- | --- | --- | --- |
-| `barometer.view_rounds` (the list of rounds) | yes | yes | yes | yes | 404 | sign in |
-| `barometer.read_questionnaire` | yes | yes | yes | yes | 404 | sign in |
-| `barometer.edit_questionnaire` | yes | yes | 403 | 403 | 404 | sign in |
-| `barometer.create_round` | yes | yes | 403 | 403 | 404 | sign in |
-| `barometer.enter_round` (know the round exists) | yes | yes | yes | yes | 404 | sign in |
-| `barometer.manage_round` (edit, open, remind, close, publish) | yes | yes | 403 | 403 | 404 | sign in |
-| `barometer.read_results` (some of the results, and their downloads) | yes | yes | yes | 403 | 404 | sign in |
-| `barometer.read_every_result` (the organisation, levels, actor groups) | yes | yes | 403 | 403 | 404 | sign in |
-| `barometer.read_unit_results` of the manager's unit or one below it | yes | yes | yes | 403 | 404 | sign in |
-| `barometer.read_unit_results` of any other unit | yes | yes | 403 | 403 | 404 | sign in |
+| permission | administrator | process leader | manager | politician | other member | no membership, signed in | not signed in |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+| `barometer.view_rounds` (the list of rounds) | yes | yes | yes | yes | yes | 404 | sign in |
+| `barometer.read_questionnaire` | yes | yes | yes | yes | yes | 404 | sign in |
+| `barometer.edit_questionnaire` | yes | yes | 403 | 403 | 403 | 404 | sign in |
+| `barometer.create_round` | yes | yes | 403 | 403 | 403 | 404 | sign in |
+| `barometer.enter_round` (know the round exists) | yes | yes | yes | yes | yes | 404 | sign in |
+| `barometer.manage_round` (edit, open, remind, close, publish) | yes | yes | 403 | 403 | 403 | 404 | sign in |
+| `barometer.read_results` (some of the results) | yes | yes | yes | yes | yes | 404 | sign in |
+| `barometer.read_organisation_results` (the organisation's page) | yes | yes | yes | yes | yes | 404 | sign in |
+| `barometer.read_every_result` (levels, actor groups, every unit) | yes | yes | 403 | 403 | 403 | 404 | sign in |
+| `barometer.read_unit_results` of the requester's own unit | yes | yes | yes | 403 | yes | 404 | sign in |
+| `barometer.read_unit_results` of a unit below the requester's own | yes | yes | yes | 403 | 403 | 404 | sign in |
+| `barometer.read_unit_results` of any other unit | yes | yes | 403 | 403 | 403 | 404 | sign in |
+| `barometer.download_results` (CSV and XLSX, of the units one reads in full) | yes | yes | yes | 403 | 403 | 404 | sign in |
+| `barometer.read_results`, results to leaders and politicians | yes | yes | yes | yes | 403 | 404 | sign in |
+| `barometer.read_organisation_results`, results to leaders and politicians | yes | yes | 403 | yes | 403 | 404 | sign in |
+| `barometer.read_unit_results` of the requester's own unit, results to leaders and politicians | yes | yes | yes | 403 | 403 | 404 | sign in |
+| `barometer.read_results`, results to leaders only | yes | yes | yes | 403 | 403 | 404 | sign in |
+| `barometer.read_organisation_results`, results to leaders only | yes | yes | 403 | 403 | 403 | 404 | sign in |
+| `barometer.read_unit_results` of the requester's own unit, results to leaders only | yes | yes | yes | 403 | 403 | 404 | sign in |
 
 A manager is a member whose actor group is top, middle or first-line management and who is placed on a unit; they
 answer for that unit and every unit below it (the organisation's tree as it stands, walked by
-`tillit.organisations.tree`). The barometer's results are read where they are acted on: other members read none.
-Which results exist at all is the round's business, not a permission: they open when the round is closed and
-sealed (`Round.results_open`), and are published once.
+`tillit.organisations.tree`). A politician is a member of the politicians' actor group; the politician of the table is
+placed on no unit, as most are (one placed on a unit is a member there like any other). "Other member" is an employee
+placed on the manager's unit.
+
+Who reads which results is the round's setting, `Round.results_readers`; the rows without a setting named are the
+default, the whole steering chain (PRODUCT §2):
+
+- *leaders*: process leaders and administrators read everything, managers their own units and those below them;
+- *politicians*: as above, and politicians the organisation's page;
+- *chain*: as above, and every member the organisation's page and their own unit's (the unit their membership is
+  placed on; not the units below it, unless they manage them).
+
+Levels and actor groups, and units one neither manages nor is placed on, are read only by those who read everything.
+It can change until the round closes, never after (`actions.update_round`). The setting changes no figure: every page of a round's result is one publication, audited as a whole (see
+docs/privacy.md), so a reader of a part of it learns nothing that the whole does not allow. Which results exist at
+all is the round's business, not a permission: they open when the round is closed and sealed
+(`Round.results_open`), and are published once; before, every page refuses with 403 (`reports.refusals`).
 
 The answering pages (personal link, open link, thanks) are not behind this door: the secret in the link is the
 right to answer, and nobody needs an account (`responding`).
@@ -44,11 +67,13 @@ from tillit.organisations.queries import unit_parents
 
 __all__ = [
     "CREATE_ROUND",
+    "DOWNLOAD_RESULTS",
     "EDIT_QUESTIONNAIRE",
     "ENTER_ROUND",
     "MANAGER_GROUPS",
     "MANAGE_ROUND",
     "READ_EVERY_RESULT",
+    "READ_ORGANISATION_RESULTS",
     "READ_QUESTIONNAIRE",
     "READ_RESULTS",
     "READ_UNIT_RESULTS",
@@ -57,6 +82,7 @@ __all__ = [
     "UnitOfRound",
     "is_manager",
     "managed_units",
+    "round_access",
     "unit_access",
 ]
 
@@ -69,6 +95,8 @@ MANAGE_ROUND = "barometer.manage_round"
 READ_RESULTS = "barometer.read_results"
 READ_EVERY_RESULT = "barometer.read_every_result"
 READ_UNIT_RESULTS = "barometer.read_unit_results"
+READ_ORGANISATION_RESULTS = "barometer.read_organisation_results"
+DOWNLOAD_RESULTS = "barometer.download_results"
 
 MANAGER_GROUPS = frozenset(
     {ActorGroup.Key.TOP_MANAGEMENT, ActorGroup.Key.MIDDLE_MANAGEMENT, ActorGroup.Key.FIRST_LINE_MANAGER}
@@ -86,6 +114,12 @@ class UnitOfRound:
 def unit_access(access: Access[Round], unit_id: int) -> Access[UnitOfRound]:
     """The requester's access to one unit's results in the round they came in to."""
     return Access(access.request, UnitOfRound(access.target, unit_id), access.organisation, access.membership)
+
+
+def round_access(access: Access[Any], round: Round) -> Access[Round]:
+    """The requester's access to one of the organisation's rounds, asked from a page of the organisation (the list
+    of rounds). The caller has found the round in the requester's organisation."""
+    return Access(access.request, round, access.organisation, access.membership)
 
 
 def managed_units(access: Access[Any]) -> frozenset[int]:
@@ -118,15 +152,61 @@ def manages_the_unit(access: Access[UnitOfRound]) -> bool:
     return access.target.unit_id in managed_units(access)
 
 
+def _round_of(access: Access[Any]) -> Round | None:
+    target = access.target
+    if isinstance(target, UnitOfRound):
+        return target.round
+    return target if isinstance(target, Round) else None
+
+
+@rules.predicate
+def results_reach_politicians(access: Access[Any]) -> bool:
+    """The round's results go to politicians too (its setting, `Round.results_readers`)."""
+    round = _round_of(access)
+    return round is not None and round.results_readers in (
+        Round.ResultsReaders.POLITICIANS,
+        Round.ResultsReaders.CHAIN,
+    )
+
+
+@rules.predicate
+def results_reach_every_member(access: Access[Any]) -> bool:
+    """The round's results go to the whole steering chain (its setting, `Round.results_readers`)."""
+    round = _round_of(access)
+    return round is not None and round.results_readers == Round.ResultsReaders.CHAIN
+
+
+@rules.predicate
+def is_politician(access: Access[Any]) -> bool:
+    """A member of the politicians' actor group."""
+    membership = access.membership
+    return membership is not None and membership.actor_group.key == ActorGroup.Key.POLITICIAN
+
+
+@rules.predicate
+def is_placed_on_the_unit(access: Access[UnitOfRound]) -> bool:
+    """The unit is the one the requester's membership is placed on (not one below it)."""
+    membership = access.membership
+    return membership is not None and membership.unit_id is not None and membership.unit_id == access.target.unit_id
+
+
+reads_the_organisation_page = (
+    is_facilitator | (is_politician & results_reach_politicians) | (is_member & results_reach_every_member)
+)
+
 rules.add_perm(VIEW_ROUNDS, is_member)
 rules.add_perm(READ_QUESTIONNAIRE, is_member)
 rules.add_perm(EDIT_QUESTIONNAIRE, is_facilitator)
 rules.add_perm(CREATE_ROUND, is_facilitator)
 rules.add_perm(ENTER_ROUND, is_member)
 rules.add_perm(MANAGE_ROUND, is_facilitator)
-rules.add_perm(READ_RESULTS, is_facilitator | is_manager)
+rules.add_perm(READ_RESULTS, is_manager | reads_the_organisation_page)
+rules.add_perm(READ_ORGANISATION_RESULTS, reads_the_organisation_page)
 rules.add_perm(READ_EVERY_RESULT, is_facilitator)
-rules.add_perm(READ_UNIT_RESULTS, is_facilitator | manages_the_unit)
+rules.add_perm(
+    READ_UNIT_RESULTS, is_facilitator | manages_the_unit | (is_placed_on_the_unit & results_reach_every_member)
+)
+rules.add_perm(DOWNLOAD_RESULTS, is_facilitator | is_manager)
 
 
 # A round's pages: only the organisation's members know it exists.

@@ -14,9 +14,14 @@ from dataclasses import dataclass
 from uuid import UUID
 
 import numpy as np
+import rules
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from tillit.accounts.models import User
 from tillit.barometer.models import (
@@ -33,7 +38,9 @@ from tillit.barometer.models import (
 from tillit.barometer.tally import VALUES
 from tillit.core.tokens import hash_token
 from tillit.organisations import tree
+from tillit.organisations.door import Access
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
+from tillit.organisations.ongoing import Ongoing
 
 TOKEN_MAX_LENGTH = 100
 
@@ -73,6 +80,11 @@ def closed_rounds_of(organisation: Organisation) -> QuerySet[Round]:
 def accepting_rounds_of(organisation: Organisation) -> QuerySet[Round]:
     """The organisation's rounds that take answers today."""
     return rounds_of(organisation).filter(accepting_filter())
+
+
+def open_or_closed_rounds_of(organisation: Organisation) -> QuerySet[Round]:
+    """The organisation's rounds that take answers today or have closed: what a member who runs none of them sees."""
+    return rounds_of(organisation).filter(accepting_filter() | closed_filter())
 
 
 def previous_round(round: Round) -> Round | None:
@@ -306,3 +318,48 @@ def report_units(organisation: Organisation) -> list[ReportUnit]:
     """Every unit of the organisation, closed ones too, with what a report's navigation needs."""
     rows = Unit.objects.in_organisation(organisation).values_list("pk", "public_id", "name", "parent_id", "closed_at")
     return [ReportUnit(*row) for row in rows]
+
+
+# The member's start page ----------------------------------------------------------------------------------------
+
+RESULTS_LISTED_FOR = datetime.timedelta(days=30)  # how long after its results open a round stays on the start page
+
+
+def ongoing_for(request: HttpRequest, membership: Membership) -> list[Ongoing]:
+    """What waits for the member in the organisation's barometer: the start page's list
+    (`tillit.organisations.ongoing`).
+
+    A round taking answers is listed with the member's own personal link while their invitation is not answered: the
+    member sees this about themselves only, and nothing here tells anyone else who has answered. A round whose
+    results opened in the last 30 days is listed when the member may read some of them (`barometer.read_results`).
+    """
+    from tillit.barometer.actions.rounds import invitation_token  # actions read queries: imported when called
+    from tillit.barometer.permissions import READ_RESULTS
+
+    found = []
+    invitations = (
+        Invitation.objects.filter(
+            membership=membership,
+            answered=False,
+            round__in=Round.objects.filter(accepting_filter(), organisation_id=membership.organisation_id),
+        )
+        .select_related("round")
+        .order_by("round__closes_on", "round__name")
+    )
+    for invitation in invitations:
+        round = invitation.round
+        link = reverse("barometer:respond", args=[round.public_id, invitation_token(invitation)])
+        waiting = _("Answer the barometer with your personal link; it is open until %(closes)s.") % {
+            "closes": date_format(round.closes_on)
+        }
+        found.append(Ongoing(_("Barometer round"), round.name, link, waiting, _("Answer"), True))
+    since = timezone.now() - RESULTS_LISTED_FOR
+    closed = Round.objects.filter(closed_filter(), organisation_id=membership.organisation_id, sealed_at__gte=since)
+    for round in closed.select_related("organisation").order_by("-sealed_at"):
+        access = Access(request, round, round.organisation, membership)
+        if round.results_open and rules.has_perm(READ_RESULTS, access):
+            url = reverse("barometer:report", kwargs={"round": round.public_id})
+            found.append(
+                Ongoing(_("Barometer round"), round.name, url, _("The results are open."), _("Read the results"))
+            )
+    return found

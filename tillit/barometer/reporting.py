@@ -35,7 +35,7 @@ a national reference) are `NotAFigure`. The arithmetic that needs no publication
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -244,10 +244,15 @@ def _fill_item_figures(
             figures.principles[theme] = HIDDEN if value != value else value  # NaN: an item without an index
 
 
-def previous_report(round: Round) -> tuple[Round, RoundReport] | None:
-    """The organisation's previous round with open results, and its report, for the trend."""
+def previous_report(
+    round: Round, *, readable: Callable[[Round], bool] | None = None
+) -> tuple[Round, RoundReport] | None:
+    """The organisation's previous round with open results, and its report, for the trend; None where there is none,
+    or where `readable` says the reader may not read it (its results went to other readers)."""
     earlier = queries.previous_round(round)
-    return (earlier, round_report(earlier)) if earlier else None
+    if earlier is None or (readable is not None and not readable(earlier)):
+        return None
+    return earlier, round_report(earlier)
 
 
 # What a page shows of one group ---------------------------------------------------------------------------------

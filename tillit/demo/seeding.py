@@ -19,10 +19,10 @@ from tillit.demo.organisations import (
 )
 from tillit.dialogues.demo import build_demo_dialogues, dialogue_summary
 from tillit.organisations.models import Organisation
-from tillit.workshops.demo import build_demo_workshops
+from tillit.workshops.demo import build_demo_workshops, workshop_summary
 from tillit.workshops.models import Decision, Workshop
 
-__all__ = ["build_demo", "delete_demo", "demo_exists", "summary_lines"]
+__all__ = ["build_demo", "delete_demo", "demo_exists", "entry_points", "summary_lines"]
 
 
 def demo_exists() -> bool:
@@ -56,7 +56,12 @@ def delete_demo() -> None:
 
 
 def summary_lines(organisations: list[Organisation]) -> list[str]:
-    """What was built: each organisation's units and people, then each part's content in Exempelkommun."""
-    exempelkommun = organisations[0]
+    """What was built: each organisation's units and people, then where each part's content in Exempelkommun is."""
     lines = [f"Built {organisation.name}: {summary(organisation)}." for organisation in organisations]
-    return [*lines, f"Built {dialogue_summary(exempelkommun)}", f"Built {barometer_summary(exempelkommun)}"]
+    return [*lines, *entry_points(organisations[0])]
+
+
+def entry_points(exempelkommun: Organisation) -> list[str]:
+    """Where to start in each part: the workshops (and how a guest joins), the dialogues and the barometer rounds
+    (and how to answer the open one)."""
+    return [workshop_summary(exempelkommun), dialogue_summary(exempelkommun), barometer_summary(exempelkommun)]

@@ -142,6 +142,24 @@ def update_dialogue(*, dialogue: Dialogue, **fields: Any) -> Dialogue:
 
 
 @transaction.atomic
+def close_dialogue(*, dialogue: Dialogue) -> Dialogue:
+    """Close an open dialogue now, before its last day: no more joining, votes or statements; today becomes its
+    last day, and its results open (they are published once, as after any close, and it cannot open again)."""
+    given, dialogue = dialogue, Dialogue.objects.select_for_update().get(pk=dialogue.pk)
+    if dialogue.has_closed:
+        raise DialogueError(_("The dialogue has already closed."))
+    today = timezone.localdate()
+    if today < dialogue.opens_on:
+        raise DialogueError(_("The dialogue has not opened yet: change its dates instead."))
+    dialogue.closed_at = timezone.now()
+    dialogue.closes_on = today
+    dialogue.save(update_fields=["closed_at", "closes_on"])
+    given.closed_at, given.closes_on = dialogue.closed_at, dialogue.closes_on
+    mark_dirty(dialogue.pk)  # the results are readable from now on: the next analysis is their release
+    return dialogue
+
+
+@transaction.atomic
 def add_seed_statements(*, dialogue: Dialogue, texts: Iterable[str]) -> list[Statement]:
     """Statements the process leader starts the dialogue with: accepted, with no author."""
     masked = [clean_statement_text(text, dialogue) for text in texts if normalise_text(text)]

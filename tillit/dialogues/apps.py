@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class DialoguesConfig(AppConfig):
     name = "tillit.dialogues"
     verbose_name = _("Dialogues")
+
+    def ready(self) -> None:
+        from tillit.dialogues import queries
+        from tillit.organisations import ongoing
+
+        ongoing.register(self.name, queries.ongoing_for)  # the start page's "Ongoing work"

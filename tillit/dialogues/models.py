@@ -51,6 +51,9 @@ class Dialogue(models.Model):
     )
     accepts_statements = models.BooleanField(_("participants may add statements"), default=True)
     live_results = models.BooleanField(_("show results while the dialogue is open"), default=False)
+    # Set when a process leader closes the dialogue before its last day (`actions.close_dialogue`); its last day is
+    # then that day, so that pages and reports print the day it really closed.
+    closed_at = models.DateTimeField(_("closed early at"), null=True, blank=True, editable=False)
     # The organisation's threshold when the dialogue was created, fixed: two versions of the same results under
     # different thresholds could, compared, reveal a small group.
     anonymity_threshold = models.PositiveSmallIntegerField(_("anonymity threshold"), default=5)
@@ -86,11 +89,11 @@ class Dialogue(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.opens_on <= timezone.localdate() <= self.closes_on
+        return self.closed_at is None and self.opens_on <= timezone.localdate() <= self.closes_on
 
     @property
     def has_closed(self) -> bool:
-        return timezone.localdate() > self.closes_on
+        return self.closed_at is not None or timezone.localdate() > self.closes_on
 
     @property
     def is_internal(self) -> bool:
@@ -104,6 +107,8 @@ class Dialogue(models.Model):
 
     def state(self, today: date | None = None) -> str:
         today = today or timezone.localdate()
+        if self.closed_at is not None:
+            return "closed"
         if today < self.opens_on:
             return "upcoming"
         return "open" if today <= self.closes_on else "closed"

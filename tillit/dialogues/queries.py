@@ -17,6 +17,7 @@ never shown again.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import random
 from collections.abc import Iterable
@@ -24,12 +25,17 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tillit.core.tokens import hash_token, keyed_digest
 from tillit.dialogues import reporting
 from tillit.dialogues.analysis.routing import UNSEEN_PRIORITY
 from tillit.dialogues.models import Dialogue, DialogueAnalysis, DialogueParticipant, Statement, Vote
 from tillit.organisations.models import Membership, Organisation
+from tillit.organisations.ongoing import Ongoing
 from tillit.privacy.suppression import Cell, count
 
 FLAGGED = "flagged"  # the moderation list's filter for statements participants have reported
@@ -188,3 +194,46 @@ def results_view(dialogue: Dialogue) -> reporting.ResultsView:
         computed_at=stored.computed_at if stored is not None else None,
         dirty=stored is None or stored.dirty,
     )
+
+
+# The member's start page ------------------------------------------------------------------------------------------
+
+RESULTS_LISTED_FOR = datetime.timedelta(days=30)  # how long after closing a dialogue stays on the start page
+
+
+def ongoing_for(request: HttpRequest, membership: Membership) -> list[Ongoing]:
+    """The organisation's dialogues open now, and those closed in the last 30 days whose results the member may read,
+    with what waits for them: the start page's list (`tillit.organisations.ongoing`).
+
+    In an internal dialogue the member's own participation is found by its keyed hash, as the dialogue's pages do.
+    In an open one it lives in a cookie that only the dialogue's own pages receive, so it cannot be known here: open
+    dialogues are listed for taking part, and their results only for the process leaders, who may always read them.
+    """
+    today = timezone.localdate()
+    dialogues = Dialogue.objects.filter(
+        organisation_id=membership.organisation_id, opens_on__lte=today, closes_on__gte=today - RESULTS_LISTED_FOR
+    )
+    found = []
+    for dialogue in dialogues.order_by("closes_on", "question"):
+        joined = dialogue.is_internal and participation_of_member(dialogue, membership) is not None
+        if dialogue.is_open:
+            url = reverse("dialogues:participate", kwargs={"dialogue": dialogue.public_id})
+            if joined:
+                waiting, urgent = _("You take part: vote on the statements that are new to you."), False
+            elif dialogue.is_internal:
+                waiting, urgent = _("Vote on the statements and add your own."), True
+            else:
+                waiting, urgent = _("Open to anyone with the link: vote on the statements and add your own."), False
+            found.append(Ongoing(_("Dialogue"), dialogue.question, url, waiting, _("Take part"), urgent))
+        elif dialogue.results_are_open and (joined or membership.is_facilitator):  # dialogues.read_results
+            url = reverse("dialogues:results", kwargs={"dialogue": dialogue.public_id})
+            found.append(
+                Ongoing(
+                    _("Dialogue"),
+                    dialogue.question,
+                    url,
+                    _("The dialogue has closed: its results are open."),
+                    _("Read the results"),
+                )
+            )
+    return found

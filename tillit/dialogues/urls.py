@@ -15,6 +15,7 @@ urlpatterns = [
     path("s/<uuid:dialogue>/manage/", managing.moderate, name="moderate"),
     path("s/<uuid:dialogue>/manage/edit/", managing.edit, name="edit"),
     path("s/<uuid:dialogue>/manage/seed/", managing.add_seed, name="add_seed"),
+    path("s/<uuid:dialogue>/manage/close/", managing.close, name="close"),
     path("s/<uuid:dialogue>/manage/<uuid:statement>/", managing.moderate_statement, name="moderate_statement"),
     path("s/<uuid:dialogue>/manage/<uuid:statement>/merge/", managing.merge_statement, name="merge"),
     path("s/<uuid:dialogue>/manage/<uuid:statement>/promote/", managing.promote, name="promote"),

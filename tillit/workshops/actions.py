@@ -18,13 +18,19 @@ Ratings are stored per person, so that they can be changed until rating closes: 
 from __future__ import annotations
 
 import datetime
+import logging
+import smtplib
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -55,6 +61,7 @@ __all__ = [
     "add_members",
     "create_workshop",
     "edit_item",
+    "invite_members",
     "join_as_guest",
     "link",
     "merge_items",
@@ -63,10 +70,13 @@ __all__ = [
     "rate_effect",
     "rate_page",
     "record_decision",
+    "remind_raters",
     "set_guest_places",
     "set_step",
     "unlink",
 ]
+
+logger = logging.getLogger(__name__)
 
 STEP_ORDER = list(Workshop.Step)
 
@@ -338,6 +348,38 @@ def unlink(*, source: Item, target: Item) -> None:
         _chain_changed(source.workshop)
 
 
+@dataclass(frozen=True)
+class LinksChanged:
+    added: int
+    removed: int
+
+
+@transaction.atomic
+def set_links(*, source: Item, targets: Iterable[Item]) -> LinksChanged:
+    """Make `source` serve exactly `targets` (cards one step up the chain): the missing links are made and the
+    others removed, with the contribution ratings given for them, in one step. Refused once the results are
+    published."""
+    _check_not_published(source.workshop_id)
+    wanted = {target.pk: target for target in targets}
+    for target in wanted.values():
+        if target.workshop_id != source.workshop_id:
+            raise WorkshopError(_("The cards belong to different workshops."))
+        if SERVES.get(source.kind) != target.kind:
+            raise WorkshopError(_("An activity can only serve an effect, and an effect only a goal."))
+        if source.merged_into_id or target.merged_into_id:
+            raise WorkshopError(_("A merged card cannot be linked; use the card it was merged into."))
+    existing = set(Link.objects.filter(source=source).values_list("target_id", flat=True))
+    added = [pk for pk in wanted if pk not in existing]
+    removed = [pk for pk in existing if pk not in wanted]
+    Link.objects.bulk_create([Link(workshop_id=source.workshop_id, source=source, target=wanted[pk]) for pk in added])
+    if removed:
+        Link.objects.filter(source=source, target_id__in=removed).delete()
+        ContributionRating.objects.filter(activity=source, effect_id__in=removed).delete()
+    if added or removed:
+        _chain_changed(source.workshop)
+    return LinksChanged(added=len(added), removed=len(removed))
+
+
 def _check_not_published(workshop_id: int) -> None:
     """Raise Published if the workshop's results have been shown; the row stays locked until commit, so the
     step cannot move to the results while the change is being made."""
@@ -529,3 +571,75 @@ def record_decision(
             )
     except IntegrityError:
         raise WorkshopError(_("That activity is already chosen for that effect.")) from None
+
+
+# E-mail: invitations and reminders --------------------------------------------------------------------------------
+
+
+def invite_members(
+    *,
+    workshop: Workshop,
+    memberships: Iterable[Membership],
+    role: str = Participant.Role.PARTICIPANT,
+    invited_by: Membership | None,
+    site_url: str,
+) -> list[Participant]:
+    """`add_members` (all or none), then an e-mail with the workshop's link to each member who was not taking part
+    already (not to the one inviting). The e-mails go after the participants are stored; one that cannot be sent
+    is logged, not retried: the person finds the workshop on their start page anyway."""
+    memberships = list(memberships)
+    with transaction.atomic():
+        already = set(
+            Participant.objects.filter(workshop=workshop, membership__in=memberships).values_list(
+                "membership_id", flat=True
+            )
+        )
+        added = add_members(workshop=workshop, memberships=memberships, role=role)
+    newcomers = [m for m in memberships if m.pk not in already and (invited_by is None or m.pk != invited_by.pk)]
+    link = site_url + reverse("workshops:detail", kwargs={"workshop": workshop.public_id})
+    subject = _("You are invited to the workshop %(title)s") % {"title": workshop.title}
+    context = {"workshop": workshop, "organisation": workshop.organisation, "link": link, "invited_by": invited_by}
+    _mail(newcomers, subject, "workshops/email/invitation.txt", context)
+    return added
+
+
+def remind_raters(*, workshop: Workshop, reminded_by: Membership | None, site_url: str) -> int:
+    """E-mail the members taking part who have not rated anything yet a link to the rating page; how many e-mails
+    went. Only while rating is open. Who they are is never shown: the page that asks says only that reminders went
+    to those who have not rated yet."""
+    if _current_step(workshop.pk) != Workshop.Step.RATE:
+        raise WorkshopError(_("Reminders to rate can only be sent while rating is open."))
+    rated = (
+        set(ImportanceRating.objects.filter(participant__workshop=workshop).values_list("participant_id", flat=True))
+        | set(AchievementRating.objects.filter(participant__workshop=workshop).values_list("participant_id", flat=True))
+        | set(
+            ContributionRating.objects.filter(participant__workshop=workshop).values_list("participant_id", flat=True)
+        )
+    )
+    waiting = (
+        Participant.objects.filter(workshop=workshop, membership__isnull=False)
+        .exclude(pk__in=rated)
+        .select_related("membership__user")
+    )
+    members = [p.membership for p in waiting if p.membership and (reminded_by is None or p.membership != reminded_by)]
+    link = site_url + reverse("workshops:rate", kwargs={"workshop": workshop.public_id})
+    subject = _("Reminder: rate in the workshop %(title)s") % {"title": workshop.title}
+    context = {"workshop": workshop, "organisation": workshop.organisation, "link": link}
+    return _mail(members, subject, "workshops/email/rating_reminder.txt", context)
+
+
+def _mail(memberships: Iterable[Membership], subject: str, template: str, context: dict[str, object]) -> int:
+    """One e-mail to each active member with an address; how many went."""
+    body = render_to_string(template, context)
+    sent = 0
+    for membership in memberships:
+        user = membership.user
+        if not user.is_active or not user.email:
+            continue
+        try:
+            send_mail(subject, body, None, [user.email])
+        except (OSError, smtplib.SMTPException) as error:
+            logger.warning("Workshop e-mail to membership %s not sent: %s", membership.public_id, error)
+            continue
+        sent += 1
+    return sent

@@ -21,6 +21,8 @@ import datetime
 import random
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from tillit.organisations.models import ActorGroup, Membership, Organisation, Unit
@@ -522,3 +524,18 @@ def _rate(rng: random.Random, people: dict[str, Participant], items: dict[str, I
 
 def _on_scale(value: float, low: int, high: int) -> int:
     return max(low, min(high, round(value)))
+
+
+def workshop_summary(organisation: Organisation) -> str:
+    """Lines for seed_demo's summary: the workshops, where to find them, and how a guest joins the one that takes
+    guests."""
+    workshops = list(Workshop.objects.filter(organisation=organisation).order_by("starts_on", "pk"))
+    address = reverse("workshops:list", kwargs={"organisation": organisation.slug})
+    lines = [f"{len(workshops)} workshops in {organisation.name}: {settings.SITE_URL}{address}"]
+    for workshop in workshops:
+        detail = reverse("workshops:detail", kwargs={"workshop": workshop.public_id})
+        lines.append(f"  {workshop.title} ({workshop.get_step_display()}): {settings.SITE_URL}{detail}")
+        if workshop.guest_places:
+            join = f"{reverse('workshops:join')}?code={workshop.guest_code}"
+            lines.append(f"    Guests join with the code {workshop.guest_code}: {settings.SITE_URL}{join}")
+    return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""CSV export of a workshop's aggregated, already-suppressed results (never individual ratings).
+"""CSV export of a workshop's aggregated, already-suppressed results (never individual ratings), and its decisions.
 
 The CSV is part of the same publication as the results page and the PDF: it reads the same `Results`
 (reporting.py), so it shows exactly the figures the page shows, in the same order, and leaves every hidden one
@@ -8,10 +8,13 @@ figures are written with two decimals and a decimal comma, as the page shows the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.utils.translation import gettext as _
 
 from tillit.privacy.suppression import Cell
 from tillit.reports.spreadsheets import Row, csv_bytes, decimal_comma
+from tillit.workshops.models import Decision
 from tillit.workshops.reporting import GroupTable, Results
 
 
@@ -107,6 +110,26 @@ def _group_table(table: GroupTable, caption: str) -> list[Row]:
     ]
 
 
-def results_csv(results: Results) -> bytes:
-    """The results as a CSV file (UTF-8 with a byte-order mark, for Excel)."""
-    return csv_bytes(results_rows(results))
+def decision_rows(decisions: Sequence[Decision]) -> list[Row]:
+    """The decisions as the PDF lists them: each chosen activity, the effect it serves, who is responsible and how
+    and by when it is followed up. Decisions hold no figures."""
+    rows: list[Row] = [[], [_("Decisions")]]
+    if not decisions:
+        return [*rows, [_("No decisions yet.")]]
+    rows.append([_("Activity"), _("Effect it serves"), _("Owner"), _("Follow-up"), _("Follow up by")])
+    rows += [
+        [
+            decision.activity.title,
+            decision.effect.title,
+            decision.owner,
+            decision.follow_up,
+            decision.due_on.isoformat(),
+        ]
+        for decision in decisions
+    ]
+    return rows
+
+
+def results_csv(results: Results, decisions: Sequence[Decision] = ()) -> bytes:
+    """The results and the decisions as a CSV file (UTF-8 with a byte-order mark, for Excel)."""
+    return csv_bytes([*results_rows(results), *decision_rows(decisions)])

@@ -14,7 +14,7 @@ from tillit.core.forms import TEXT_LIMIT_MESSAGE, CleanText
 from tillit.core.periods import check_period
 from tillit.organisations.models import ActorGroup, Membership, Organisation, Unit
 from tillit.organisations.queries import unit_tree
-from tillit.workshops.models import MAX_GUEST_PLACES, Item, Link, Participant, Workshop
+from tillit.workshops.models import MAX_GUEST_PLACES, SERVES, Item, Link, Participant, Workshop
 
 if TYPE_CHECKING:
     from tillit.workshops.queries import Chain
@@ -126,8 +126,15 @@ class JoinForm(CodeForm):
         required=False,
         help_text=_("Optional. Shown with your proposals; your ratings are always anonymous."),
     )
+    # No group is chosen in advance: a guest who does not choose would otherwise be counted in the first group.
     actor_group = forms.ModelChoiceField(
-        queryset=ActorGroup.objects.none(), label=_("You take part as"), empty_label=None
+        queryset=ActorGroup.objects.none(),
+        label=_("You take part as"),
+        empty_label=_("Choose…"),
+        error_messages={
+            "required": _("Choose the group you take part as."),
+            "invalid_choice": _("Choose one of the listed groups."),
+        },
     )
 
     def __init__(self, *args: Any, organisation: Organisation | None = None, **kwargs: Any) -> None:
@@ -269,6 +276,31 @@ class LinkForm(forms.Form):
     @property
     def unlinks(self) -> bool:
         return bool(self.cleaned_data.get("action") == "unlink")
+
+
+class LinksForm(forms.Form):
+    """The cards one step up the chain that a card serves: ticked ones are linked, the others not."""
+
+    targets = forms.ModelMultipleChoiceField(
+        queryset=Item.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _("Choose among the listed cards."),
+            "invalid_pk_value": _("Choose among the listed cards."),
+        },
+    )
+
+    def __init__(self, *args: Any, card: Item, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        targets = cast(forms.ModelMultipleChoiceField, self.fields["targets"])
+        targets.queryset = Item.objects.filter(
+            workshop_id=card.workshop_id, kind=SERVES.get(card.kind, ""), merged_into__isnull=True
+        )
+        targets.label = (
+            _("Effects this activity serves") if card.kind == Item.Kind.ACTIVITY else _("Goals this effect serves")
+        )
 
 
 OUTSIDE_THE_SCALE = _("A rating was outside its scale; nothing was saved.")

@@ -13,7 +13,7 @@ what their role does not allow.
 | `workshops.view_workshop` (its page, the chain) | yes | yes | yes | yes | 403 | 404 / sign in |
 | `workshops.propose_card` | yes | yes | yes | yes | 403 | 404 / sign in |
 | `workshops.rate` | yes | yes | yes | only when taking part (*) | 403 | 404 / sign in |
-| `workshops.lead_workshop` (people, guest places, steps, cards, links) | 403 | 403 | yes | yes | 403 | 404 / sign in |
+| `workshops.lead_workshop` (people, reminders to rate, guest places, steps, cards, links) | 403 | 403 | yes | yes | 403 | 404 / sign in |
 | `workshops.read_results` (page, CSV, PDF) | yes | yes | yes | yes | 403 | 404 / sign in |
 | `workshops.record_decision` | 403 | 403 | yes | yes | 403 | 404 / sign in |
 

@@ -15,10 +15,13 @@ from uuid import UUID
 
 from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from tillit.organisations.models import ActorGroup, Membership, Organisation
+from tillit.organisations.ongoing import Ongoing
 from tillit.workshops import ranking
 from tillit.workshops.models import (
     SERVES,
@@ -216,6 +219,11 @@ def link_targets(item: Item) -> list[tuple[Item, bool]]:
     return [(target, target.pk in linked) for target in targets]
 
 
+def linked_targets(item: Item) -> list[Item]:
+    """The cards this one serves now."""
+    return list(Item.objects.filter(links_down__source=item, merged_into__isnull=True))
+
+
 # Ratings and decisions ----------------------------------------------------------------------------------------
 
 
@@ -374,3 +382,56 @@ def _computed_results(workshop: Workshop) -> Results:
         k=workshop.anonymity_threshold,
         seed=workshop.pk,
     )
+
+
+# The member's start page ----------------------------------------------------------------------------------------
+
+
+def _has_rated(participant: Participant) -> bool:
+    return (
+        ImportanceRating.objects.filter(participant=participant).exists()
+        or AchievementRating.objects.filter(participant=participant).exists()
+        or ContributionRating.objects.filter(participant=participant).exists()
+    )
+
+
+def ongoing_for(request: HttpRequest, membership: Membership) -> list[Ongoing]:
+    """The member's workshops that are not closed (taking part or leading), with what waits for them: the start
+    page's list (`tillit.organisations.ongoing`). Whether *they* have rated is theirs to see; nobody else's is."""
+    found = []
+    participations = (
+        Participant.objects.filter(membership=membership, workshop__organisation_id=membership.organisation_id)
+        .exclude(workshop__step=Workshop.Step.CLOSED)
+        .select_related("workshop")
+        .order_by("workshop__ends_on", "workshop__title")
+    )
+    for participant in participations:
+        workshop = participant.workshop
+        detail = reverse("workshops:detail", kwargs={"workshop": workshop.public_id})
+        leads = participant.is_leader
+        if workshop.step == Workshop.Step.GATHER:
+            item = (detail, _("Propose goals, effects and activities."), _("Propose cards"), True)
+        elif workshop.step == Workshop.Step.STRUCTURE and leads:
+            item = (detail, _("Structure the chain: edit, merge and link the cards."), _("Structure the chain"), True)
+        elif workshop.step == Workshop.Step.STRUCTURE:
+            item = (detail, _("The chain is being structured; you can still propose cards."), _("Propose cards"), False)
+        elif workshop.step == Workshop.Step.RATE:
+            rate = reverse("workshops:rate", kwargs={"workshop": workshop.public_id})
+            if _has_rated(participant):
+                item = (rate, _("You have rated; you can change your ratings until rating closes."), _("Rate"), False)
+            else:
+                item = (
+                    rate,
+                    _("Rate how important the effects are and what the activities contribute."),
+                    _("Rate"),
+                    True,
+                )
+        else:
+            results = reverse("workshops:results", kwargs={"workshop": workshop.public_id})
+            if leads:
+                item = (results, _("The results are open: record the decisions."), _("Results and decisions"), True)
+            else:
+                item = (results, _("The results are open."), _("Read the results"), False)
+        url, waiting, action, urgent = item
+        found.append(Ongoing(_("Workshop"), workshop.title, url, waiting, action, urgent))
+    return found

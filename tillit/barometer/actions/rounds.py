@@ -41,6 +41,11 @@ def _check_dates(opens_on: datetime.date, closes_on: datetime.date) -> None:
     check_period(opens_on, closes_on, error=BarometerError, message=_("The round cannot close before it opens."))
 
 
+def _check_readers(results_readers: str) -> None:
+    if results_readers not in Round.ResultsReaders.values:
+        raise BarometerError(_("Choose who reads the results from the list."))
+
+
 @transaction.atomic
 def create_round(
     *,
@@ -49,9 +54,13 @@ def create_round(
     opens_on: datetime.date,
     closes_on: datetime.date,
     created_by: Membership | None = None,
+    results_readers: str | None = None,
 ) -> Round:
-    """A new draft round on the newest questionnaire; BarometerError if it closes before it opens."""
+    """A new draft round on the newest questionnaire, its results for the whole steering chain unless
+    `results_readers` says otherwise; BarometerError if it closes before it opens."""
     _check_dates(opens_on, closes_on)
+    results_readers = results_readers or Round.ResultsReaders.CHAIN
+    _check_readers(results_readers)
     return Round.objects.create(
         organisation=organisation,
         instrument=current_instrument(organisation),
@@ -60,13 +69,28 @@ def create_round(
         closes_on=closes_on,
         open_key=secrets.token_urlsafe(32),
         created_by=created_by,
+        results_readers=results_readers,
     )
 
 
 @transaction.atomic
-def update_round(*, round: Round, name: str, opens_on: datetime.date, closes_on: datetime.date) -> Round:
-    """Rename or move a round that has not closed; once open, only its closing date moves, and not into the past."""
+def update_round(
+    *,
+    round: Round,
+    name: str,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    results_readers: str | None = None,
+) -> Round:
+    """Rename or move a round that has not closed, or change who reads its results (None keeps them); once open,
+    only its closing date moves, and not into the past. BarometerError otherwise.
+
+    Who reads the results may change until the round closes, even while it takes answers: it changes no figure
+    (every page of the result is one publication, audited as a whole whoever reads which part of it), and it is
+    settled before anyone has seen the results, so it can never be chosen after seeing what they say."""
     _check_dates(opens_on, closes_on)
+    results_readers = results_readers or round.results_readers
+    _check_readers(results_readers)
     if round.is_closed:
         raise BarometerError(_("The round is closed and can no longer change."))
     if round.is_launched and opens_on != round.opens_on:
@@ -74,7 +98,8 @@ def update_round(*, round: Round, name: str, opens_on: datetime.date, closes_on:
     if round.is_launched and closes_on < timezone.localdate():
         raise BarometerError(_("Choose a closing date from today on, or close the round instead."))
     round.name, round.opens_on, round.closes_on = normalise_text(name), opens_on, closes_on
-    round.save(update_fields=["name", "opens_on", "closes_on"])
+    round.results_readers = results_readers
+    round.save(update_fields=["name", "opens_on", "closes_on", "results_readers"])
     return round
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import importlib
 import re
 
 import pytest
+from django.apps import apps
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
@@ -260,3 +262,16 @@ def test_a_block_is_added_once_and_a_repeated_click_makes_no_new_version(organis
 
     assert first.made_a_new_version
     assert Instrument.objects.filter(organisation=organisation).count() == 2
+
+
+def test_rounds_closed_before_the_readers_setting_keep_the_readers_they_were_published_to(organisation, make_round):
+    migration = importlib.import_module("tillit.barometer.migrations.0008_closed_rounds_keep_their_readers")
+    closed = make_round(organisation, name="Stängd", closed=True)
+    running = make_round(organisation, name="Pågående")
+    draft = make_round(organisation, name="Utkast", launched=False)
+
+    migration.keep_the_readers_of_closed_rounds(apps, None)
+
+    readers = dict(Round.objects.values_list("pk", "results_readers"))
+    assert readers[closed.pk] == Round.ResultsReaders.LEADERS
+    assert readers[running.pk] == readers[draft.pk] == Round.ResultsReaders.CHAIN

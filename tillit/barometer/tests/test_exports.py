@@ -160,8 +160,12 @@ def test_manager_gets_only_their_units(client, manager, closed_round):
         assert {row["vy"] for row in table} == {"Enhet"}
 
 
-def test_employee_is_refused_and_outsider_finds_nothing(client, employee, outsider, closed_round):
-    for user, status in ((employee, 403), (outsider, 404)):
+def test_employee_and_politician_are_refused_and_outsider_finds_nothing(
+    client, employee, politician, outsider, closed_round
+):
+    # They read the organisation's page and (the employee) their unit's; the downloads are for those who work with
+    # the results.
+    for user, status in ((employee, 403), (politician, 403), (outsider, 404)):
         client.force_login(user)
         for url in (csv_url(closed_round), xlsx_url(closed_round), codebook_url(closed_round)):
             assert client.get(url).status_code == status

@@ -115,9 +115,9 @@ ALL_PAGES = {"organisation": 200, "unit": 200, "sibling": 200, "level": 200, "gr
     [
         ("facilitator", ALL_PAGES),
         ("org_admin", ALL_PAGES),
-        ("manager", {"organisation": 302, "unit": 200, "sibling": 403, "level": 403, "group": 403}),
-        ("employee", dict.fromkeys(ALL_PAGES, 403)),
-        ("politician", dict.fromkeys(ALL_PAGES, 403)),
+        ("manager", {"organisation": 200, "unit": 200, "sibling": 403, "level": 403, "group": 403}),
+        ("employee", {"organisation": 200, "unit": 200, "sibling": 403, "level": 403, "group": 403}),
+        ("politician", {"organisation": 200, "unit": 403, "sibling": 403, "level": 403, "group": 403}),
         ("outsider", dict.fromkeys(ALL_PAGES, 404)),
     ],
 )
@@ -130,7 +130,118 @@ def test_who_may_read_which_results(client, request, organisation, home_unit, sm
     assert statuses == expected
 
 
-def test_a_manager_is_sent_from_the_organisation_to_their_own_unit(client, manager, home_unit, closed_round):
+@pytest.mark.parametrize(
+    ("setting", "who", "expected"),
+    [
+        ("leaders", "manager", {"organisation": 302, "unit": 200, "sibling": 403, "level": 403, "group": 403}),
+        ("leaders", "employee", dict.fromkeys(ALL_PAGES, 403)),
+        ("leaders", "politician", dict.fromkeys(ALL_PAGES, 403)),
+        ("politicians", "politician", {"organisation": 200, "unit": 403, "sibling": 403, "level": 403, "group": 403}),
+        ("politicians", "employee", dict.fromkeys(ALL_PAGES, 403)),
+        ("politicians", "manager", {"organisation": 302, "unit": 200, "sibling": 403, "level": 403, "group": 403}),
+    ],
+)
+def test_the_rounds_setting_says_who_reads_which_results(
+    client, request, organisation, home_unit, small_unit, closed_round, setting, who, expected
+):
+    Round.objects.filter(pk=closed_round.pk).update(results_readers=setting)
+    client.force_login(request.getfixturevalue(who))
+    urls = report_urls(closed_round, organisation, home_unit, small_unit)
+
+    statuses = {name: client.get(url).status_code for name, url in urls.items()}
+
+    assert statuses == expected
+
+
+def test_an_employee_reads_the_organisation_and_their_own_unit_with_no_way_further(
+    client, employee, home_unit, small_unit, closed_round
+):
+    client.force_login(employee)
+
+    organisation_page = page(client.get(results_url(closed_round)))
+    unit_page = page(client.get(unit_url(closed_round, home_unit)))
+
+    assert f'href="{unit_url(closed_round, home_unit)}"' in organisation_page
+    assert f'href="{unit_url(closed_round, small_unit)}"' not in organisation_page + unit_page
+    assert "/level/" not in organisation_page + unit_page
+    assert "/group/" not in organisation_page + unit_page
+    assert "/export/" not in organisation_page + unit_page
+    assert f'href="{results_url(closed_round)}"' in unit_page
+    assert TEXT in organisation_page  # the same publication as the process leader's: open answers of 8 writers
+
+
+def test_a_politician_reads_the_organisations_figures_and_its_gaps_but_no_unit(
+    client, politician, home_unit, closed_round
+):
+    client.force_login(politician)
+
+    response = client.get(results_url(closed_round))
+    html = page(response)
+
+    assert response.status_code == 200
+    assert response.context["figures"].is_shown
+    assert 'id="levels-title"' in html
+    assert f'href="{unit_url(closed_round, home_unit)}"' not in html
+    assert "/level/" not in html
+
+
+def test_a_hidden_unit_is_hidden_from_its_own_employees_as_from_everyone(
+    client, organisation, small_unit, make_member, closed_round
+):
+    colleague = make_member(organisation, unit=small_unit).user
+    client.force_login(colleague)
+
+    response = client.get(unit_url(closed_round, small_unit))
+
+    assert response.status_code == 200
+    assert not response.context["figures"].is_shown
+
+
+def test_the_steering_chain_reads_nothing_before_the_results_open(
+    client, employee, politician, organisation, home_unit, make_round, add_responses
+):
+    round = make_round(organisation)
+    add_responses(round, home_unit, 8)
+
+    for person in (employee, politician):
+        client.force_login(person)
+        for url in (results_url(round), unit_url(round, home_unit)):
+            response = client.get(url)
+
+            assert response.status_code == 403
+            assert "Svarsfrekvens" not in main(page(response))
+
+
+def test_the_trend_is_left_out_where_the_previous_round_went_to_other_readers(
+    client, employee, organisation, home_unit, front_line, staff, make_round, add_responses
+):
+    today = timezone.localdate()
+    earlier = make_round(
+        organisation,
+        name="Våren",
+        opens_on=today - datetime.timedelta(days=60),
+        closes_on=today + datetime.timedelta(days=1),
+        results_readers=Round.ResultsReaders.LEADERS,
+    )
+    add_responses(earlier, home_unit, 6, level=front_line, actor_group=staff)
+    actions.close_round(round=earlier)
+    later = make_round(organisation, name="Hösten")
+    add_responses(later, home_unit, 6, level=front_line, actor_group=staff)
+    later = actions.close_round(round=later)
+    client.force_login(employee)
+
+    for url in (results_url(later), unit_url(later, home_unit)):
+        assert client.get(url).context["figures"].previous_round is None
+
+    Round.objects.filter(pk=earlier.pk).update(results_readers=Round.ResultsReaders.CHAIN)
+    for url in (results_url(later), unit_url(later, home_unit)):
+        assert client.get(url).context["figures"].previous_round == earlier
+
+
+def test_a_manager_is_sent_from_the_organisation_to_their_own_unit_when_the_results_go_to_leaders(
+    client, manager, home_unit, closed_round
+):
+    Round.objects.filter(pk=closed_round.pk).update(results_readers=Round.ResultsReaders.LEADERS)
     client.force_login(manager)
 
     response = client.get(results_url(closed_round))

@@ -186,17 +186,43 @@ def test_the_process_leader_sees_every_round_and_responses_only_from_k(
     assert f"/b/{few.public_id}/manage/" in body
 
 
-def test_a_manager_sees_only_rounds_with_open_results(client, manager, organisation, make_round):
+def test_a_manager_sees_the_open_rounds_and_the_results_of_closed_ones(client, manager, organisation, make_round):
     make_round(organisation, launched=False, name="Utkastet")
-    make_round(organisation, name="Pågående")
+    running = make_round(organisation, name="Pågående")
     closed = make_round(organisation, name="Avslutad", closed=True)
     client.force_login(manager)
     body = page(client.get(LIST))
     assert "Avslutad" in body
     assert f"/b/{closed.public_id}/results/" in body
-    assert "Pågående" not in body
+    assert "Pågående" in body  # they answer too
+    assert f"/b/{running.public_id}/results/" not in body
     assert "Utkastet" not in body
     assert "/manage/" not in body
+
+
+@pytest.mark.parametrize("person", ["employee", "politician"])
+def test_the_steering_chain_finds_the_results_of_a_closed_round_on_the_list(
+    client, request, organisation, make_round, person
+):
+    running = make_round(organisation, name="Pågående")
+    closed = make_round(organisation, name="Avslutad", closed=True)
+    client.force_login(request.getfixturevalue(person))
+
+    body = page(client.get(LIST))
+
+    assert f"/b/{closed.public_id}/results/" in body
+    assert f"/b/{running.public_id}/results/" not in body
+    assert "/manage/" not in body
+
+
+def test_a_round_for_leaders_only_is_listed_without_a_link_to_its_results(client, employee, organisation, make_round):
+    closed = make_round(organisation, name="Avslutad", closed=True, results_readers=Round.ResultsReaders.LEADERS)
+    client.force_login(employee)
+
+    body = page(client.get(LIST))
+
+    assert "Avslutad" in body
+    assert f"/b/{closed.public_id}/results/" not in body
 
 
 def test_an_employee_gets_an_explanation_and_no_management_links(client, employee, organisation, make_round):
@@ -285,6 +311,68 @@ def test_bad_round_input_is_explained_and_changes_nothing(client, facilitator, o
     assert response.status_code == 200
     assert message in page(response)
     assert not Round.objects.exists()
+
+
+def test_a_new_round_goes_to_the_whole_steering_chain_unless_the_process_leader_chooses_otherwise(
+    client, facilitator, organisation
+):
+    client.force_login(facilitator)
+
+    client.post(CREATE, round_data(name="Kedjan"))
+    client.post(CREATE, round_data(name="Ledningen", results_readers=Round.ResultsReaders.LEADERS))
+
+    assert Round.objects.get(name="Kedjan").results_readers == Round.ResultsReaders.CHAIN
+    assert Round.objects.get(name="Ledningen").results_readers == Round.ResultsReaders.LEADERS
+
+
+def test_an_unknown_choice_of_readers_is_explained_and_changes_nothing(client, facilitator, organisation, make_round):
+    round = make_round(organisation)
+    client.force_login(facilitator)
+
+    response = client.post(manage_url(round, "edit/"), round_data(results_readers="everyone"))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["results_readers"]
+    round.refresh_from_db()
+    assert round.results_readers == Round.ResultsReaders.CHAIN
+
+
+def test_who_reads_the_results_may_change_while_the_round_is_open_and_is_shown_on_its_page(
+    client, facilitator, organisation, make_round
+):
+    round = make_round(organisation)
+    client.force_login(facilitator)
+
+    client.post(
+        manage_url(round, "edit/"),
+        round_data(
+            name=round.name,
+            opens_on=round.opens_on.isoformat(),
+            closes_on=round.closes_on.isoformat(),
+            results_readers=Round.ResultsReaders.POLITICIANS,
+        ),
+    )
+
+    round.refresh_from_db()
+    assert round.results_readers == Round.ResultsReaders.POLITICIANS
+    with translation.override("sv"):
+        assert escape(str(round.get_results_readers_display())) in page(client.get(manage_url(round)))
+
+
+def test_who_reads_the_results_cannot_change_once_the_round_has_closed(make_round, organisation):
+    round = make_round(organisation, closed=True)
+
+    with pytest.raises(actions.BarometerError):
+        actions.update_round(
+            round=round,
+            name=round.name,
+            opens_on=round.opens_on,
+            closes_on=round.closes_on,
+            results_readers=Round.ResultsReaders.LEADERS,
+        )
+
+    round.refresh_from_db()
+    assert round.results_readers == Round.ResultsReaders.CHAIN
 
 
 def test_an_open_round_keeps_its_opening_date_but_may_close_later(client, facilitator, organisation, make_round):

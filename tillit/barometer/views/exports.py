@@ -1,7 +1,8 @@
 """Downloads of a round's results (CSV, XLSX) and its codebook.
 
-The same readers and groups as the report pages: process leaders and administrators get every group, a manager
-only their own units. Results are only given once they are open (the round closed and sealed: they are published
+Process leaders and administrators get every group, a manager only their own units (`barometer.download_results`).
+Politicians and other members, who read the organisation's page and their own unit's when the round's setting lets
+them, download nothing: the pages are theirs, the spreadsheets are for those who work with the results. Results are only given once they are open (the round closed and sealed: they are published
 once); before, the download explains itself with the same refusal as the pages (status 403, nothing attached). The
 codebook holds no results and is there as soon as the reader may read results at all.
 """
@@ -14,14 +15,14 @@ from django.views.decorators.http import require_safe
 
 from tillit.barometer import exporting, reporting
 from tillit.barometer.models import Round
-from tillit.barometer.permissions import READ_EVERY_RESULT, READ_RESULTS, ROUND, managed_units
+from tillit.barometer.permissions import DOWNLOAD_RESULTS, READ_EVERY_RESULT, ROUND, managed_units
 from tillit.barometer.views.reports import results_refusal
 from tillit.organisations.door import Access, OrganisationRequest, through
 from tillit.reports.spreadsheets import CSV_TYPE, XLSX_TYPE, Row, attachment, csv_bytes
 
 
 @require_safe
-@through(ROUND, READ_RESULTS)
+@through(ROUND, DOWNLOAD_RESULTS)
 def results_csv(request: OrganisationRequest, access: Access[Round]) -> HttpResponse:
     round = access.target
     if not round.results_open:
@@ -30,7 +31,7 @@ def results_csv(request: OrganisationRequest, access: Access[Round]) -> HttpResp
 
 
 @require_safe
-@through(ROUND, READ_RESULTS)
+@through(ROUND, DOWNLOAD_RESULTS)
 def results_xlsx(request: OrganisationRequest, access: Access[Round]) -> HttpResponse:
     round = access.target
     if not round.results_open:
@@ -44,7 +45,7 @@ def results_xlsx(request: OrganisationRequest, access: Access[Round]) -> HttpRes
 
 
 @require_safe
-@through(ROUND, READ_RESULTS)
+@through(ROUND, DOWNLOAD_RESULTS)
 def codebook_csv(request: OrganisationRequest, access: Access[Round]) -> HttpResponse:
     round = access.target
     content = csv_bytes(exporting.codebook_rows(round))

@@ -1,9 +1,12 @@
 """The results pages of Styrningsbarometern: the whole organisation, a unit with everything below it, a level and an
 actor group.
 
-Process leaders and administrators read everything; a manager reads their own unit and the units below it, and is
-sent from the organisation's page to their own unit's (`permissions`). Levels and actor groups are organisation-wide,
-so only those who read everything reach them.
+Process leaders and administrators read everything; a manager reads their own unit and the units below it; and,
+as the round's setting says (`Round.results_readers`, by default the whole steering chain), politicians and every
+member read the organisation's page, and every member the page of the unit they are placed on (`permissions`). A
+manager who may not read the organisation's page is sent from it to their own unit's. Levels and actor groups are
+organisation-wide, so only those who read everything reach them; the organisation's page links to them, and to a
+unit, only for those who may read it.
 
 Until a round's results open (when it is closed and sealed: results are published once), every page says when they
 open, or that they are being prepared, and shows no figure at all, not even a count (`reports.refusals`).
@@ -32,11 +35,14 @@ from django.utils.translation import gettext as _
 from tillit.barometer import queries, reporting
 from tillit.barometer.models import Round
 from tillit.barometer.permissions import (
+    DOWNLOAD_RESULTS,
     MANAGE_ROUND,
     READ_EVERY_RESULT,
+    READ_ORGANISATION_RESULTS,
     READ_RESULTS,
     READ_UNIT_RESULTS,
     ROUND,
+    round_access,
     unit_access,
 )
 from tillit.barometer.queries import ReportUnit
@@ -140,6 +146,15 @@ def _may_read_unit(access: Access[Round], unit_id: int) -> bool:
     return unit_access(access, unit_id).may(READ_UNIT_RESULTS)
 
 
+def _may_read_in(access: Access[Round], earlier: Round, unit_id: int | None = None) -> bool:
+    """Whether the requester may read the same page (the organisation's, or a unit's) of an earlier round, whose
+    figures the trend shows: its readers were its own setting's."""
+    other = round_access(access, earlier)
+    if unit_id is None:
+        return other.may(READ_ORGANISATION_RESULTS)
+    return _may_read_unit(other, unit_id)
+
+
 def switcher(access: Access[Round], units: UnitTree) -> Switcher:
     round = access.target
     if access.may(READ_EVERY_RESULT):
@@ -160,15 +175,17 @@ def switcher(access: Access[Round], units: UnitTree) -> Switcher:
         )
     unit_id = access.membership.unit_id if access.membership else None
     own = units.nodes.get(unit_id) if unit_id else None
-    links = [NavLink(own.name, report_url(round, "report_unit", unit=own.public_id))] if own else []
-    return Switcher(None, [], [], links)
+    readable = own is not None and _may_read_unit(access, own.pk)
+    links = [NavLink(own.name, report_url(round, "report_unit", unit=own.public_id))] if own and readable else []
+    organisation = report_url(round, "report") if access.may(READ_ORGANISATION_RESULTS) else None
+    return Switcher(organisation, [], [], links)
 
 
 def breadcrumbs(access: Access[Round], trail: Sequence[NavLink] = ()) -> list[NavLink]:
     round = access.target
     links = [
         NavLink(_("Styrningsbarometern"), reverse("barometer:list", kwargs={"organisation": round.organisation.slug})),
-        NavLink(round.name, report_url(round, "report") if access.may(READ_EVERY_RESULT) else None),
+        NavLink(round.name, report_url(round, "report") if access.may(READ_ORGANISATION_RESULTS) else None),
     ]
     return links + list(trail)
 
@@ -191,15 +208,26 @@ def unit_breakdown(
     return reporting.breakdown("units", report, groups, themes)
 
 
-def flat_breakdowns(round: Round, report: RoundReport, themes: Sequence[str]) -> list[reporting.Breakdown]:
-    """The whole organisation by level and by actor group, with their gaps."""
+def flat_breakdowns(access: Access[Round], report: RoundReport, themes: Sequence[str]) -> list[reporting.Breakdown]:
+    """The whole organisation by level and by actor group, with their gaps; linked to their own pages for those who
+    may read them."""
+    round = access.target
     organisation = round.organisation
+    linked = access.may(READ_EVERY_RESULT)
     levels = [
-        GroupLink(level.name, report_url(round, "report_level", level=level.public_id), level_cell(level.pk))
+        GroupLink(
+            level.name,
+            report_url(round, "report_level", level=level.public_id) if linked else None,
+            level_cell(level.pk),
+        )
         for level in queries.levels_of(organisation)
     ]
     groups = [
-        GroupLink(group.name, report_url(round, "report_group", group=group.public_id), group_cell(group.pk))
+        GroupLink(
+            group.name,
+            report_url(round, "report_group", group=group.public_id) if linked else None,
+            group_cell(group.pk),
+        )
         for group in queries.actor_groups_of(organisation)
     ]
     return [
@@ -257,7 +285,7 @@ def render_report(
         "organisation": round.organisation,
         "k": round.k,
         "may_manage": access.may(MANAGE_ROUND),
-        "export": access.may(READ_EVERY_RESULT),
+        "export": access.may(DOWNLOAD_RESULTS),
         **context,
         **build(),
     }
@@ -267,9 +295,9 @@ def render_report(
 @through(ROUND, READ_RESULTS)
 def report(request: OrganisationRequest, access: Access[Round]) -> HttpResponse:
     round = access.target
-    if not access.may(READ_EVERY_RESULT):  # a manager: their own unit is their whole report
+    if not access.may(READ_ORGANISATION_RESULTS):  # a manager: their own unit is their whole report
         own = access.membership.unit if access.membership is not None else None
-        if own is None:  # only a manager on a unit reads some results but not all
+        if own is None or not _may_read_unit(access, own.pk):
             raise PermissionDenied
         return redirect("barometer:report_unit", round=round.public_id, unit=own.public_id)
     units = UnitTree(round, queries.report_units(round.organisation))
@@ -277,10 +305,11 @@ def report(request: OrganisationRequest, access: Access[Round]) -> HttpResponse:
     def build() -> dict[str, object]:
         report = reporting.round_report(round)
         themes = report.present_principles()
+        previous = reporting.previous_report(round, readable=lambda earlier: _may_read_in(access, earlier))
         return {
-            "figures": reporting.figures_of(report, TOTAL, reporting.previous_report(round)),
+            "figures": reporting.figures_of(report, TOTAL, previous),
             "unverified": reporting.open_link_answers(report),
-            "breakdowns": flat_breakdowns(round, report, themes),
+            "breakdowns": flat_breakdowns(access, report, themes),
             "units": unit_breakdown(access, report, units.top_units(), themes),
             "open_questions": open_questions(request, round, report),
             "free_text": True,
@@ -312,8 +341,9 @@ def report_unit(request: OrganisationRequest, access: Access[Round], unit: UUID)
 
     def build() -> dict[str, object]:
         report = reporting.round_report(round)
+        previous = reporting.previous_report(round, readable=lambda earlier: _may_read_in(access, earlier, node.pk))
         return {
-            "figures": reporting.figures_of(report, unit_cell(node.pk), reporting.previous_report(round)),
+            "figures": reporting.figures_of(report, unit_cell(node.pk), previous),
             "units": unit_breakdown(access, report, units.children(node.pk), report.present_principles()),
             "open_questions": open_questions(request, round, report, node.pk),
             "free_text": True,

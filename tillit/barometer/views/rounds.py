@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from tillit.barometer import actions, queries, reporting
 from tillit.barometer.forms import RoundForm
 from tillit.barometer.models import Round
-from tillit.barometer.permissions import CREATE_ROUND, MANAGE_ROUND, READ_RESULTS, ROUND, VIEW_ROUNDS
+from tillit.barometer.permissions import CREATE_ROUND, MANAGE_ROUND, READ_RESULTS, ROUND, VIEW_ROUNDS, round_access
 from tillit.organisations.door import Access, OrganisationRequest, through
 from tillit.organisations.models import Organisation
 from tillit.organisations.permissions import ORGANISATION
@@ -35,17 +35,18 @@ ROUNDS_PER_PAGE = 20
 
 @through(ORGANISATION, VIEW_ROUNDS)
 def round_list(request: OrganisationRequest, access: Access[Organisation]) -> HttpResponse:
-    """Process leaders see every round, managers the closed ones (their results), other members the open ones."""
+    """Process leaders see every round; other members the rounds open now and the closed ones, with a link to the
+    results of those whose results they may read (the round's setting says who)."""
     organisation = access.target
     if access.may(CREATE_ROUND):
         audience, rounds = "manage", queries.rounds_of(organisation)
-    elif access.may(READ_RESULTS):
-        audience, rounds = "results", queries.closed_rounds_of(organisation)
     else:
-        audience, rounds = "member", queries.accepting_rounds_of(organisation)
+        audience, rounds = "member", queries.open_or_closed_rounds_of(organisation)
     page = Paginator(rounds, ROUNDS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = reporting.round_rows(list(page.object_list), with_counts=audience == "manage")
-    context = {"organisation": organisation, "audience": audience, "page": page, "rows": rows}
+    shown = list(page.object_list)
+    rows = reporting.round_rows(shown, with_counts=audience == "manage")
+    readable = {round.pk for round in shown if round_access(access, round).may(READ_RESULTS)}
+    context = {"organisation": organisation, "audience": audience, "page": page, "rows": rows, "readable": readable}
     return render(request, "barometer/round_list.html", context)
 
 
@@ -239,7 +240,8 @@ def round_close(request: OrganisationRequest, access: Access[Round]) -> HttpResp
     if request.method != "POST":
         paragraphs = [
             _("Nobody can answer after this, not even with a link they have already received."),
-            _("The results open to process leaders and to managers for their units."),
+            _("The results open to those the round's setting names: %(readers)s.")
+            % {"readers": round.get_results_readers_display()},
         ]
         return _confirm(
             request,
@@ -268,7 +270,8 @@ def _publish(request: OrganisationRequest, round: Round) -> HttpResponse:
             _(
                 "The round has closed, but its last answers are not mixed in with the others yet, so its results are not open."
             ),
-            _("Publishing mixes them in and opens the results to process leaders and to managers for their units."),
+            _("Publishing mixes them in and opens the results to those the round's setting names: %(readers)s.")
+            % {"readers": round.get_results_readers_display()},
         ]
         return _confirm(
             request, round, title=_("Publish the results?"), paragraphs=paragraphs, button=_("Publish the results")

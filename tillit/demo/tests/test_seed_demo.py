@@ -194,8 +194,11 @@ def test_seed_demo_prints_what_it_built_and_how_to_sign_in(built_demo: BuiltDemo
 
     assert re.search(r"Built Exempelkommun: 1\d units, \d\d people\.", output)
     assert re.search(r"Built Norrdala samordningsförbund: 3 units, \d+ people\.", output)
-    assert "Built 2 dialogues in Exempelkommun" in output
-    assert "Built 3 barometer rounds in Exempelkommun" in output
+    assert "2 workshops in Exempelkommun: http://127.0.0.1:8000/o/exempelkommun/workshops/" in output
+    assert re.search(r"Guests join with the code [A-Z0-9]{8}: http://127\.0\.0\.1:8000/join/\?code=[A-Z0-9]{8}", output)
+    assert "2 dialogues in Exempelkommun: http://127.0.0.1:8000/o/exempelkommun/dialogues/" in output
+    assert "3 barometer rounds in Exempelkommun" in output
+    assert "through its open link: http://127.0.0.1:8000/b/" in output
     assert "http://127.0.0.1:8000/accounts/login/" in output
     assert PASSWORD in output
     assert all(email in output for email in DEMO_EMAILS)
@@ -209,4 +212,17 @@ def test_running_seed_demo_again_changes_nothing_and_says_how_to_sign_in(demo: O
     assert "already exists" in output
     assert PASSWORD in output
     assert all(email in output for email in DEMO_EMAILS)
+    assert "2 workshops in Exempelkommun" in output
+    assert "2 dialogues in Exempelkommun" in output
+    assert "through its open link" in output
     assert counts() == before
+
+
+def test_every_printed_link_points_where_the_demo_is_served(demo: Organisation, settings) -> None:
+    settings.SITE_URL = "http://192.0.2.10:8080"
+
+    output = seed_demo()
+    links = re.findall(r"https?://\S+", output)
+
+    assert len(links) >= 6
+    assert all(link.startswith("http://192.0.2.10:8080/") for link in links)

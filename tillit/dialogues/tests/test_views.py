@@ -356,3 +356,20 @@ def test_a_participant_of_an_open_dialogue_with_live_results_reads_them_and_expo
     assert "Inget resultat än" in page.content.decode() or "För få har röstat" in page.content.decode()
     assert export.status_code == 200
     assert export["Content-Disposition"].startswith('attachment; filename="samtal-')
+
+
+def test_everyone_who_took_part_in_an_internal_dialogue_reads_its_results_once_it_closes_and_nobody_else(
+    client, dialogue, organisation, employee, politician, make_member
+):
+    bystander = make_member(organisation).user
+    for person in (employee, politician):
+        client.force_login(person)
+        client.post(url(dialogue, "join/"))
+    actions.close_dialogue(dialogue=dialogue)
+
+    statuses = {}
+    for person in (employee, politician, bystander):
+        client.force_login(person)
+        statuses[person] = client.get(url(dialogue, "results/")).status_code
+
+    assert statuses == {employee: 200, politician: 200, bystander: 403}

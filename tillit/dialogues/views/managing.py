@@ -87,6 +87,24 @@ def edit(request: OrganisationRequest, access: DialogueAccess) -> HttpResponse:
     return render(request, "dialogues/dialogue_form.html", {"dialogue": dialogue, "form": form, "creating": False})
 
 
+@through(DIALOGUE, MODERATE)
+def close(request: OrganisationRequest, access: DialogueAccess) -> HttpResponse:
+    """Close the dialogue now, after a confirmation: nobody can join or vote after, and the results open."""
+    dialogue = access.target
+    if request.method == "POST":
+        try:
+            actions.close_dialogue(dialogue=dialogue)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("The dialogue is closed. Its results open once the analysis has run."))
+        return _to_moderation(dialogue)
+    if not dialogue.is_open:
+        messages.error(request, _("Only an open dialogue can be closed."))
+        return _to_moderation(dialogue)
+    return render(request, "dialogues/close.html", {"dialogue": dialogue})
+
+
 @require_POST
 @through(DIALOGUE, MODERATE)
 def add_seed(request: OrganisationRequest, access: DialogueAccess) -> HttpResponse:

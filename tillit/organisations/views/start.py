@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tillit.accounts.http import AuthenticatedHttpRequest
-from tillit.organisations import actions, queries
+from tillit.organisations import actions, ongoing, queries
 from tillit.organisations.door import Access, OrganisationRequest, through
 from tillit.organisations.forms import OrganisationSettingsForm
 from tillit.organisations.models import Organisation
@@ -41,7 +41,12 @@ def start(request: OrganisationRequest, access: Access[Organisation]) -> HttpRes
     return render(
         request,
         "organisations/organisation_start.html",
-        {"organisation": organisation, "overview": queries.organisation_overview(organisation)},
+        {
+            "organisation": organisation,
+            "overview": queries.organisation_overview(organisation),
+            # What the parts list for the member (each part registers its list: `organisations.ongoing`).
+            "ongoing": ongoing.ongoing_for(request, access.membership) if access.membership else [],
+        },
     )
 
 

@@ -113,3 +113,17 @@ def test_a_decision_chooses_one_of_the_linked_pairs(chain, workshop):
         f"{chain['team'].public_id}:{chain['known'].public_id}",
         f"{chain['call'].public_id}:{chain['known'].public_id}",
     ]
+
+
+def test_a_guest_chooses_their_actor_group_nothing_is_chosen_for_them(workshop, organisation):
+    unchosen = join_form({}, organisation=organisation, code=workshop.guest_code)
+    sent = join_form(
+        {"code": workshop.guest_code, "name": "Greta", "actor_group": ""},
+        organisation=organisation,
+        code=workshop.guest_code,
+    )
+
+    assert unchosen["actor_group"].value() is None
+    assert 'value="" selected' in str(unchosen["actor_group"])
+    assert not sent.is_valid()
+    assert sent.errors["actor_group"] == [swedish("Choose the group you take part as.")]

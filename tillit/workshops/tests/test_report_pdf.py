@@ -7,10 +7,11 @@ from django.utils import formats
 
 from tillit.privacy.suppression import HIDDEN, Cell
 from tillit.reports.pdf import DASH, cell_figure, printable
-from tillit.workshops import actions, queries, ranking
+from tillit.workshops import actions, exporting, queries, ranking
 from tillit.workshops.models import Workshop
 from tillit.workshops.report_pdf import interval, render_report
 from tillit.workshops.tests.conftest import participant_of, rate_all, raters
+from tillit.workshops.tests.outside import swedish
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +175,29 @@ def test_a_large_workshop_breaks_across_pages(workshop, chain, organisation, mak
 
     assert pdf.count(b"/Type /Page\n") >= 5
     assert b"Aktivitet 39" in pdf
+
+
+def test_the_csv_holds_the_decisions_as_the_pdf_does(workshop, chain, facilitator):
+    empty = exporting.results_csv(queries.workshop_results(workshop), list(queries.decisions(workshop)))
+    actions.record_decision(
+        decided_by=participant_of(workshop, facilitator),
+        activity=chain["team"],
+        effect=chain["safe"],
+        owner="Enhetschef Hemtjänst Norr",
+        follow_up="=Brukarenkät",
+        due_on=datetime.date(2027, 6, 1),
+    )
+
+    text = exporting.results_csv(queries.workshop_results(workshop), list(queries.decisions(workshop))).decode(
+        "utf-8-sig"
+    )
+
+    assert swedish("No decisions yet.") in empty.decode("utf-8-sig")
+    decision = next(line for line in text.splitlines() if "Enhetschef Hemtjänst Norr" in line).split(";")
+    assert decision == [
+        chain["team"].title,
+        chain["safe"].title,
+        "Enhetschef Hemtjänst Norr",
+        "'=Brukarenkät",
+        "2027-06-01",
+    ]

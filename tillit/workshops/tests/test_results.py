@@ -223,3 +223,18 @@ def test_closing_rating_computes_the_results_at_once(
     workshop.refresh_from_db()
     with django_assert_max_num_queries(0):  # the threshold is the workshop's own; no rating is read
         queries.workshop_results(workshop)
+
+
+def test_everyone_who_took_part_reads_the_results_once_they_open_and_nobody_else(
+    client, workshop, chain, organisation, make_member, employee, manager, politician
+):
+    actions.add_members(workshop=workshop, memberships=[politician.memberships.get()])
+    bystander = make_member(organisation).user
+    rate_all(workshop, chain, raters(workshop, organisation, make_member, 5))
+
+    statuses = {}
+    for person in (employee, manager, politician, bystander):
+        client.force_login(person)
+        statuses[person] = client.get(url("results", workshop)).status_code
+
+    assert statuses == {employee: 200, manager: 200, politician: 200, bystander: 403}

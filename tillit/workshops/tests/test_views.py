@@ -9,7 +9,7 @@ from tillit.organisations.models import ActorGroup
 from tillit.workshops import actions
 from tillit.workshops.models import ContributionRating, ImportanceRating, Item, Participant, Workshop
 from tillit.workshops.tests.conftest import participant_of
-from tillit.workshops.tests.outside import swedish_plural
+from tillit.workshops.tests.outside import swedish, swedish_plural
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +109,17 @@ def test_a_guest_joins_with_the_code_and_proposes_without_an_account(client, wor
     item = Item.objects.get(title="Samma personal varje dag")
     assert item.proposed_by.is_guest
     assert item.proposed_by.actor_group == service_users
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 20, 12, tzinfo=datetime.UTC))
+def test_a_guest_who_chooses_no_actor_group_is_asked_to_and_does_not_join(client, workshop):
+    before = Participant.objects.filter(workshop=workshop).count()
+
+    response = client.post(reverse("workshops:join"), {"code": workshop.guest_code, "name": "Greta", "actor_group": ""})
+
+    assert response.status_code == 200
+    assert swedish("Choose the group you take part as.") in response.content.decode()
+    assert Participant.objects.filter(workshop=workshop).count() == before
 
 
 def test_a_wrong_code_gets_a_clear_message(client):

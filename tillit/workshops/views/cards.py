@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from tillit.organisations.door import Access, OrganisationRequest, through
 from tillit.privacy.masking import removal_notice
 from tillit.workshops import actions, queries
-from tillit.workshops.forms import ItemEditForm, LinkForm, MergeForm
+from tillit.workshops.forms import ItemEditForm, LinkForm, LinksForm, MergeForm
 from tillit.workshops.models import Workshop
 from tillit.workshops.permissions import LEAD, WORKSHOP
 from tillit.workshops.views.common import back, card_in, context, messages_of
@@ -45,6 +45,7 @@ def card_edit(request: OrganisationRequest, access: Access[Workshop], item: UUID
         form=form,
         others=queries.other_cards_of_its_kind(card),
         link_targets=queries.link_targets(card),
+        links_form=LinksForm(initial={"targets": queries.linked_targets(card)}, card=card),
     )
     return render(request, "workshops/item_form.html", page, status=status)
 
@@ -68,6 +69,25 @@ def card_merge(request: OrganisationRequest, access: Access[Workshop], item: UUI
             _("“%(duplicate)s” is merged into “%(keep)s”.") % {"duplicate": duplicate.title, "keep": keep.title},
         )
     return back(access, "chain")
+
+
+@require_POST
+@through(WORKSHOP, LEAD)
+def links(request: OrganisationRequest, access: Access[Workshop], item: UUID) -> HttpResponse:
+    """Save which cards one step up the chain this card serves, all at once; back to the card in the chain."""
+    card = card_in(access, item)
+    form = LinksForm(request.POST, card=card)
+    if not form.is_valid():
+        messages.error(request, _("Choose among the listed cards."))
+        return redirect("workshops:card_edit", workshop=access.target.public_id, item=card.public_id)
+    try:
+        changed = actions.set_links(source=card, targets=form.cleaned_data["targets"])
+    except ValidationError as error:
+        messages.error(request, messages_of(error))
+        return redirect("workshops:card_edit", workshop=access.target.public_id, item=card.public_id)
+    if changed.added or changed.removed:
+        messages.success(request, _("The links of “%(card)s” are saved.") % {"card": card.title})
+    return back(access, f"card-{card.public_id}")
 
 
 @require_POST

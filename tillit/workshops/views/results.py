@@ -65,7 +65,7 @@ def results_csv(request: OrganisationRequest, access: Access[Workshop]) -> HttpR
     workshop = access.target
     if not workshop.results_open:
         return _not_open(request, access)
-    csv = exporting.results_csv(queries.workshop_results(workshop))
+    csv = exporting.results_csv(queries.workshop_results(workshop), list(queries.decisions(workshop)))
     return attachment(csv, CSV_TYPE, f"arbetsmote-{workshop.public_id}.csv")
 
 

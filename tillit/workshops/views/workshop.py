@@ -3,6 +3,7 @@ proposing cards; for its process leaders, the people, the guest places and the s
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -90,8 +91,12 @@ def participants(request: OrganisationRequest, access: Access[Workshop]) -> Http
     workshop = access.target
     form = AddParticipantsForm(request.POST or None, workshop=workshop)
     if request.method == "POST" and form.is_valid():
-        added = actions.add_members(
-            workshop=workshop, memberships=form.cleaned_data["memberships"], role=form.cleaned_data["role"]
+        added = actions.invite_members(
+            workshop=workshop,
+            memberships=form.cleaned_data["memberships"],
+            role=form.cleaned_data["role"],
+            invited_by=access.membership,
+            site_url=settings.SITE_URL,
         )
         messages.success(
             request,
@@ -102,6 +107,19 @@ def participants(request: OrganisationRequest, access: Access[Workshop]) -> Http
         access, form=form, mix=queries.participant_mix(workshop), participants=queries.participants(workshop)
     )
     return render(request, "workshops/participant_list.html", page)
+
+
+@require_POST
+@through(WORKSHOP, LEAD)
+def remind_raters(request: OrganisationRequest, access: Access[Workshop]) -> HttpResponse:
+    """The process leader reminds those who have not rated yet. The page never says who they are, nor how many."""
+    try:
+        actions.remind_raters(workshop=access.target, reminded_by=access.membership, site_url=settings.SITE_URL)
+    except ValidationError as error:
+        messages.error(request, messages_of(error))
+    else:
+        messages.success(request, _("A reminder was e-mailed to those taking part who have not rated yet."))
+    return redirect("workshops:participants", workshop=access.target.public_id)
 
 
 @require_POST

@@ -12,8 +12,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from tillit.demo.organisations import DemoTreeError, login_instructions
-from tillit.demo.seeding import build_demo, delete_demo, demo_exists, summary_lines
+from tillit.demo.organisations import EXEMPELKOMMUN, DemoTreeError, login_instructions
+from tillit.demo.seeding import build_demo, delete_demo, demo_exists, entry_points, summary_lines
+from tillit.organisations.models import Organisation
 
 
 class Command(BaseCommand):
@@ -48,6 +49,8 @@ class Command(BaseCommand):
                     raise CommandError(str(error)) from error
             elif demo_exists():
                 self.stdout.write("The demo already exists; nothing was changed. Use --reset to build it again.")
+                for line in entry_points(Organisation.objects.get(slug=EXEMPELKOMMUN[1])):
+                    self.stdout.write(self.style.SUCCESS(line))
                 self.stdout.write(login_instructions())
                 return
             organisations = build_demo()
