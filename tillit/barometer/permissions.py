@@ -41,9 +41,13 @@ default, the whole steering chain (PRODUCT §2):
 - *chain*: as above, and every member the organisation's page and their own unit's (the unit their membership is
   placed on; not the units below it, unless they manage them).
 
-Levels and actor groups, and units one neither manages nor is placed on, are read only by those who read everything.
-It can change until the round closes, never after (`actions.update_round`). The setting changes no figure: every page of a round's result is one publication, audited as a whole (see
-docs/privacy.md), so a reader of a part of it learns nothing that the whole does not allow. Which results exist at
+The pages of levels, actor groups, and units one neither manages nor is placed on, are opened only by those who read
+everything. The pages one may open show their rows as published, though: the organisation's page its top units and
+its level and actor-group comparisons, a unit's page the units right below it, each with its figures where the
+engine shows them (the comparisons across the chain are the barometer's point). Their links lead only where the
+reader may go. The setting can change until the round closes, never after (`actions.update_round`). It changes no
+figure: every page of a round's result is one publication, audited as a whole (see docs/privacy.md), so a reader of a
+part of it learns nothing that the whole does not allow. Which results exist at
 all is the round's business, not a permission: they open when the round is closed and sealed
 (`Round.results_open`), and are published once; before, every page refuses with 403 (`reports.refusals`).
 

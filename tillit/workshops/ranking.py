@@ -104,7 +104,10 @@ It stays one module (some 680 lines, a hundred and twenty of them this text) bec
 formulas above, their exact computation and the packed bootstrap that recomputes the same sums on re-samples
 change together, and every public function reads the engine's layout (which field holds which sum). Split, each
 half would need the other's internals.
-"""
+
+
+Longer than most modules (about 700 lines) on purpose: the method is documented here, next to the code, formula by
+formula, so that a reader can check one against the other."""
 
 from __future__ import annotations
 

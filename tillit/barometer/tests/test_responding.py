@@ -1,5 +1,6 @@
 """Answering a round: the personal link (its token kept out of later addresses), the open link (capped by the
-population, closed to those with a personal link), drafts on the device, masking, and what is refused."""
+population, closed to those with a personal link), drafts on the device, masking, and what is refused. Long (about 810 lines):
+every way in and every refusal of the answering pages."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The process leader's barometer screens: rounds and the questionnaire, and who may reach them."""
+"""The process leader's barometer screens: rounds and the questionnaire, and who may reach them. Long (about 680
+lines): one test per screen and role."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The opinion analysis (tillit.dialogues.analysis), step by step on small matrices checked
-by hand, then as a whole with property tests. No database: plain NumPy in, NumPy out."""
+by hand, then as a whole with property tests. No database: plain NumPy in, NumPy out.
+One module for the one analysis, step by step, so it runs long (about 650 lines)."""
 
 from __future__ import annotations
 

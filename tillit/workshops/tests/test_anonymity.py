@@ -4,7 +4,9 @@ Each test sets a workshop up through the actions, then reads the results page, t
 through the test client as a participant (or a guest, or a stranger) would, and checks what can be worked
 out from what is shown. The classes are those of the outside review: crossed dimensions, derived figures,
 order and counts, publishing once, padding with guests, guessing guest codes, personal data in free text.
-"""
+
+
+Long (about 770 lines): one attack per test, each with its set-up."""
 
 from __future__ import annotations
 

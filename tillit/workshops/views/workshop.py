@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from tillit.core.ratelimit import allow
 from tillit.organisations.door import Access, OrganisationRequest, through
 from tillit.privacy.masking import removal_notice
 from tillit.workshops import actions, queries
@@ -109,10 +110,18 @@ def participants(request: OrganisationRequest, access: Access[Workshop]) -> Http
     return render(request, "workshops/participant_list.html", page)
 
 
+REMINDERS_PER_DAY = 3
+DAY = 24 * 3600
+
+
 @require_POST
 @through(WORKSHOP, LEAD)
 def remind_raters(request: OrganisationRequest, access: Access[Workshop]) -> HttpResponse:
-    """The process leader reminds those who have not rated yet. The page never says who they are, nor how many."""
+    """The process leader reminds those who have not rated yet. The page never says who they are, nor how many.
+    A few reminders a day per workshop and address, so that members are not flooded."""
+    if not allow(request, f"workshop-reminder:{access.target.public_id}", limit=REMINDERS_PER_DAY, seconds=DAY):
+        messages.error(request, _("Reminders have already been sent today. Try again tomorrow."))
+        return redirect("workshops:participants", workshop=access.target.public_id)
     try:
         actions.remind_raters(workshop=access.target, reminded_by=access.membership, site_url=settings.SITE_URL)
     except ValidationError as error:
