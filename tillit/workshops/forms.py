@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tillit.core.forms import TEXT_LIMIT_MESSAGE, CleanText
 from tillit.core.periods import check_period
-from tillit.organisations.models import ActorGroup, Membership, Organisation, Unit
-from tillit.organisations.queries import unit_tree
+from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
+from tillit.organisations.queries import descendants, unit_tree
 from tillit.workshops.models import MAX_GUEST_PLACES, SERVES, Item, Link, Participant, Workshop
 
 if TYPE_CHECKING:
@@ -181,15 +181,64 @@ class MembershipChoices(forms.ModelMultipleChoiceField):
         return f"{obj.user.full_name} – {obj.actor_group.name}" + (f", {obj.unit.name}" if obj.unit else "")
 
 
+class InviteFilterForm(forms.Form):
+    """Which of the organisation's people the invitation list shows: by unit (with the units below it), level and
+    actor group. Sent with GET, so that the filtered list has an address and the form to add people keeps it."""
+
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), to_field_name="public_id", required=False, label=_("Unit"), empty_label=_("All")
+    )
+    level = forms.ModelChoiceField(
+        queryset=Level.objects.none(), to_field_name="public_id", required=False, label=_("Level"), empty_label=_("All")
+    )
+    actor_group = forms.ModelChoiceField(
+        queryset=ActorGroup.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        label=_("Actor group"),
+        empty_label=_("All"),
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = Unit.objects.filter(
+            organisation=organisation, closed_at__isnull=True
+        ).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["level"]).queryset = Level.objects.in_organisation(organisation)
+        cast(forms.ModelChoiceField, self.fields["actor_group"]).queryset = ActorGroup.objects.in_organisation(
+            organisation
+        )
+        for field in self.fields.values():
+            field.error_messages["invalid_choice"] = _("Choose one of the listed values, or all.")
+
+    @property
+    def filtering(self) -> bool:
+        return self.is_bound and self.is_valid() and any(self.cleaned_data.values())
+
+    def restrict(self, members: QuerySet[Membership]) -> QuerySet[Membership]:
+        """`members` as the filter shows them; all of them when the filter is empty or not valid."""
+        if not (self.is_bound and self.is_valid()):
+            return members
+        unit, level, actor_group = (self.cleaned_data[name] for name in ("unit", "level", "actor_group"))
+        if unit is not None:
+            members = members.filter(unit__in=[unit, *descendants(unit)])
+        if level is not None:
+            members = members.filter(level=level)
+        if actor_group is not None:
+            members = members.filter(actor_group=actor_group)
+        return members
+
+
 class AddParticipantsForm(forms.Form):
     memberships = MembershipChoices(
-        queryset=Membership.objects.none(), label=_("People"), widget=forms.CheckboxSelectMultiple
+        queryset=Membership.objects.none(), label=_("People"), widget=forms.CheckboxSelectMultiple, required=False
     )
+    everyone_shown = forms.BooleanField(required=False, widget=forms.HiddenInput)
     role = forms.ChoiceField(
         label=_("They take part as"), choices=Participant.Role.choices, initial=Participant.Role.PARTICIPANT
     )
 
-    def __init__(self, *args: Any, workshop: Workshop, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, workshop: Workshop, shown: InviteFilterForm | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         taken = workshop.participants.exclude(membership=None).values_list("membership_id", flat=True)
         members = (
@@ -199,7 +248,17 @@ class AddParticipantsForm(forms.Form):
             .order_by("unit__name", "user__full_name")
         )
         field = cast(forms.ModelMultipleChoiceField, self.fields["memberships"])
-        field.queryset = members
+        field.queryset = shown.restrict(members) if shown is not None else members
+        field.error_messages["invalid_choice"] = _("Choose among the listed people.")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("everyone_shown"):
+            field = cast(forms.ModelMultipleChoiceField, self.fields["memberships"])
+            cleaned["memberships"] = list(field.queryset or [])
+        if not cleaned.get("memberships") and not self.errors:
+            raise forms.ValidationError(_("Choose at least one person."))
+        return cleaned
 
 
 class DecisionForm(forms.Form):

@@ -17,7 +17,7 @@ from tillit.core.ratelimit import allow
 from tillit.organisations.door import Access, OrganisationRequest, through
 from tillit.privacy.masking import removal_notice
 from tillit.workshops import actions, queries
-from tillit.workshops.forms import AddParticipantsForm, GuestPlacesForm, ProposalForm, StepForm
+from tillit.workshops.forms import AddParticipantsForm, GuestPlacesForm, InviteFilterForm, ProposalForm, StepForm
 from tillit.workshops.models import Workshop
 from tillit.workshops.permissions import LEAD, PROPOSE, VIEW, WORKSHOP
 from tillit.workshops.views.common import acting_participant, back, context, messages_of
@@ -90,7 +90,8 @@ def cards(request: OrganisationRequest, access: Access[Workshop]) -> HttpRespons
 @through(WORKSHOP, LEAD)
 def participants(request: OrganisationRequest, access: Access[Workshop]) -> HttpResponse:
     workshop = access.target
-    form = AddParticipantsForm(request.POST or None, workshop=workshop)
+    shown = InviteFilterForm(request.GET or None, organisation=workshop.organisation)
+    form = AddParticipantsForm(request.POST or None, workshop=workshop, shown=shown)
     if request.method == "POST" and form.is_valid():
         added = actions.invite_members(
             workshop=workshop,
@@ -103,9 +104,16 @@ def participants(request: OrganisationRequest, access: Access[Workshop]) -> Http
             request,
             ngettext("%(count)s person was added.", "%(count)s people were added.", len(added)) % {"count": len(added)},
         )
-        return redirect("workshops:participants", workshop=workshop.public_id)
+        response = redirect("workshops:participants", workshop=workshop.public_id)
+        if request.GET:
+            response["Location"] += "?" + request.GET.urlencode()
+        return response
     page = context(
-        access, form=form, mix=queries.participant_mix(workshop), participants=queries.participants(workshop)
+        access,
+        form=form,
+        shown=shown,
+        mix=queries.participant_mix(workshop),
+        participants=queries.participants(workshop),
     )
     return render(request, "workshops/participant_list.html", page)
 
