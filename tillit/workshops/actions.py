@@ -42,6 +42,7 @@ from django.utils.translation import ngettext
 from tillit.core.periods import check_period
 from tillit.organisations.models import ActorGroup, Membership, Organisation, Unit
 from tillit.privacy.masking import mask_personal_data
+from tillit.workshops import queries
 from tillit.workshops.models import (
     MAX_GUEST_PLACES,
     SERVES,
@@ -615,17 +616,9 @@ def remind_raters(*, workshop: Workshop, reminded_by: Membership | None, site_ur
     logged without naming anyone."""
     if _current_step(workshop.pk) != Workshop.Step.RATE:
         raise WorkshopError(_("Reminders to rate can only be sent while rating is open."))
-    rated = (
-        set(ImportanceRating.objects.filter(participant__workshop=workshop).values_list("participant_id", flat=True))
-        | set(AchievementRating.objects.filter(participant__workshop=workshop).values_list("participant_id", flat=True))
-        | set(
-            ContributionRating.objects.filter(participant__workshop=workshop).values_list("participant_id", flat=True)
-        )
-    )
-    waiting = (
-        Participant.objects.filter(workshop=workshop, membership__isnull=False)
-        .exclude(pk__in=rated)
-        .select_related("membership__user")
+    taking_part = Participant.objects.filter(workshop=workshop, membership__isnull=False)
+    waiting = taking_part.exclude(pk__in=queries.having_rated(taking_part).values("pk")).select_related(
+        "membership__user"
     )
     members = [p.membership for p in waiting if p.membership and (reminded_by is None or p.membership != reminded_by)]
     link = site_url + reverse("workshops:rate", kwargs={"workshop": workshop.public_id})

@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.cache import cache
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -387,11 +387,13 @@ def _computed_results(workshop: Workshop) -> Results:
 # The member's start page ----------------------------------------------------------------------------------------
 
 
-def _has_rated(participant: Participant) -> bool:
-    return (
-        ImportanceRating.objects.filter(participant=participant).exists()
-        or AchievementRating.objects.filter(participant=participant).exists()
-        or ContributionRating.objects.filter(participant=participant).exists()
+def having_rated(participants: QuerySet[Participant]) -> QuerySet[Participant]:
+    """Those of `participants` who have given any rating (importance, achievement or contribution), in one query.
+    For a participant's own page and for reminding the others; never shown to anyone as a list or a count."""
+    return participants.filter(
+        Q(pk__in=ImportanceRating.objects.values("participant_id"))
+        | Q(pk__in=AchievementRating.objects.values("participant_id"))
+        | Q(pk__in=ContributionRating.objects.values("participant_id"))
     )
 
 
@@ -417,7 +419,7 @@ def ongoing_for(request: HttpRequest, membership: Membership) -> list[Ongoing]:
             item = (detail, _("The chain is being structured; you can still propose cards."), _("Propose cards"), False)
         elif workshop.step == Workshop.Step.RATE:
             rate = reverse("workshops:rate", kwargs={"workshop": workshop.public_id})
-            if _has_rated(participant):
+            if having_rated(Participant.objects.filter(pk=participant.pk)).exists():
                 item = (rate, _("You have rated; you can change your ratings until rating closes."), _("Rate"), False)
             else:
                 item = (
