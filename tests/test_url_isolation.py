@@ -118,6 +118,8 @@ ACCESS: dict[str, Access] = {
     "dialogues:edit": Access(FACILITATOR),
     "dialogues:add_seed": Access(FACILITATOR, ("POST",)),
     "dialogues:close": Access(FACILITATOR),
+    "dialogues:invite": Access(FACILITATOR),
+    "dialogues:remind": Access(FACILITATOR, ("POST",)),
     "dialogues:moderate_statement": Access(FACILITATOR, ("POST",)),
     "dialogues:merge": Access(FACILITATOR),
     "dialogues:promote": Access(FACILITATOR),
@@ -149,6 +151,8 @@ ACCESS: dict[str, Access] = {
     "barometer:report_group": Access(FACILITATOR, ("GET",)),
     "barometer:export_csv": Access(FACILITATOR, ("GET",)),
     "barometer:export_xlsx": Access(FACILITATOR, ("GET",)),
+    "barometer:export_pdf": Access(FACILITATOR, ("GET",)),
+    "barometer:export_pdf_unit": Access(FACILITATOR, ("GET",)),
     "barometer:codebook": Access(FACILITATOR, ("GET",)),
 }
 

@@ -287,7 +287,7 @@ def test_a_dialogue_from_the_question_to_a_card_in_a_workshop(
     main.get_by_role("link", name="Resultat", exact=True).click()
     expect(page.get_by_role("heading", level=1, name="Resultat")).to_be_visible()
     expect(main).to_contain_text("16 personer har röstat")
-    expect(main).to_contain_text("ingen siffra som färre än 5 personer står bakom; sådana celler visar ”–”")
+    expect(main).to_contain_text("ingen siffra som färre än 5 personer står bakom. Sådana celler visar ”–”")
     opinion_map = page.get_by_role("img", name="Opinionskarta")
     expect(opinion_map).to_be_visible()
     expect(opinion_map.locator("circle").first).to_be_visible()

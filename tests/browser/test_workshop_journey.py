@@ -17,7 +17,7 @@ from django.utils.translation import gettext, ngettext
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from tillit.organisations.models import ActorGroup
-from tillit.workshops import actions
+from tillit.workshops import actions, reporting
 from tillit.workshops.models import Item, Workshop
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -293,7 +293,7 @@ def test_a_workshop_from_proposals_to_an_exported_decision(
 
     main.get_by_role("link", name="Resultat", exact=True).click()
     expect(main).to_contain_text("7 personer har betygsatt.")
-    expect(main).to_contain_text("ingen siffra som färre än 5 personer står bakom; sådana celler visar ”–”")
+    expect(main).to_contain_text("ingen siffra som färre än 5 personer står bakom. Sådana celler visar ”–”")
     ranked = page.get_by_role("table", name="Förväntat bidrag (0–3) med ett osäkerhetsintervall på 95 %")
     expect(ranked.get_by_role("row").filter(has_text=ACTIVITY).get_by_role("cell")).to_have_text(
         ["1", "3,00", "3,00–3,00", "7"]
@@ -327,7 +327,7 @@ def test_a_workshop_from_proposals_to_an_exported_decision(
     assert_accessible(page)
     main.get_by_role("link", name="Resultat", exact=True).click()
 
-    page.get_by_label("Aktivitet och den effekt den tjänar").select_option(label=f"{ACTIVITY} → {EFFECT_EDITED}")
+    page.get_by_label("Aktivitet och den effekt den bidrar till").select_option(label=f"{ACTIVITY} → {EFFECT_EDITED}")
     page.get_by_label("Ansvarig").fill("Hemtjänst Norr, enhetschef")
     page.get_by_label("Hur det följs upp").fill("Brukarna tillfrågas vid nästa barometer")
     due = today + datetime.timedelta(days=90)
@@ -367,3 +367,57 @@ def test_a_workshop_from_proposals_to_an_exported_decision(
         assert box["x"] + box["width"] <= PHONE["width"], f"“{caption.inner_text()}” is cut off at the right"
     assert_accessible(guest)
     assert outside_requests == []
+
+
+def test_a_pilot_of_fifteen_reads_the_steering_side_against_the_front_line(
+    page: Page, base_url, sign_in, assert_accessible, organisation, facilitator, make_member, home_unit
+):
+    """Fifteen people rate in a pilot (k = 5): three politicians, three in top management, four employees and five
+    service users. No actor group but the service users reaches k alone, so a service user who took part finds the
+    results from the start page and reads the two sides of the steering chain compared, with the reason given."""
+    group_key = ActorGroup.Key
+    workshop = actions.create_workshop(
+        organisation=organisation,
+        leader=facilitator.memberships.get(),
+        title="Pilot: trygg hemtjänst",
+        purpose="Äldre i hemtjänsten ska känna sig trygga hemma.",
+        service_user_group="Äldre med hemtjänst",
+        units=[home_unit],
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    author = workshop.participants.get(membership__user=facilitator)
+    goal = actions.propose(participant=author, kind="goal", title=GOAL)
+    effect = actions.propose(participant=author, kind="effect", title=EFFECT)
+    actions.link(source=effect, target=goal)
+    people = (
+        [(group_key.POLITICIAN, 1)] * 3
+        + [(group_key.TOP_MANAGEMENT, 2)] * 3
+        + [(group_key.EMPLOYEE, 5)] * 4
+        + [(group_key.SERVICE_USER, 5)] * 5
+    )
+    members = [make_member(organisation, group=group, rank=rank) for group, rank in people]
+    actions.add_members(workshop=workshop, memberships=members)
+    actions.set_step(workshop=workshop, step=Workshop.Step.RATE)
+    for membership, (group, _rank) in zip(members, people, strict=True):
+        steering = group in (group_key.POLITICIAN, group_key.TOP_MANAGEMENT)
+        actions.rate_effect(
+            participant=workshop.participants.get(membership=membership),
+            effect=effect,
+            importance=4 if steering else 1,
+            achievement=3,
+        )
+    actions.set_step(workshop=workshop, step=Workshop.Step.DECIDE)
+
+    sign_in(page, members[-1].user.email)
+    page.get_by_role("region", name="Pågående arbete").get_by_role("link", name=workshop.title).click()
+    expect(page).to_have_url(re.compile(r"/results/$"))  # the start page leads straight to the published results
+
+    table = page.get_by_role("table", name=swedish("Importance of the effects, by actor group"))
+    expect(table.get_by_role("columnheader", name=swedish("Steering side"))).to_be_visible()
+    expect(table.get_by_role("columnheader", name=swedish("Front line"))).to_be_visible()
+    expect(table.get_by_role("row", name=re.compile(EFFECT))).to_contain_text("4,00")
+    expect(table.get_by_role("row", name=re.compile(EFFECT))).to_contain_text("1,00")
+    expect(page.get_by_text(swedish(str(reporting.SIDES_COMPARED))).first).to_be_visible()
+    expect(page.get_by_text(swedish(str(reporting.LEVELS_MERGED))).first).to_be_visible()
+    assert_accessible(page)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import cast
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -22,7 +24,7 @@ from tillit.barometer.bank import VALIDATED_BLOCKS
 from tillit.barometer.models import OPEN_ANSWER_MAX_LENGTH, Item, Round, Theme
 from tillit.core.forms import CleanText
 from tillit.core.text import normalise_text
-from tillit.organisations.models import ActorGroup, Level, Unit
+from tillit.organisations.models import ActorGroup, Level, Organisation, Unit
 from tillit.organisations.queries import unit_tree
 
 ROUND_NAME_MAX_LENGTH = Round._meta.get_field("name").max_length
@@ -35,6 +37,17 @@ class DateInput(forms.DateInput):
 
     def __init__(self) -> None:
         super().__init__(format="%Y-%m-%d")
+
+
+class UnitChoices(forms.ModelMultipleChoiceField):
+    """Units chosen by their public ids. Whatever is not one of the listed units (another organisation's unit, or
+    text that is no id at all) gets the same message."""
+
+    def clean(self, value: object) -> QuerySet[Unit]:
+        try:
+            return cast(QuerySet[Unit], super().clean(value))
+        except ValidationError as error:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from error
 
 
 class RoundForm(forms.Form):
@@ -62,8 +75,22 @@ class RoundForm(forms.Form):
         required=False,  # left out: unchanged (the default, for a new round)
         error_messages={"invalid_choice": _("Choose who reads the results from the list.")},
     )
+    units = UnitChoices(
+        label=_("Units the round covers"),
+        queryset=Unit.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Each unit you choose includes every unit below it. Only members placed in the chosen units are invited "
+            "and counted, the open link offers only these units, and the results cover only them. Choose none to "
+            "cover the whole organisation. This can be changed until the round opens."
+        ),
+        error_messages={"invalid_choice": _("Choose the units from the organisation's own list.")},
+    )
 
-    def __init__(self, *args: object, round: Round | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: object, organisation: Organisation, round: Round | None = None, **kwargs: object) -> None:
+        chosen = round.chosen_unit_ids() if round is not None else frozenset()
         if round is not None:
             kwargs.setdefault(
                 "initial",
@@ -72,19 +99,46 @@ class RoundForm(forms.Form):
                     "opens_on": round.opens_on,
                     "closes_on": round.closes_on,
                     "results_readers": round.results_readers,
+                    "units": [unit.public_id for unit in Unit.objects.filter(pk__in=chosen)],
                 },
             )
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form.__init__ keywords, passed through
         if round is None and not self.is_bound and not self.initial:
             today = timezone.localdate()
             self.initial = {"opens_on": today, "closes_on": today + datetime.timedelta(days=DEFAULT_ROUND_DAYS)}
-        if round is not None and round.is_launched:
+        # The organisation's open units in tree order, by their full paths; a unit already chosen stays listed if
+        # it has closed since. Another organisation's unit is not among them: an invalid choice, nothing saved.
+        nodes = [
+            node
+            for node in unit_tree(organisation, include_closed=True)
+            if node.unit.closed_at is None or node.unit.pk in chosen
+        ]
+        units = cast(forms.ModelMultipleChoiceField, self.fields["units"])
+        units.queryset = Unit.objects.in_organisation(organisation).filter(pk__in=[node.unit.pk for node in nodes])
+        units.choices = [(str(node.unit.public_id), node.path) for node in nodes]
+        self.units_fixed = round is not None and round.is_launched
+        if self.units_fixed:
             # The opening date is history once the round has opened; a disabled field keeps the stored value.
             self.fields["opens_on"].disabled = True
             self.fields["opens_on"].help_text = _("The round has opened; its opening date can no longer change.")
+            # So are the units it covers: its invitations went to their members, its population is theirs.
+            units.disabled = True
+            units.help_text = _(
+                "The round has opened; the units it covers can no longer change (none chosen: the whole organisation)."
+            )
 
     def clean_results_readers(self) -> str | None:
         return cast(str, self.cleaned_data["results_readers"]) or None
+
+    def clean_units(self) -> QuerySet[Unit]:
+        """The chosen units. Once the round has opened the field is disabled and keeps them; a page opened before,
+        sending other units, is told that they can no longer change."""
+        units = self.cleaned_data["units"]
+        if self.units_fixed and self.is_bound:
+            posted = set(self.data.getlist("units")) if isinstance(self.data, QueryDict) else set()
+            if posted and posted != {str(unit.public_id) for unit in units}:
+                raise forms.ValidationError(_("The round has opened; the units it covers can no longer change."))
+        return units
 
 
 class ItemForm(forms.Form):
@@ -208,8 +262,15 @@ class RespondentForm(forms.Form):
     def __init__(self, *args: object, round: Round, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # a Form's own arguments, passed on
         organisation = round.organisation
-        # Only units of the tree the round opened with: a unit made since has no population to answer for.
-        tree = [node for node in unit_tree(organisation) if round.has_unit(node.unit.pk)]
+        # Only units of the tree the round opened with that it covers: a unit made since, or one the round does
+        # not cover, has no population to answer for.
+        covered = round.covered_unit_ids()
+        tree = [node for node in unit_tree(organisation) if round.has_unit(node.unit.pk) and node.unit.pk in covered]
+        if not round.covers_everyone:
+            unit = cast(forms.ChoiceField, self.fields["unit"])
+            unit.error_messages["invalid_choice"] = _(
+                "This survey covers only some of the organisation's units. Choose one of those listed."
+            )
         self.units = {str(node.unit.public_id): node.unit for node in tree}
         self.levels = {str(level.public_id): level for level in Level.objects.in_organisation(organisation)}
         self.actor_groups = {str(group.public_id): group for group in ActorGroup.objects.in_organisation(organisation)}

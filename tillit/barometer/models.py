@@ -2,7 +2,8 @@
 
 An organisation's *instrument* is a versioned list of items (statements on a five-point scale with
 "vet ej", and open questions). A *round* asks one frozen instrument version of a population that is
-snapshotted when the round opens. People answer through a personal *invitation* (a one-time token sent
+snapshotted when the round opens: the members of the units it covers (the units chosen, each with everything below
+it; the whole organisation when none is chosen, `CoveredUnit`). People answer through a personal *invitation* (a one-time token sent
 by e-mail) or through the round's open link, where they choose their unit.
 
 What is stored of an answer is deliberately little: a `Response` knows its round, the respondent's unit,
@@ -18,6 +19,7 @@ link it to a person or a moment.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -26,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from tillit.organisations import tree
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
 from tillit.organisations.queries import unit_parents
 
@@ -182,6 +185,11 @@ class Round(models.Model):
     )
     created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The units the round covers, each with everything below it; none: the whole organisation. Chosen before the
+    # round opens, never changed after (`actions.update_round`): its invitations, population and tree follow them.
+    covered_units: models.ManyToManyField[Unit, CoveredUnit] = models.ManyToManyField(
+        Unit, through="CoveredUnit", related_name="+", blank=True, verbose_name=_("units covered")
+    )
 
     objects = RoundQuerySet.as_manager()
 
@@ -221,15 +229,30 @@ class Round(models.Model):
         return self.anonymity_threshold or self.organisation.anonymity_threshold
 
     def parents(self) -> dict[int, int | None]:
-        """The unit tree as it was when the round opened (the current one for a round not yet opened). Answers
-        name only these units: a unit made since then takes none."""
+        """The unit tree as it was when the round opened (the current one for a round not yet opened), cut to the
+        part the round covers (`covered_tree`). Answers name only units of it: a unit made since then takes none."""
         if not self.is_launched:
-            return unit_parents(self.organisation_id)
+            return covered_tree(unit_parents(self.organisation_id), self.chosen_unit_ids())
         return {int(unit): parent for unit, parent in self.unit_parents.items()}
 
     def has_unit(self, unit_id: int) -> bool:
-        """Whether the unit was in the organisation's tree when the round opened."""
+        """Whether the unit was in the round's tree when it opened (a unit it covers, or one above them)."""
         return str(unit_id) in self.unit_parents
+
+    def chosen_unit_ids(self) -> frozenset[int]:
+        """The units chosen for the round, each standing for itself and everything below it; empty: the whole
+        organisation."""
+        return frozenset(CoveredUnit.objects.filter(round_id=self.pk).values_list("unit_id", flat=True))
+
+    @property
+    def covers_everyone(self) -> bool:
+        """Whether the round covers the whole organisation (no unit was chosen)."""
+        return not CoveredUnit.objects.filter(round_id=self.pk).exists()
+
+    def covered_unit_ids(self) -> frozenset[int]:
+        """The units whose members the round counts and invites and whose answers it takes: the chosen units
+        with everything below them, in the round's tree (every unit of it when none was chosen)."""
+        return covered_units_of(self.parents(), self.chosen_unit_ids())
 
     @property
     def is_sealed(self) -> bool:
@@ -252,6 +275,46 @@ class Round(models.Model):
     def response_count(self) -> int:
         """How many have answered: the responses, and those still waiting in the inbox to be mixed in."""
         return self.responses.count() + self.pending_responses.count()
+
+
+class CoveredUnit(models.Model):
+    """A unit a round covers: the unit and everything below it. A round without any covers the whole organisation.
+
+    The unit is protected, so that a unit a round was limited to can never vanish and leave the round covering
+    everyone."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "unit"], name="unit_covered_once_per_round"),
+        ]
+
+
+def covered_units_of(parents: Mapping[int, int | None], chosen: frozenset[int]) -> frozenset[int]:
+    """The units of the tree `parents` that the chosen units cover: each with everything below it; every unit
+    when none is chosen. A chosen unit missing from the tree covers nothing."""
+    if not chosen:
+        return frozenset(parents)
+    covered: set[int] = set()
+    for unit in chosen:
+        if unit in parents:
+            covered |= tree.subtree(unit, parents)
+    return frozenset(covered)
+
+
+def covered_tree(parents: Mapping[int, int | None], chosen: frozenset[int]) -> dict[int, int | None]:
+    """The part of the unit tree `parents` a round covers: the covered units (`covered_units_of`) and, as the
+    tree's structure only, the units above them, so that the tree keeps its shape. Nobody placed on a unit above
+    is in the round's population, so such a unit's results are those of the covered units below it. The whole
+    tree when none is chosen."""
+    covered = covered_units_of(parents, chosen)
+    kept = set(covered)
+    for unit in chosen:
+        if unit in parents:
+            kept.update(tree.ancestors(unit, parents))
+    return {unit: parent for unit, parent in parents.items() if unit in kept}
 
 
 class PopulationCount(models.Model):

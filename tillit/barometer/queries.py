@@ -41,6 +41,7 @@ from tillit.organisations import tree
 from tillit.organisations.door import Access
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
 from tillit.organisations.ongoing import Ongoing
+from tillit.organisations.queries import unit_tree
 
 TOKEN_MAX_LENGTH = 100
 
@@ -110,9 +111,27 @@ def rounds_due_for_sealing(today: datetime.date | None = None) -> QuerySet[Round
 # Participation: counts a process leader sees while a round runs ---------------------------------------------------
 
 
-def members_to_invite(organisation: Organisation) -> int:
-    """How many members opening a round would e-mail (active, with an e-mail address)."""
-    return Membership.objects.filter(organisation=organisation, user__is_active=True).exclude(user__email="").count()
+def members_in_population(round: Round) -> QuerySet[Membership]:
+    """The members a round counts in its population and invites: the active members placed in the units it covers,
+    or every active member when it covers the whole organisation (members placed on no unit included)."""
+    members = Membership.objects.filter(organisation_id=round.organisation_id, user__is_active=True)
+    if round.covers_everyone:
+        return members
+    return members.filter(unit_id__in=round.covered_unit_ids())
+
+
+def members_to_invite(round: Round) -> int:
+    """How many members opening the round would e-mail (active, with an e-mail address, in the units it covers)."""
+    return members_in_population(round).exclude(user__email="").count()
+
+
+def covered_unit_paths(round: Round) -> list[str]:
+    """The units chosen for the round, by their full paths in tree order ("Socialförvaltningen / Hemtjänst
+    Norr"), each standing for itself and everything below it; empty when the round covers the whole organisation."""
+    chosen = round.chosen_unit_ids()
+    if not chosen:
+        return []
+    return [node.path for node in unit_tree(round.organisation, include_closed=True) if node.unit.pk in chosen]
 
 
 def invitations_sent(round: Round) -> int:

@@ -35,14 +35,16 @@ a national reference) are `NotAFigure`. The arithmetic that needs no publication
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tillit.barometer import queries, tally
 from tillit.barometer.models import PRINCIPLES, Item, Round, Theme
@@ -54,12 +56,13 @@ from tillit.barometer.tally import VALUES, CellKey
 from tillit.barometer.tally import group_cell as group_cell
 from tillit.barometer.tally import level_cell as level_cell
 from tillit.barometer.tally import unit_cell as unit_cell
+from tillit.privacy.breakdowns import Reason
 from tillit.privacy.suppression import HIDDEN, Cell, Hidden, NotAFigure, count
 from tillit.reports import charts
 
 NOT_PUBLISHED = ("GroupLink",)  # what the page builders here read, not what they publish
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 
 ItemId = NotAFigure[int]
 UnitId = NotAFigure[int]
@@ -116,9 +119,21 @@ class RoundReport:
     text_units: dict[ItemId, frozenset[UnitId]] = field(default_factory=dict)
     text_total: dict[ItemId, bool] = field(default_factory=dict)
     unverified: int | Hidden = 0  # respondents through the open link, as a count of people
+    # Why each hidden unit is hidden (`privacy.breakdowns.Reason`), as far as the shown totals already tell it.
+    hidden_because: NotAFigure[dict[Hashable, Reason]] = field(default_factory=dict)
 
     def cell(self, key: CellKey) -> CellFigures:
         return self.cells.get(key) or CellFigures(HIDDEN, HIDDEN)
+
+    def why_hidden(self, key: CellKey) -> Reason:
+        """Why the group `key` is hidden, as its page says it: a unit's own reason; a level or an actor group may be
+        hidden for either reason, and which is never said (their reasons are not audited); the whole organisation
+        only ever for too few answers."""
+        if key == tally.TOTAL:
+            return Reason.TOO_FEW
+        if key[0] == "unit":
+            return self.hidden_because.get(key[1], Reason.TOO_FEW)
+        return Reason.EITHER
 
     @property
     def scale_items(self) -> list[Item]:
@@ -202,6 +217,7 @@ def assemble(
     respondent_sizes = np.array([respondents[atom] for atom in atoms])
     unverified_sizes = np.array([unverified.get(atom, 0) for atom in atoms])
     shown = structure.disclose(respondent_sizes, k=k, unverified=unverified_sizes)
+    hidden_because = structure.reasons(shown)
     total, units, flat = structure.totals(respondent_sizes)
     for key, size, visible in tally.cells(shown, total, units, flat):
         cells[key] = CellFigures(int(size[0]), population.get(key)) if visible else CellFigures(HIDDEN, HIDDEN)
@@ -219,7 +235,7 @@ def assemble(
         parents, questions, shown, writers or {}, unverified_writers or {}, k
     )
     unverified_total = tally.unverified_count(int(respondent_sizes.sum()), int(unverified_sizes.sum()), k)
-    return RoundReport(round_id, k, list(items), cells, text_units, text_total, unverified_total)
+    return RoundReport(round_id, k, list(items), cells, text_units, text_total, unverified_total, hidden_because)
 
 
 def _fill_item_figures(
@@ -340,6 +356,9 @@ class Figures:
     theme_chart: charts.BarChart
     reference_chart: charts.BarChart | None
     previous_round: Round | None
+    hidden_because: NotAFigure[Reason] = Reason.TOO_FEW  # why, when the group is hidden
+    explanation: NotAFigure[list[str]] = field(default_factory=list)  # and in words, for a page that shows nothing
+    hidden_words: NotAFigure[str] = ""  # and in a few words, beside a hidden figure (HIDDEN_BECAUSE)
 
     @property
     def is_shown(self) -> bool:
@@ -387,7 +406,34 @@ def figures_of(report: RoundReport, key: CellKey, previous: tuple[Round, RoundRe
             else None
         ),
         previous_round=previous[0] if previous else None,
+        hidden_because=report.why_hidden(key),
+        explanation=[] if cell.shown else hidden_explanation(report.why_hidden(key), report.k),
+        hidden_words="" if cell.shown else str(HIDDEN_BECAUSE[report.why_hidden(key)]),
     )
+
+
+def hidden_explanation(reason: Reason, k: int) -> list[str]:
+    """Why a group's page shows nothing, and what would show it, as paragraphs. Never a count: how many more
+    answers would show the group would tell how many it has."""
+    if reason == Reason.EITHER:
+        return [
+            _(
+                "Nothing is shown here: either fewer than %(k)s have answered, or the results are hidden to protect a "
+                "smaller group, so that its answers cannot be worked out from the other figures of the report. Which "
+                "of the two is not said, since saying it could tell how many are in the smaller group."
+            )
+            % {"k": k},
+            _("They are shown when this group and the groups around it have at least %(k)s respondents each.")
+            % {"k": k},
+        ]
+    return [
+        _(
+            "Too few have answered here for anything to be shown. Results are shown only for groups of at least "
+            "%(k)s respondents."
+        )
+        % {"k": k},
+        _("They are shown when at least %(k)s have answered here.") % {"k": k},
+    ]
 
 
 def _item_row(item: Item, cell: CellFigures) -> ItemRow:
@@ -431,6 +477,7 @@ class BreakdownRow:
     response_rate: Cell[int | None]
     indices: list[Cell[int]]  # one per principle, in the order of the breakdown's principles
     raw: dict[str, float | Hidden] = field(compare=False, repr=False)  # the exact indices, for gaps and charts
+    hidden_because: NotAFigure[str] = ""  # for a hidden row, why (HIDDEN_BECAUSE's words)
 
 
 @dataclass(frozen=True)
@@ -462,7 +509,15 @@ class Breakdown:
         return max(self.gaps, key=lambda gap: gap.size, default=None)
 
 
-def _breakdown_row(group: GroupLink, cell: CellFigures, themes: Sequence[str]) -> BreakdownRow:
+# Why a group is hidden, in the words of a hidden row; a hidden page says more (barometer/hidden_reason.html).
+HIDDEN_BECAUSE: Final[dict[Reason, Promise]] = {
+    Reason.TOO_FEW: gettext_lazy("too few answers"),
+    Reason.EITHER: gettext_lazy("too few answers, or hidden to protect a smaller group"),
+}
+
+
+def _breakdown_row(group: GroupLink, report: RoundReport, themes: Sequence[str]) -> BreakdownRow:
+    cell = report.cell(group.key)
     return BreakdownRow(
         group.label,
         group.url,
@@ -470,6 +525,7 @@ def _breakdown_row(group: GroupLink, cell: CellFigures, themes: Sequence[str]) -
         _rate(cell),
         [_printed(cell.principles.get(theme), cell.respondents) for theme in themes],
         {theme: cell.principles.get(theme, HIDDEN) for theme in themes},
+        str(HIDDEN_BECAUSE[report.why_hidden(group.key)]) if not cell.shown else "",
     )
 
 
@@ -484,9 +540,9 @@ def breakdown(
 ) -> Breakdown:
     """One row per group, and a row for those who did not state the dimension where it is shown; with `gaps`, the
     largest gap per principle between the shown rows and a grouped bar chart of them."""
-    rows = [_breakdown_row(group, report.cell(group.key), themes) for group in groups]
+    rows = [_breakdown_row(group, report, themes) for group in groups]
     if unstated is not None and report.cell(unstated.key).shown:
-        rows.append(_breakdown_row(unstated, report.cell(unstated.key), themes))
+        rows.append(_breakdown_row(unstated, report, themes))
     result = Breakdown(name, [theme_label(theme) for theme in themes], rows)
     if gaps:
         _add_gaps(result, themes)

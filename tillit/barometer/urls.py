@@ -34,5 +34,7 @@ urlpatterns = [
     path("b/<uuid:round>/results/group/<uuid:group>/", reports.report_group, name="report_group"),
     path("b/<uuid:round>/results.csv", exports.results_csv, name="export_csv"),
     path("b/<uuid:round>/results.xlsx", exports.results_xlsx, name="export_xlsx"),
+    path("b/<uuid:round>/results.pdf", exports.results_pdf, name="export_pdf"),
+    path("b/<uuid:round>/results/unit/<uuid:unit>.pdf", exports.results_unit_pdf, name="export_pdf_unit"),
     path("b/<uuid:round>/codebook.csv", exports.codebook_csv, name="codebook"),
 ]

@@ -1,4 +1,4 @@
-"""Limits on how often one network address may do something, without keeping the address.
+"""Limits on how often one network address (or anyone at all) may do something, without keeping the address.
 
 The counter's key is an HMAC of the client address under a random salt that lives in the shared
 cache for one window and is then forgotten, so neither the database nor the cache ever holds an
@@ -42,7 +42,17 @@ def exceeded(request: HttpRequest, scope: str, *, limit: int, seconds: int) -> b
 
 def allow(request: HttpRequest, scope: str, *, limit: int, seconds: int) -> bool:
     """Count one attempt at `scope` from the request's address; False once `limit` is passed in the window."""
-    key = _key(request, scope, seconds)
+    return _count(_key(request, scope, seconds), limit=limit, seconds=seconds)
+
+
+def allow_in_all(scope: str, *, limit: int, seconds: int) -> bool:
+    """Count one attempt at `scope` whoever makes it, from whatever address (e-mails a workshop or a dialogue sends
+    to its members: several leaders, or one from several networks, share the limit); False once `limit` is passed in
+    the window."""
+    return _count(f"ratelimit:{scope}:{int(time.time() // seconds)}:all", limit=limit, seconds=seconds)
+
+
+def _count(key: str, *, limit: int, seconds: int) -> bool:
     cache.add(key, 0, timeout=seconds * 2)
     try:
         count = cache.incr(key)

@@ -3,7 +3,8 @@ the permission (the door, `permissions.py`).
 
 Every change that alters what the analysis would find (a vote, a statement, a moderation
 decision) marks the dialogue's analysis dirty; worker.py picks it up. Bringing a statement into a workshop goes
-through the workshops part's own actions (`promote_statement`).
+through the workshops part's own actions (`promote_statement`). An internal dialogue's invitation and reminder are
+each one e-mail with the members as blind copies (`tillit.core.mail.send_blind`).
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tillit.core.mail import send_blind
 from tillit.core.periods import check_period
 from tillit.core.text import normalise_text
 from tillit.core.tokens import hash_token
@@ -346,6 +350,72 @@ def merge(*, duplicate: Statement, keep: Statement) -> Statement:
     duplicate.save(update_fields=["status", "merged_into"])
     mark_dirty(duplicate.dialogue_id)
     return keep
+
+
+# Invitations and reminders by e-mail ------------------------------------------------------------------------------
+
+
+def _check_members_only(dialogue: Dialogue) -> None:
+    if not dialogue.is_internal:
+        raise DialogueError(
+            _("An open dialogue has no list of members to e-mail. Share its link with those you want to take part.")
+        )
+
+
+def _mail_context(dialogue: Dialogue, site_url: str) -> dict[str, object]:
+    link = site_url + reverse("dialogues:participate", kwargs={"dialogue": dialogue.public_id})
+    return {
+        "dialogue": dialogue,
+        "organisation": dialogue.organisation,
+        "link": link,
+        "opens_later": dialogue.opens_on > timezone.localdate(),
+    }
+
+
+def _one_line(text: str) -> str:
+    """A question as a subject line: e-mail headers cannot hold line breaks."""
+    return " ".join(text.split())
+
+
+def check_invitation_allowed(dialogue: Dialogue) -> None:
+    """DialogueError unless the dialogue is internal and has not closed (the confirmation page asks this too)."""
+    _check_members_only(dialogue)
+    if dialogue.has_closed:
+        raise DialogueError(_("The dialogue has closed: invitations can no longer be sent."))
+
+
+def invite_members(*, dialogue: Dialogue, invited_by: Membership | None, site_url: str) -> Dialogue:
+    """E-mail every active member of an internal dialogue's organisation with an address (not the one inviting) the
+    question, when it opens and closes, and the link to take part: one message, the members as blind copies. Records
+    when it was sent. DialogueError for an open dialogue (no list of members), one that has closed, an organisation
+    with nobody else to write to, and a mail server that fails (then nothing is recorded)."""
+    check_invitation_allowed(dialogue)
+    addresses = queries.addresses_to_invite(dialogue, besides=invited_by)
+    if not addresses:
+        raise DialogueError(_("Nobody else in the organisation has an e-mail address to send the invitation to."))
+    context = _mail_context(dialogue, site_url) | {"invited_by": invited_by}
+    subject = _("Invitation to the dialogue “%(question)s”") % {"question": _one_line(dialogue.question)}
+    if not send_blind(subject, render_to_string("dialogues/email/invitation.txt", context), addresses):
+        raise DialogueError(_("The e-mail could not be sent. Try again later."))
+    dialogue.invited_at = timezone.now()
+    Dialogue.objects.filter(pk=dialogue.pk).update(invited_at=dialogue.invited_at)
+    return dialogue
+
+
+def remind_members(*, dialogue: Dialogue, reminded_by: Membership | None, site_url: str) -> None:
+    """E-mail the members of an internal dialogue's organisation who have not taken part (no participation under
+    their keyed hash; not the one reminding) the link, while it is open. Who they are, and how many, is never shown
+    nor logged: the reminder is one message whoever gets it (to the site's own address, the others as blind copies),
+    and it goes even when nobody is left, so that neither the page nor the time it takes tells them apart.
+    DialogueError for an open dialogue, one that is not open now, and a mail server that fails."""
+    _check_members_only(dialogue)
+    if not dialogue.is_open:
+        raise DialogueError(_("Reminders can only be sent while the dialogue is open."))
+    addresses = queries.addresses_not_taking_part(dialogue, besides=reminded_by)
+    subject = _("Reminder: take part in the dialogue “%(question)s”") % {"question": _one_line(dialogue.question)}
+    body = render_to_string("dialogues/email/reminder.txt", _mail_context(dialogue, site_url))
+    if not send_blind(subject, body, addresses, even_if_none=True):
+        raise DialogueError(_("The e-mail could not be sent. Try again later."))
 
 
 # Into a workshop --------------------------------------------------------------------------------------------------

@@ -54,6 +54,9 @@ class Dialogue(models.Model):
     # Set when a process leader closes the dialogue before its last day (`actions.close_dialogue`); its last day is
     # then that day, so that pages and reports print the day it really closed.
     closed_at = models.DateTimeField(_("closed early at"), null=True, blank=True, editable=False)
+    # When a process leader last e-mailed the organisation's members the invitation (`actions.invite_members`):
+    # shown on the manage page, so that sending it again is a choice made knowingly.
+    invited_at = models.DateTimeField(_("invitations sent"), null=True, blank=True, editable=False)
     # The organisation's threshold when the dialogue was created, fixed: two versions of the same results under
     # different thresholds could, compared, reveal a small group.
     anonymity_threshold = models.PositiveSmallIntegerField(_("anonymity threshold"), default=5)

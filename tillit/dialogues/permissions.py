@@ -17,7 +17,7 @@ the organisation lead (moderate) the dialogue. Someone who takes part without a 
 | `dialogues.vote` | joined | joined | joined | 404 / sign in |
 | `dialogues.add_statement` | joined | joined | joined | 404 / sign in |
 | `dialogues.report_statement` | joined | joined | joined | 404 / sign in |
-| `dialogues.moderate` (manage, edit, seed, moderate, merge, close now) | yes | 403 | 404 / sign in | 404 / sign in |
+| `dialogues.moderate` (manage, edit, seed, moderate, merge, close now, e-mail invitation and reminder) | yes | 403 | 404 / sign in | 404 / sign in |
 | `dialogues.promote_statement` (into a workshop) | yes | 403 | 404 / sign in | 404 / sign in |
 | `dialogues.read_results` | results open | joined, results open | joined, results open | 404 / sign in |
 | `dialogues.export_results` (CSV, PDF) | results open | joined, results open | joined, results open | 404 / sign in |

@@ -46,7 +46,11 @@ FLAGGED = "flagged"  # the moderation list's filter for statements participants 
 
 def member_token_hash(dialogue: Dialogue, membership: Membership) -> str:
     """A member's key in an internal dialogue: an HMAC, so the participant row does not name the member."""
-    return keyed_digest(f"dialogue:{dialogue.pk}:membership:{membership.pk}").hex()
+    return _member_key(dialogue.pk, membership.pk)
+
+
+def _member_key(dialogue_id: int, membership_id: int) -> str:
+    return keyed_digest(f"dialogue:{dialogue_id}:membership:{membership_id}").hex()
 
 
 def participation_of_member(dialogue: Dialogue, membership: Membership) -> DialogueParticipant | None:
@@ -60,6 +64,32 @@ def participation_with_token(dialogue: Dialogue, token: str) -> DialogueParticip
     if not token:
         return None
     return DialogueParticipant.objects.filter(dialogue=dialogue, token_hash=hash_token(token)).first()
+
+
+def _members_to_write_to(dialogue: Dialogue, besides: Membership | None) -> QuerySet[Membership]:
+    """The members of an internal dialogue's organisation whose account is active and has an address, but
+    `besides` (the one writing); none for an open dialogue, which has no list of members."""
+    if not dialogue.is_internal:
+        return Membership.objects.none()
+    members = Membership.objects.filter(organisation_id=dialogue.organisation_id, user__is_active=True).exclude(
+        user__email=""
+    )
+    return members if besides is None else members.exclude(pk=besides.pk)
+
+
+def addresses_to_invite(dialogue: Dialogue, *, besides: Membership | None) -> list[str]:
+    """Where an internal dialogue's invitation goes: every active member of its organisation with an address, but
+    `besides` (the one inviting)."""
+    return list(_members_to_write_to(dialogue, besides).order_by("pk").values_list("user__email", flat=True))
+
+
+def addresses_not_taking_part(dialogue: Dialogue, *, besides: Membership | None) -> list[str]:
+    """Where an internal dialogue's reminder goes: those of `addresses_to_invite` who have no participation in it.
+    A participation is known only by its keyed hash, so each member's hash is computed and looked for among the
+    dialogue's. Never shown, nor counted on a page: who and how many stay unknown to the one reminding."""
+    joined = set(DialogueParticipant.objects.filter(dialogue=dialogue).values_list("token_hash", flat=True))
+    members = _members_to_write_to(dialogue, besides).order_by("pk").values_list("pk", "user__email")
+    return [address for pk, address in members if _member_key(dialogue.pk, pk) not in joined]
 
 
 def dialogues_of(organisation: Organisation) -> QuerySet[Dialogue]:

@@ -8,8 +8,6 @@ unit, level or group belongs to the organisation).
 
 from __future__ import annotations
 
-import logging
-import smtplib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +15,6 @@ from typing import Literal, overload
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
@@ -31,6 +28,7 @@ from django.utils.translation import pgettext
 
 from tillit.accounts import addresses
 from tillit.accounts.models import User
+from tillit.core.mail import send_one
 from tillit.organisations import tree
 from tillit.organisations.models import (
     MIN_ANONYMITY_THRESHOLD,
@@ -44,8 +42,6 @@ from tillit.organisations.models import (
 )
 from tillit.organisations.queries import descendants, unit_parents, unit_path
 from tillit.organisations.tokens import pending_membership_token
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_ACTOR_GROUPS = [
     ActorGroup.Key.POLITICIAN,
@@ -576,11 +572,8 @@ def send_invitation(*, membership: Membership, invited_by: User | None, site_url
         context["invitation_url"] = invitation_url(user, site_url=site_url)
     subject = _("Invitation to %(organisation)s in Tillit") % {"organisation": membership.organisation.name}
     body = render_to_string("organisations/email/invitation.txt", context)
-    try:
-        send_mail(subject, body, None, [user.email])
-    except (OSError, smtplib.SMTPException) as error:
-        logger.warning("Invitation to membership %s not sent: %s", membership.public_id, error)
-        raise InvitationNotSent(user.email) from error
+    if not send_one(subject, body, user.email):
+        raise InvitationNotSent(user.email)
     Membership.objects.filter(pk=membership.pk).update(invited_at=timezone.now())
 
 
@@ -609,10 +602,7 @@ def send_pending_invitation(*, pending: PendingMembership, invited_by: User | No
     }
     subject = _("Invitation to %(organisation)s in Tillit") % {"organisation": pending.organisation.name}
     body = render_to_string("organisations/email/pending_invitation.txt", context)
-    try:
-        send_mail(subject, body, None, [user.email])
-    except (OSError, smtplib.SMTPException) as error:
+    if not send_one(subject, body, user.email):
         pending.invited_at = previously_sent
-        logger.warning("Invitation to pending membership %s not sent: %s", pending.public_id, error)
-        raise InvitationNotSent(pending.email) from error
+        raise InvitationNotSent(pending.email)
     PendingMembership.objects.filter(pk=pending.pk).update(invited_at=pending.invited_at)

@@ -129,6 +129,33 @@ class ActorGroup(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def side(self) -> str:
+        """Which side of the steering chain the group stands on (`Side`), for comparisons of small groups."""
+        return side_of(self.key)
+
+
+class Side(models.TextChoices):
+    """The two sides of the steering chain: those who steer, and those who meet the service user (or are them).
+    Results of groups too small to show apart compare the two sides instead (PRODUCT §2)."""
+
+    STEERING = "steering", _("Steering side")
+    FRONT_LINE = "front_line", _("Front line")
+    OTHER = "other", _("Other actors")
+
+
+STEERING_SIDE = frozenset({ActorGroup.Key.POLITICIAN, ActorGroup.Key.TOP_MANAGEMENT, ActorGroup.Key.MIDDLE_MANAGEMENT})
+FRONT_LINE = frozenset({ActorGroup.Key.FIRST_LINE_MANAGER, ActorGroup.Key.EMPLOYEE, ActorGroup.Key.SERVICE_USER})
+
+
+def side_of(key: str) -> str:
+    """The side of an actor group of kind `key` (blank: an organisation's own group, counted with the others)."""
+    if key in STEERING_SIDE:
+        return Side.STEERING
+    if key in FRONT_LINE:
+        return Side.FRONT_LINE
+    return Side.OTHER
+
 
 class UnitQuerySet(OrganisationScopedQuerySet):
     def open(self) -> Self:

@@ -55,13 +55,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 from scipy import sparse
 
 from tillit.privacy.suppression import check_threshold
 
-__all__ = ["Disclosure", "Population"]
+__all__ = ["Disclosure", "Population", "Reason"]
 
 _TOLERANCE = 1e-7
 
@@ -254,6 +255,20 @@ class Population:
             ),
         )
 
+    def reasons(self, disclosure: Disclosure) -> dict[Hashable, Reason]:
+        """Why each hidden unit of `disclosure` is hidden, as far as what is shown already tells it.
+
+        A unit is hidden because too few answered in it, or, with enough answers, to protect a smaller group next
+        to it. Saying which would tell the reader more than "–" does, and enough to pin a small group down: two
+        hidden teams of 4 and 4 under a shown department of 8, both said to have "too few", must hold 4 each; teams
+        of 5 and 1, the one said to protect the other, give the other exactly 1. And choosing *whether* to say it
+        by the hidden sizes would tell as much. So the reason depends on what is shown alone: when the whole report
+        is hidden, its total has too few, and so has every unit in it (`Reason.TOO_FEW`); otherwise every hidden unit
+        gets `Reason.EITHER`, which is always true. (A linear program could find the rare unit that the shown totals
+        bound below k; at a region's size it costs seconds per unit and tells almost nothing, so it is not run.)"""
+        reason = Reason.EITHER if disclosure.total else Reason.TOO_FEW
+        return {unit: reason for unit in self.units if unit not in disclosure.units}
+
     def _everything(self, sizes_of: _Sizes) -> Disclosure:
         values = [
             np.bincount(self._atom_value[:, d], weights=sizes_of.atom, minlength=len(self._values[d]))
@@ -360,6 +375,13 @@ class Population:
             remainder += _Pair(int(totals[value]), int(verified[value]))
             complementary += 1
         return frozenset(visible[complementary:])
+
+
+class Reason(StrEnum):
+    """Why a unit is hidden, as far as its page may say (`Population.reasons`)."""
+
+    TOO_FEW = "too_few"  # fewer than k answered in it (or tied to a person), as the shown totals already tell
+    EITHER = "either"  # too few answered, or it is hidden to protect a smaller group; which is not said
 
 
 def _ok(total: int, verified: int, k: int) -> bool:

@@ -23,10 +23,12 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from tillit.privacy.suppression import Cell, Hidden
+from tillit.reports import charts
 from tillit.reports.charts.quadrant import Box, Layout, Quadrant
 
 ENCODING = "cp1252"  # what the core fonts' metrics and PDF's WinAnsiEncoding cover
 DASH = "–"  # a hidden or undefined figure
+PDF_TYPE = "application/pdf"  # the content type of every part's PDF download
 
 _REPLACEMENTS = str.maketrans(
     {
@@ -63,6 +65,9 @@ CELL_PADDING = 1.5  # left and right, inside a table cell
 WIDEST_COLUMN = 32  # a longer word in a figure column's heading is broken
 MARKER = 6.4  # the diameter of a point's marker in a chart
 CAPTION_ROOM = 14  # below a chart: its caption
+BAR_LABEL = 62  # the width of the row names beside horizontal bars
+BAR_ROW = 6  # the height of one bar's row
+BAR_FILL = (92, 134, 176)
 
 
 def printable(text: object) -> str:
@@ -406,4 +411,47 @@ class ReportWriter:
         pdf.set_fill_color(255, 255, 255)
 
         pdf.set_xy(MARGIN, top + chart.height)
+        self.caption(caption)
+
+    def bars(self, rows: Sequence[tuple[str, object]], *, caption: str, note: str = DASH) -> None:
+        """Horizontal bars on a fixed 0–100 scale, one per row (a name and a figure: a number, a `Cell` or HIDDEN),
+        then `caption`. A hidden or missing figure keeps its row without a bar, `note` written in its place; the
+        scale never depends on the figures. A chart is always followed by a table of the same figures."""
+        pdf = self.pdf
+        self.ensure_space(len(rows) * BAR_ROW + 8 + CAPTION_ROOM)
+        left, top = MARGIN, pdf.get_y() + 1
+        plot_left = left + BAR_LABEL + 2
+        plot_width = pdf.epw - BAR_LABEL - 14
+        bottom = top + len(rows) * BAR_ROW
+        pdf.set_draw_color(*RULE)
+        pdf.set_line_width(0.2)
+        self.font(7, color=MUTED)
+        for tick in (0, 25, 50, 75, 100):
+            x = plot_left + plot_width * tick / 100
+            pdf.line(x, top, x, bottom)
+            pdf.set_xy(x - 5, bottom + 0.5)
+            pdf.cell(10, 3.5, str(tick), align="C")
+        for position, (label, value) in enumerate(rows):
+            y = top + position * BAR_ROW
+            self.font(8.5)
+            name = printable(label)
+            while len(name) > 1 and pdf.get_string_width(name + "…") > BAR_LABEL:
+                name = name[:-1]
+            pdf.set_xy(left, y)
+            pdf.cell(BAR_LABEL, BAR_ROW, name if name == printable(label) else name.rstrip() + "…", align="R")
+            drawn = charts.number(value)
+            if drawn is None:
+                self.font(8.5, "I", MUTED)
+                pdf.set_xy(plot_left + 1, y)
+                pdf.cell(plot_width, BAR_ROW, note)
+                continue
+            width = plot_width * drawn / 100
+            pdf.set_fill_color(*BAR_FILL)
+            if width > 0:
+                pdf.rect(plot_left, y + 1, width, BAR_ROW - 2, style="F")
+            self.font(8.5, "B")
+            pdf.set_xy(plot_left + width + 1, y)
+            pdf.cell(12, BAR_ROW, cell_figure(value, 0) if isinstance(value, Cell) else figure(value, 0))
+        pdf.set_fill_color(255, 255, 255)
+        pdf.set_xy(MARGIN, bottom + 5)
         self.caption(caption)

@@ -21,16 +21,12 @@ e-mailing its people, kept together because each checks the same step and public
 from __future__ import annotations
 
 import datetime
-import logging
-import smtplib
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -39,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tillit.core.mail import send_blind, send_one
 from tillit.core.periods import check_period
 from tillit.organisations.models import ActorGroup, Membership, Organisation, Unit
 from tillit.privacy.masking import mask_personal_data
@@ -80,8 +77,6 @@ __all__ = [
     "set_step",
     "unlink",
 ]
-
-logger = logging.getLogger(__name__)
 
 STEP_ORDER = list(Workshop.Step)
 
@@ -625,16 +620,7 @@ def remind_raters(*, workshop: Workshop, reminded_by: Membership | None, site_ur
     subject = _("Reminder: rate in the workshop %(title)s") % {"title": workshop.title}
     context = {"workshop": workshop, "organisation": workshop.organisation, "link": link}
     addresses = [m.user.email for m in members if m.user.is_active and m.user.email]
-    message = EmailMessage(
-        subject,
-        render_to_string("workshops/email/rating_reminder.txt", context),
-        to=[settings.DEFAULT_FROM_EMAIL],
-        bcc=addresses,
-    )
-    try:
-        message.send()
-    except (OSError, smtplib.SMTPException) as error:
-        logger.warning("A workshop's reminder to rate was not sent: %s", type(error).__name__)
+    send_blind(subject, render_to_string("workshops/email/rating_reminder.txt", context), addresses, even_if_none=True)
 
 
 def _mail(memberships: Iterable[Membership], subject: str, template: str, context: dict[str, object]) -> int:
@@ -645,10 +631,6 @@ def _mail(memberships: Iterable[Membership], subject: str, template: str, contex
         user = membership.user
         if not user.is_active or not user.email:
             continue
-        try:
-            send_mail(subject, body, None, [user.email])
-        except (OSError, smtplib.SMTPException) as error:
-            logger.warning("Workshop e-mail to membership %s not sent: %s", membership.public_id, error)
-            continue
-        sent += 1
+        if send_one(subject, body, user.email):
+            sent += 1
     return sent

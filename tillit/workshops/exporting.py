@@ -97,7 +97,8 @@ def _group_table(table: GroupTable, caption: str) -> list[Row]:
     return [
         [],
         [caption],
-        [_("Item"), _("All"), *table.groups, _("Difference")],
+        *([[str(table.note)]] if table.note else []),
+        [_("Item"), _("All"), *(str(group) for group in table.groups), _("Difference")],
         *(
             [
                 row.item.title,

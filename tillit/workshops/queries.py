@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tillit.organisations.models import ActorGroup, Membership, Organisation
 from tillit.organisations.ongoing import Ongoing
@@ -330,7 +331,7 @@ def workshop_ratings(workshop: Workshop, chain: Chain) -> ranking.Ratings:
 # Results -------------------------------------------------------------------------------------------------------
 
 RESULTS_CACHE_SECONDS = 24 * 3600
-RESULTS_FORMAT = 3  # part of the cache key: results cached in an older shape are never read back
+RESULTS_FORMAT = 4  # part of the cache key: results cached in an older shape are never read back
 
 
 def workshop_results(workshop: Workshop) -> Results:
@@ -355,30 +356,41 @@ def workshop_results(workshop: Workshop) -> Results:
 
 
 def _computed_results(workshop: Workshop) -> Results:
+    """The results from the database. Who takes part (their levels and actor groups, which the workshop's page shows
+    anyway) decides the groupings of the group tables: the participants, not the process leaders, who had joined
+    when the results were published, so that someone joining later changes nothing."""
     chain = effect_chain(workshop)
     ratings = workshop_ratings(workshop, chain)
     rated = set(ratings.participants)
-    people = [
-        p for p in Participant.objects.filter(workshop=workshop).select_related("actor_group", "level") if p.pk in rated
+    published = workshop.results_published_at
+    taking_part = [
+        p
+        for p in Participant.objects.filter(workshop=workshop).select_related("actor_group", "level")
+        if published is None or p.joined_at <= published or p.pk in rated
     ]
-    levels = {p.level_id: p.level for p in people if p.level is not None}
-    level_names: dict[Hashable, str] = {
+    levels = {p.level_id: p.level for p in taking_part if p.level is not None}
+    level_names: dict[Hashable, str | Promise] = {
         key: level.name for key, level in sorted(levels.items(), key=lambda entry: (entry[1].rank, entry[1].name))
     }
-    if any(p.level_id is None for p in people):
-        level_names[NO_LEVEL] = _("No level")
-    groups = {p.actor_group_id: p.actor_group for p in people}
+    if any(p.level_id is None for p in taking_part):
+        level_names[NO_LEVEL] = gettext_lazy("No level")
+    groups = {p.actor_group_id: p.actor_group for p in taking_part}
     group_names: dict[Hashable, str] = {
         key: group.name for key, group in sorted(groups.items(), key=lambda entry: (entry[1].position, entry[1].name))
     }
+
+    def as_rater(participant: Participant) -> Rater:
+        level = NO_LEVEL if participant.level_id is None else participant.level_id
+        return Rater(participant.pk, level, participant.actor_group_id, participant.is_guest)
+
     return build_results(
         chain=chain,
         ratings=ratings,
-        raters=[
-            Rater(p.pk, NO_LEVEL if p.level_id is None else p.level_id, p.actor_group_id, p.is_guest) for p in people
-        ],
+        raters=[as_rater(p) for p in taking_part if p.pk in rated],
+        taking_part=[as_rater(p) for p in taking_part if p.role != Participant.Role.LEADER],
         levels=level_names,
         actor_groups=group_names,
+        sides={key: group.side for key, group in groups.items()},
         k=workshop.anonymity_threshold,
         seed=workshop.pk,
     )

@@ -268,9 +268,11 @@ def _matrix_cell(cell: Cell[float] | None) -> tuple[str, tuple[int, int, int] | 
 def _group_table(report: ReportWriter, table: GroupTable, caption: str) -> None:
     if not (table.groups and table.rows):
         return
+    if table.note:
+        report.paragraph(str(table.note), color=MUTED)
     report.split_table(
         Column(_("Item"), 1),
-        table.groups,
+        [str(group) for group in table.groups],
         [
             (
                 row.item.title,

@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from tillit.organisations.models import Side
+from tillit.privacy import coarsening
 from tillit.privacy.breakdowns import Disclosure, Population
 from tillit.privacy.suppression import HIDDEN, Cell, Hidden, NotAFigure, count, ranked
 from tillit.reports.charts import quadrant as charts
@@ -54,6 +56,7 @@ __all__ = [
     "RaterPopulation",
     "Results",
     "build_results",
+    "groupings",
     "priority_quadrant",
 ]
 
@@ -116,10 +119,11 @@ class GroupRow:
 
 @dataclass
 class GroupTable:
-    groups: list[str]  # the column headings
+    groups: list[coarsening.Label]  # the column headings
     rows: list[GroupRow]
-    # Per column: the level's or actor group's pk (NO_LEVEL: no level).
+    # Per column: the level's or actor group's pk (NO_LEVEL: no level), or its group's key in a coarser grouping.
     keys: NotAFigure[list[Hashable]] = field(default_factory=list)
+    note: str | Promise = ""  # which coarser grouping the columns are, and why; empty for the groups themselves
 
 
 @dataclass
@@ -220,17 +224,28 @@ def build_results(
     chain: Chain,
     ratings: ranking.Ratings,
     raters: Sequence[Rater],
-    levels: Mapping[Hashable, str],
-    actor_groups: Mapping[Hashable, str],
+    levels: Mapping[Hashable, coarsening.Label],
+    actor_groups: Mapping[Hashable, coarsening.Label],
     k: int,
     seed: int,
+    sides: Mapping[Hashable, str] | None = None,
+    taking_part: Sequence[Rater] | None = None,
     bootstrap: int = BOOTSTRAP_SAMPLES,
 ) -> Results:
     """The results of `ratings` (from `raters`), every figure decided by its measure's disclosure: pure, no
-    database. `levels` and `actor_groups` name the columns of the group tables, in their order."""
-    population = RaterPopulation(raters, k)
+    database. `levels` (from the top down, NO_LEVEL last) and `actor_groups` name the columns of the group tables,
+    in their order; `sides` gives each actor group's `Side`. Where the groups are too small to compare, the tables
+    compare coarser ones (`groupings`), chosen from everyone `taking_part` (by default the raters): who takes part is
+    shown on the workshop's page, so the choice tells nothing of who rated. `levels` and `actor_groups` name the
+    values of all of them; a table has a column for each group with a rater in it."""
+    level_grouping, actor_grouping = groupings(
+        raters if taking_part is None else taking_part, levels=levels, actor_groups=actor_groups, sides=sides, k=k
+    )
+    people = [
+        Rater(r.pk, level_grouping.group_of[r.level], actor_grouping.group_of[r.actor_group], r.guest) for r in raters
+    ]
+    population = RaterPopulation(people, k)
     items: dict[Hashable, Item] = {item.pk: item for item in [*chain.effects, *chain.activities]}
-    people = list(raters)
 
     importance_raters: dict[Hashable, list[Hashable]] = {effect.pk: [] for effect in chain.effects}
     achievement_raters: dict[Hashable, list[Hashable]] = {effect.pk: [] for effect in chain.effects}
@@ -323,7 +338,9 @@ def build_results(
     ]
 
     tables = {}
-    for dimension, columns in ((LEVEL, dict(levels)), (ACTOR_GROUP, dict(actor_groups))):
+    for dimension, grouping in ((LEVEL, level_grouping), (ACTOR_GROUP, actor_grouping)):
+        rated_groups = {(p.level if dimension == LEVEL else p.actor_group) for p in people}
+        columns = {group: name for group, name in grouping.names.items() if group in rated_groups}
         group_of: dict[Hashable, Hashable] = {p.pk: (p.level if dimension == LEVEL else p.actor_group) for p in people}
 
         def importance_shows(key: Hashable, effect: Hashable, dimension: int = dimension) -> bool:
@@ -334,6 +351,7 @@ def build_results(
             ranking.group_means(ratings, group_of, measure="importance"),
             [(items[effect.pk], importance[effect.pk], effect.pk) for effect in chain.effects],
             importance_shows,
+            note=grouping.note,
         )
         group_terms: dict[Hashable, Mapping[Hashable, set[Hashable]]] = {
             key: terms(_shown_for(dimension, key)) for key in columns
@@ -344,6 +362,7 @@ def build_results(
             [(items[activity.pk], scores[activity.pk], activity.pk) for activity in chain.activities],
             lambda _key, _activity: True,  # a group's score exists only where one of its terms may count
             terms=group_terms,
+            note=grouping.note,
         )
     return Results(
         k=k,
@@ -358,6 +377,50 @@ def build_results(
         importance_by_level=tables[LEVEL, "importance"],
         contribution_by_level=tables[LEVEL, "expected_contribution"],
     )
+
+
+LEVELS_MERGED = _(
+    "The levels were too small to be shown one by one, so each level with too few raters is shown together "
+    "with the levels above it."
+)
+SIDES_COMPARED = _(
+    "The actor groups were too small to be shown one by one, so the steering side (politicians, top management "
+    "and middle management) is compared with the front line (first-line managers, employees and service users)."
+)
+
+
+def groupings(
+    raters: Sequence[Rater],
+    *,
+    levels: Mapping[Hashable, coarsening.Label],
+    actor_groups: Mapping[Hashable, coarsening.Label],
+    sides: Mapping[Hashable, str] | None,
+    k: int,
+) -> tuple[coarsening.Grouping, coarsening.Grouping]:
+    """The groupings the tables by level and by actor group use: the levels and actor groups themselves where
+    they can be compared, else levels merged upward and the two sides of the steering chain
+    (`privacy.coarsening`). Chosen from which groups a breakdown of `raters` (give everyone taking part) would show."""
+    level_sizes: dict[Hashable, int] = {}
+    for rater in raters:
+        level_sizes[rater.level] = level_sizes.get(rater.level, 0) + 1
+    level_candidates = [
+        coarsening.as_they_are(levels),
+        coarsening.merged_upward(levels, level_sizes, k=k, note=LEVELS_MERGED, apart={NO_LEVEL}),
+    ]
+    actor_candidates = [coarsening.as_they_are(actor_groups)]
+    if sides is not None:
+        actor_candidates.append(coarsening.by_category(actor_groups, sides, dict(Side.choices), note=SIDES_COMPARED))
+    everyone = [rater.pk for rater in raters]
+
+    def disclose(combination: tuple[coarsening.Grouping, ...]) -> Disclosure:
+        by_level, by_actor_group = combination
+        regrouped = [
+            Rater(r.pk, by_level.group_of[r.level], by_actor_group.group_of[r.actor_group], r.guest) for r in raters
+        ]
+        return RaterPopulation(regrouped, k).disclose(everyone)
+
+    level_grouping, actor_grouping = coarsening.choose([level_candidates, actor_candidates], disclose)
+    return level_grouping, actor_grouping
 
 
 def _shown_for(dimension: int, key: Hashable) -> Callable[[Disclosure], bool]:
@@ -380,12 +443,13 @@ def _matrix_cell(mean: ranking.Mean, disclosure: Disclosure) -> Cell[float]:
 
 
 def _group_table(
-    columns: dict[Hashable, str],
+    columns: dict[Hashable, coarsening.Label],
     means: dict[Hashable, dict[Hashable, ranking.Mean]],
     rows: list[tuple[Item, Cell[float], Hashable]],
     shows: Callable[[Hashable, Hashable], bool],
     *,
     terms: Mapping[Hashable, Mapping[Hashable, set[Hashable]]] | None = None,
+    note: str | Promise = "",
 ) -> GroupTable:
     """Each group's figure per item where its own disclosure allows it (and it is defined), the spread
     between the shown ones, and the rows ordered by that spread (rows without one last, in chain order)."""
@@ -408,7 +472,7 @@ def _group_table(
             ]
         built.append(GroupRow(item, overall, by_group, spread, row_terms))
     ordered = [entry.item for entry in ranked(built, lambda row: row.spread)]
-    return GroupTable(list(columns.values()), ordered, list(columns))
+    return GroupTable(list(columns.values()), ordered, list(columns), note)
 
 
 # The priority quadrant ---------------------------------------------------------------------------------------

@@ -104,13 +104,16 @@ def answer_openly(
     *, round: Round, unit: Unit, level: Level | None, actor_group: ActorGroup | None, answers: Answers
 ) -> None:
     """Store the answers given through the round's open link in the round's inbox (the device remembers that it
-    has answered). A unit takes at most as many responses, through every link, as it had members when the round
-    opened: the open link cannot pad a group past the anonymity threshold (UnitFull)."""
+    has answered). Only a unit the round covers takes answers, and it takes at most as many responses, through every
+    link, as it had members when the round opened: the open link cannot pad a group past the anonymity threshold
+    (UnitFull)."""
     _check_accepts(round)
     if unit.organisation_id != round.organisation_id or not unit.is_open:
         raise BarometerError(_("Choose one of the organisation's units."))
-    if not round.has_unit(unit.pk):
-        raise BarometerError(_("Choose one of the units that were in the organisation when the survey opened."))
+    if unit.pk not in round.covered_unit_ids():  # units of the tree the round opened with, that it covers
+        if round.covers_everyone:
+            raise BarometerError(_("Choose one of the units that were in the organisation when the survey opened."))
+        raise BarometerError(_("This survey covers only some of the organisation's units. Choose one of those listed."))
     for choice in (level, actor_group):
         if choice is not None and choice.organisation_id != round.organisation_id:
             raise BarometerError(_("Choose from the organisation's own lists."))

@@ -1,6 +1,10 @@
 """Changes of a round (omgång): creating and editing it, opening it with its invitations, reminders, closing it and
 sealing its answers.
 
+A round covers the units chosen for it, each with everything below it, or the whole organisation when none is
+chosen (`Round.covered_units`). The choice is made before the round opens and fixed when it does: only members
+placed in the covered units are invited and counted in its population, and its tree is cut to the covered part.
+
 A round's results open when it is closed and sealed. Sealing mixes what is left in the inbox and rewrites every "has
 answered" flag (`seal_round`); it happens when a process leader closes the round (`close_round`), and, for rounds
 whose closing date passed without anyone closing them, in `seal_due_rounds`, which `manage.py seal_rounds` runs.
@@ -12,10 +16,9 @@ from __future__ import annotations
 import datetime
 import logging
 import secrets
-import smtplib
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.core.mail import send_mail
 from django.db import DatabaseError, transaction
 from django.db.models import Count, QuerySet
 from django.template.loader import render_to_string
@@ -27,11 +30,12 @@ from tillit.barometer import queries
 from tillit.barometer.actions.errors import BarometerError
 from tillit.barometer.actions.mixing import mix, mix_batch_size, vacuum_answer_tables
 from tillit.barometer.actions.questionnaire import current_instrument
-from tillit.barometer.models import Instrument, Invitation, PopulationCount, Round
+from tillit.barometer.models import CoveredUnit, Instrument, Invitation, PopulationCount, Round, covered_tree
+from tillit.core import mail
 from tillit.core.periods import check_period
 from tillit.core.text import normalise_text
 from tillit.core.tokens import hash_token, keyed_digest
-from tillit.organisations.models import Membership, Organisation
+from tillit.organisations.models import Membership, Organisation, Unit
 from tillit.organisations.queries import unit_parents
 
 logger = logging.getLogger(__name__)
@@ -46,6 +50,18 @@ def _check_readers(results_readers: str) -> None:
         raise BarometerError(_("Choose who reads the results from the list."))
 
 
+def _check_units(organisation: Organisation, units: Collection[Unit]) -> None:
+    if any(unit.organisation_id != organisation.pk for unit in units):
+        raise BarometerError(_("Choose the units from the organisation's own list."))
+
+
+def _cover(round: Round, units: Collection[Unit]) -> None:
+    """Make `units` the ones the round covers (none: the whole organisation). Caller has checked them."""
+    CoveredUnit.objects.filter(round=round).exclude(unit__in=units).delete()
+    kept = set(CoveredUnit.objects.filter(round=round).values_list("unit_id", flat=True))
+    CoveredUnit.objects.bulk_create(CoveredUnit(round=round, unit=unit) for unit in units if unit.pk not in kept)
+
+
 @transaction.atomic
 def create_round(
     *,
@@ -55,13 +71,16 @@ def create_round(
     closes_on: datetime.date,
     created_by: Membership | None = None,
     results_readers: str | None = None,
+    units: Collection[Unit] = (),
 ) -> Round:
     """A new draft round on the newest questionnaire, its results for the whole steering chain unless
-    `results_readers` says otherwise; BarometerError if it closes before it opens."""
+    `results_readers` says otherwise, covering `units` (each with everything below it; none: the whole
+    organisation); BarometerError if it closes before it opens, or for a unit of another organisation."""
     _check_dates(opens_on, closes_on)
     results_readers = results_readers or Round.ResultsReaders.CHAIN
     _check_readers(results_readers)
-    return Round.objects.create(
+    _check_units(organisation, units)
+    round = Round.objects.create(
         organisation=organisation,
         instrument=current_instrument(organisation),
         name=normalise_text(name),
@@ -71,6 +90,8 @@ def create_round(
         created_by=created_by,
         results_readers=results_readers,
     )
+    _cover(round, units)
+    return round
 
 
 @transaction.atomic
@@ -81,18 +102,29 @@ def update_round(
     opens_on: datetime.date,
     closes_on: datetime.date,
     results_readers: str | None = None,
+    units: Collection[Unit] | None = None,
 ) -> Round:
-    """Rename or move a round that has not closed, or change who reads its results (None keeps them); once open,
-    only its closing date moves, and not into the past. BarometerError otherwise.
+    """Rename or move a round that has not closed, or change who reads its results (None keeps them) or the units
+    it covers (None keeps them; empty: the whole organisation); once open, only its closing date moves, and not
+    into the past, and the units it covers stay as they were. BarometerError otherwise, and nothing changes.
 
     Who reads the results may change until the round closes, even while it takes answers: it changes no figure
     (every page of the result is one publication, audited as a whole whoever reads which part of it), and it is
-    settled before anyone has seen the results, so it can never be chosen after seeing what they say."""
+    settled before anyone has seen the results, so it can never be chosen after seeing what they say.
+
+    The units are fixed when the round opens (its invitations and population follow them): the round's row is
+    locked here as opening locks it, so a change either comes before the opening or is refused."""
     _check_dates(opens_on, closes_on)
     results_readers = results_readers or round.results_readers
     _check_readers(results_readers)
+    if units is not None:
+        _check_units(round.organisation, units)
+    locked = Round.objects.select_for_update(of=("self",)).get(pk=round.pk)
+    round.opened_at, round.closed_at = locked.opened_at, locked.closed_at
     if round.is_closed:
         raise BarometerError(_("The round is closed and can no longer change."))
+    if units is not None and round.is_launched and {unit.pk for unit in units} != round.chosen_unit_ids():
+        raise BarometerError(_("The round has opened; the units it covers can no longer change."))
     if round.is_launched and opens_on != round.opens_on:
         raise BarometerError(_("The round has opened; its opening date can no longer change."))
     if round.is_launched and closes_on < timezone.localdate():
@@ -100,6 +132,8 @@ def update_round(
     round.name, round.opens_on, round.closes_on = normalise_text(name), opens_on, closes_on
     round.results_readers = results_readers
     round.save(update_fields=["name", "opens_on", "closes_on", "results_readers"])
+    if units is not None and not round.is_launched:
+        _cover(round, units)
     return round
 
 
@@ -110,8 +144,9 @@ class Sent:
 
 
 def launch_round(*, round: Round, site_url: str) -> Sent:
-    """Open the round: freeze the questionnaire, snapshot the population, invite every member with e-mail. The
-    e-mails go after the round is stored; one that cannot be sent is counted, not retried."""
+    """Open the round: freeze the questionnaire, snapshot the population, invite every member with e-mail, of the
+    units the round covers (everyone's, when it covers the whole organisation). The e-mails go after the round is
+    stored; one that cannot be sent is counted, not retried."""
     with transaction.atomic():
         round = Round.objects.select_for_update().get(pk=round.pk)
         if round.is_launched:
@@ -124,7 +159,7 @@ def launch_round(*, round: Round, site_url: str) -> Sent:
         round.opened_at = timezone.now()
         fix_round_context(round)
         round.save(update_fields=["instrument", "opened_at", "anonymity_threshold", "unit_parents"])
-        members = Membership.objects.filter(organisation=round.organisation, user__is_active=True)
+        members = queries.members_in_population(round)
         PopulationCount.objects.bulk_create(
             PopulationCount(
                 round=round,
@@ -150,9 +185,11 @@ def launch_round(*, round: Round, site_url: str) -> Sent:
 
 
 def fix_round_context(round: Round) -> None:
-    """Fix the threshold and the unit tree the round's results are suppressed with (not saved here)."""
+    """Fix the threshold and the unit tree the round's results are suppressed with (not saved here): the part of
+    the tree the round covers, with the units above it as structure (`models.covered_tree`)."""
     round.anonymity_threshold = round.organisation.anonymity_threshold
-    round.unit_parents = {str(unit): parent for unit, parent in unit_parents(round.organisation).items()}
+    parents = covered_tree(unit_parents(round.organisation), round.chosen_unit_ids())
+    round.unit_parents = {str(unit): parent for unit, parent in parents.items()}
 
 
 def _store_token_hashes(round: Round) -> None:
@@ -187,10 +224,7 @@ def _send(round: Round, invitations: QuerySet[Invitation], *, site_url: str, rem
             "barometer/email/invitation.txt",
             {"round": round, "organisation": round.organisation, "link": link, "reminder": reminder},
         )
-        try:
-            send_mail(subject, body, None, [invitation.email])
-        except (OSError, smtplib.SMTPException) as error:
-            logger.warning("Barometer invitation %s not sent: %s", invitation.pk, error)
+        if not mail.send_one(subject, body, invitation.email):
             failed += 1
             continue
         Invitation.objects.filter(pk=invitation.pk).update(**{stamp_field: timezone.now()})

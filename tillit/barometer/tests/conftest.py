@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tillit.barometer import actions
 from tillit.barometer.models import Item, Response, Round
+from tillit.organisations import actions as organisation_actions
 from tillit.organisations.models import ActorGroup, Level, Organisation, Unit
 
 MakeRound = Callable[..., Round]
@@ -88,3 +89,22 @@ def add_responses(db: None) -> AddResponses:
 
 def round_half(value: float) -> int:
     return int(value + 0.5)
+
+
+@pytest.fixture
+def small_unit(organisation: Organisation, home_unit: Unit) -> Unit:
+    """Nattpatrullen, a sibling of Hemtjänst Norr."""
+    return organisation_actions.create_unit(
+        organisation=organisation, name="Nattpatrullen", kind=Unit.Kind.TEAM, parent=home_unit.parent, actor=None
+    )
+
+
+@pytest.fixture
+def front_line(organisation: Organisation) -> Level:
+    return Level.objects.get(organisation=organisation, rank=5)
+
+
+@pytest.fixture
+def employees(organisation: Organisation) -> ActorGroup:
+    """The actor group of employees."""
+    return ActorGroup.objects.get(organisation=organisation, key=ActorGroup.Key.EMPLOYEE)

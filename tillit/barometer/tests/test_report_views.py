@@ -14,7 +14,6 @@ from django.utils import timezone, translation
 from tillit.barometer import actions, reporting, tally
 from tillit.barometer.models import Round, Theme
 from tillit.barometer.views import reports as report_views
-from tillit.organisations import actions as organisation_actions
 from tillit.organisations.models import ActorGroup, Level, Organisation, Unit
 from tillit.privacy.suppression import HIDDEN, Cell
 from tillit.reports import charts
@@ -69,28 +68,11 @@ def section(html: str, element_id: str) -> str:
 
 
 @pytest.fixture
-def small_unit(organisation: Organisation, home_unit: Unit) -> Unit:
-    return organisation_actions.create_unit(
-        organisation=organisation, name="Nattpatrullen", kind=Unit.Kind.TEAM, parent=home_unit.parent, actor=None
-    )
-
-
-@pytest.fixture
-def front_line(organisation: Organisation) -> Level:
-    return Level.objects.get(organisation=organisation, rank=5)
-
-
-@pytest.fixture
-def staff(organisation: Organisation) -> ActorGroup:
-    return ActorGroup.objects.get(organisation=organisation, key=ActorGroup.Key.EMPLOYEE)
-
-
-@pytest.fixture
-def closed_round(organisation, home_unit, small_unit, front_line, staff, make_round, add_responses) -> Round:
+def closed_round(organisation, home_unit, small_unit, front_line, employees, make_round, add_responses) -> Round:
     """Eight answers in Hemtjänst Norr and two in its sibling Nattpatrullen: ten in Socialförvaltningen."""
     round = make_round(organisation)
-    add_responses(round, home_unit, 8, level=front_line, actor_group=staff, mean=4.0, texts={"open_value": TEXT})
-    add_responses(round, small_unit, 2, level=front_line, actor_group=staff, mean=2.0, seed=1)
+    add_responses(round, home_unit, 8, level=front_line, actor_group=employees, mean=4.0, texts={"open_value": TEXT})
+    add_responses(round, small_unit, 2, level=front_line, actor_group=employees, mean=2.0, seed=1)
     return actions.close_round(round=round)
 
 
@@ -213,7 +195,7 @@ def test_the_steering_chain_reads_nothing_before_the_results_open(
 
 
 def test_the_trend_is_left_out_where_the_previous_round_went_to_other_readers(
-    client, employee, organisation, home_unit, front_line, staff, make_round, add_responses
+    client, employee, organisation, home_unit, front_line, employees, make_round, add_responses
 ):
     today = timezone.localdate()
     earlier = make_round(
@@ -223,10 +205,10 @@ def test_the_trend_is_left_out_where_the_previous_round_went_to_other_readers(
         closes_on=today + datetime.timedelta(days=1),
         results_readers=Round.ResultsReaders.LEADERS,
     )
-    add_responses(earlier, home_unit, 6, level=front_line, actor_group=staff)
+    add_responses(earlier, home_unit, 6, level=front_line, actor_group=employees)
     actions.close_round(round=earlier)
     later = make_round(organisation, name="Hösten")
-    add_responses(later, home_unit, 6, level=front_line, actor_group=staff)
+    add_responses(later, home_unit, 6, level=front_line, actor_group=employees)
     later = actions.close_round(round=later)
     client.force_login(employee)
 
@@ -285,13 +267,18 @@ def test_ids_of_another_organisation_do_not_exist_in_ones_own_round(
 
 @time_machine.travel(datetime.datetime(2030, 3, 5, 12, tzinfo=datetime.UTC), tick=False)
 def test_nothing_is_shown_before_the_round_closes(
-    client, facilitator, organisation, home_unit, front_line, staff, make_round, add_responses
+    client, facilitator, organisation, home_unit, front_line, employees, make_round, add_responses
 ):
     round = make_round(organisation, name="Barometern")
-    add_responses(round, home_unit, 11, level=front_line, actor_group=staff, texts={"open_value": TEXT})
+    add_responses(round, home_unit, 11, level=front_line, actor_group=employees, texts={"open_value": TEXT})
     client.force_login(facilitator)
 
-    for url in (results_url(round), unit_url(round, home_unit), level_url(round, front_line), group_url(round, staff)):
+    for url in (
+        results_url(round),
+        unit_url(round, home_unit),
+        level_url(round, front_line),
+        group_url(round, employees),
+    ):
         response = client.get(url)
         html = main(page(response))
 
@@ -314,21 +301,41 @@ def test_a_small_unit_and_its_sibling_are_dashes_and_their_parent_counts_both(
     parent_page = page(client.get(unit_url(closed_round, home_unit.parent)))
 
     for html in (organisation_page, parent_page):
+        # Eight and two answers, ten together: which of the two has too few is not said (saying it of the two would
+        # tell that the other has at least k, and so narrow the small one down), only what is true of both.
         for name in ("Hemtjänst Norr", "Nattpatrullen"):
             row = table_row(section(html, "units-title"), name)
-            assert "– för få svar" in row
+            assert "– för få svar, eller dold för att skydda en mindre grupp" in row
             assert not re.search(r"\d", row)
     assert "10 svarande" in text_of(parent_page.split('class="cards report-summary"')[1].split("</ul>")[0])
 
 
-def test_a_hidden_unit_shows_no_figure_at_all(client, facilitator, home_unit, closed_round):
+def test_a_hidden_unit_shows_no_figure_at_all_and_says_why(client, facilitator, home_unit, closed_round):
     client.force_login(facilitator)
 
     html = page(client.get(unit_url(closed_round, home_unit)))
 
-    assert "För få har svarat här" in html
+    assert "Här visas ingenting: antingen har färre än 5 svarat" in html
+    assert "De visas när den här gruppen och grupperna runt omkring har minst 5 svarande var." in html
+    assert "För få har svarat här" not in html  # untrue: eight have
     assert 'id="principles-title"' not in html
     assert "<svg" not in html
+
+
+def test_a_round_with_too_few_answers_says_so_on_every_page(
+    client, facilitator, organisation, home_unit, small_unit, front_line, employees, make_round, add_responses
+):
+    """Three answers in all: the whole report is hidden, and that can only be because too few answered anywhere."""
+    round = make_round(organisation)
+    add_responses(round, home_unit, 2, level=front_line, actor_group=employees)
+    add_responses(round, small_unit, 1, level=front_line, actor_group=employees, seed=1)
+    round = actions.close_round(round=round)
+    client.force_login(facilitator)
+
+    for url in (results_url(round), unit_url(round, home_unit), unit_url(round, small_unit)):
+        html = page(client.get(url))
+        assert "För få har svarat här för att något ska kunna visas" in html
+        assert "De visas när minst 5 har svarat här." in html
 
 
 # Free text ------------------------------------------------------------------------------------------------------
@@ -343,11 +350,11 @@ def test_open_answers_are_read_on_the_organisation_and_a_large_enough_unit(
     assert TEXT in page(client.get(unit_url(closed_round, home_unit.parent)))
 
 
-def test_open_answers_are_never_on_a_level_or_an_actor_group(client, facilitator, front_line, staff, closed_round):
+def test_open_answers_are_never_on_a_level_or_an_actor_group(client, facilitator, front_line, employees, closed_round):
     client.force_login(facilitator)
 
     level_page = page(client.get(level_url(closed_round, front_line)))
-    group_page = page(client.get(group_url(closed_round, staff)))
+    group_page = page(client.get(group_url(closed_round, employees)))
 
     for html in (level_page, group_page):
         assert 'id="principles-title"' in html  # the group is shown ...

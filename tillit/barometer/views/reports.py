@@ -95,16 +95,18 @@ def results_refusal(request: OrganisationRequest, access: Access[Round]) -> Http
 
 class UnitTree:
     """The organisation's units for the report's navigation. Breakdowns list the units as they stood in the round:
-    open ones, and those closed after it opened, siblings in Swedish order; any unit of the organisation can still
-    be opened by its address."""
+    open ones, and those closed after it opened, siblings in Swedish order; of a round that covers only some units,
+    only those and the units above them. Any unit of the organisation can still be opened by its address."""
 
     def __init__(self, round: Round, units: Sequence[ReportUnit]) -> None:
         self.nodes = {unit.pk: unit for unit in units}
         self._parents = {unit.pk: unit.parent_id for unit in units}
+        covered = None if round.covers_everyone else set(round.parents())
         listed = {
             unit.pk
             for unit in units
-            if unit.closed_at is None or (round.opened_at is not None and unit.closed_at >= round.opened_at)
+            if (unit.closed_at is None or (round.opened_at is not None and unit.closed_at >= round.opened_at))
+            and (covered is None or unit.pk in covered)
         }
         in_order = sorted((unit for unit in units if unit.pk in listed), key=lambda unit: swedish_sort_key(unit.name))
         shown = {unit.pk: unit.parent_id if unit.parent_id in listed else None for unit in in_order}
@@ -315,9 +317,10 @@ def report(request: OrganisationRequest, access: Access[Round]) -> HttpResponse:
             "free_text": True,
         }
 
-    context = {
+    context: dict[str, object] = {
         "scope": "organisation",
         "heading": round.organisation.name,
+        "pdf_url": report_url(round, "export_pdf") if access.may(READ_EVERY_RESULT) else None,
         "switcher": switcher(access, units),
         "breadcrumbs": breadcrumbs(access),
     }
@@ -353,6 +356,7 @@ def report_unit(request: OrganisationRequest, access: Access[Round], unit: UUID)
         "scope": "unit",
         "heading": node.name,
         "current_url": report_url(round, "report_unit", unit=node.public_id),
+        "pdf_url": report_url(round, "export_pdf_unit", unit=node.public_id),  # the unit is the manager's or below
         "switcher": switcher(access, units),
         "breadcrumbs": breadcrumbs(access, [*trail, NavLink(node.name, None)]),
     }

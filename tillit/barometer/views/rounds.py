@@ -53,7 +53,7 @@ def round_list(request: OrganisationRequest, access: Access[Organisation]) -> Ht
 @through(ORGANISATION, CREATE_ROUND)
 def round_create(request: OrganisationRequest, access: Access[Organisation]) -> HttpResponse:
     organisation = access.target
-    form = RoundForm(request.POST or None)
+    form = RoundForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             round = actions.create_round(organisation=organisation, created_by=access.membership, **form.cleaned_data)
@@ -86,7 +86,8 @@ def round_detail(request: OrganisationRequest, access: Access[Round]) -> HttpRes
         ),
         "participation": reporting.participation(round) if round.is_launched else None,
         "k": round.k,
-        "would_invite": None if round.is_launched else queries.members_to_invite(round.organisation),
+        "would_invite": None if round.is_launched else queries.members_to_invite(round),
+        "covered_units": queries.covered_unit_paths(round),
     }
     return render(request, "barometer/round_detail.html", context)
 
@@ -96,7 +97,7 @@ def round_edit(request: OrganisationRequest, access: Access[Round]) -> HttpRespo
     round = access.target
     if round.is_closed:
         return _refuse(request, round, _("The round is closed and can no longer change."))
-    form = RoundForm(request.POST or None, round=round)
+    form = RoundForm(request.POST or None, organisation=round.organisation, round=round)
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_round(round=round, **form.cleaned_data)
@@ -158,7 +159,8 @@ def round_launch(request: OrganisationRequest, access: Access[Round]) -> HttpRes
         return _refuse(request, round, _("The round has already opened."))
     if request.method != "POST":
         version = actions.current_instrument(round.organisation)
-        count = queries.members_to_invite(round.organisation)
+        count = queries.members_to_invite(round)
+        covered = queries.covered_unit_paths(round)
         paragraphs = [
             _(
                 "Version %(version)d of the questionnaire is locked for this round: it can no longer change, "
@@ -176,6 +178,13 @@ def round_launch(request: OrganisationRequest, access: Access[Round]) -> HttpRes
                 "through the open link, which you find on the round's page."
             ),
         ]
+        if covered:
+            paragraphs[-1] = _(
+                "The round covers only these units, each with every unit below it: %(units)s. Only their members "
+                "are invited and count in the response rates, and the open link offers only these units. Staff "
+                "without e-mail answer through the open link, which you find on the round's page. The units can "
+                "no longer change once the round is open."
+            ) % {"units": "; ".join(covered)}
         if round.opens_on > timezone.localdate():
             paragraphs.append(
                 _("Answers are accepted from %(date)s; the links do not work before then.")

@@ -1,7 +1,7 @@
 from django.test import RequestFactory, override_settings
 
 from tillit.core.http import client_address
-from tillit.core.ratelimit import allow
+from tillit.core.ratelimit import allow, allow_in_all
 
 
 def test_the_address_is_the_direct_peer_without_a_proxy():
@@ -20,3 +20,8 @@ def test_each_address_has_its_own_count():
     second = RequestFactory().post("/", REMOTE_ADDR="192.0.2.2")
     assert [allow(first, "test", limit=2, seconds=3600) for _attempt in range(3)] == [True, True, False]
     assert allow(second, "test", limit=2, seconds=3600)
+
+
+def test_a_limit_for_all_is_shared_by_every_address_and_scope_apart():
+    assert [allow_in_all("reminder:one", limit=2, seconds=3600) for _attempt in range(3)] == [True, True, False]
+    assert allow_in_all("reminder:two", limit=2, seconds=3600)

@@ -1,10 +1,12 @@
 """Leading a dialogue (process leaders and administrators): the moderation list, the dialogue's settings, seed
-statements, moderation decisions, merging duplicates, and bringing a statement into a workshop."""
+statements, moderation decisions, merging duplicates, bringing a statement into a workshop, and e-mailing an internal
+dialogue's members the invitation and a reminder."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -13,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tillit.core.ratelimit import allow_in_all
 from tillit.dialogues import actions, queries
 from tillit.dialogues.forms import (
     DialogueForm,
@@ -194,3 +197,48 @@ def promote(request: OrganisationRequest, access: DialogueAccess, statement: UUI
             return redirect("dialogues:results", dialogue=dialogue.public_id)
     context = {"dialogue": dialogue, "statement": target, "form": form}
     return render(request, "dialogues/promote.html", context, status=422 if form.errors else 200)
+
+
+E_MAILS_PER_DAY = 3  # invitations, and reminders, per dialogue whoever sends them: members are not to be flooded
+DAY = 24 * 3600
+
+
+@through(DIALOGUE, MODERATE)
+def invite(request: OrganisationRequest, access: DialogueAccess) -> HttpResponse:
+    """E-mail every member of an internal dialogue's organisation the invitation (POST). The page (GET) asks first:
+    the manage page links to it once the invitation has been sent, so that sending it again is a choice."""
+    dialogue = access.target
+    if request.method == "POST":
+        if not allow_in_all(f"dialogue-invitation:{dialogue.public_id}", limit=E_MAILS_PER_DAY, seconds=DAY):
+            messages.error(request, _("The invitation has already been sent several times today. Try again tomorrow."))
+            return _to_moderation(dialogue)
+        try:
+            actions.invite_members(dialogue=dialogue, invited_by=access.membership, site_url=settings.SITE_URL)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("The invitation was e-mailed to the members of the organisation."))
+        return _to_moderation(dialogue)
+    try:
+        actions.check_invitation_allowed(dialogue)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return _to_moderation(dialogue)
+    return render(request, "dialogues/invite.html", {"dialogue": dialogue})
+
+
+@require_POST
+@through(DIALOGUE, MODERATE)
+def remind(request: OrganisationRequest, access: DialogueAccess) -> HttpResponse:
+    """Remind the members who have not taken part. The page never says who they are, nor how many."""
+    dialogue = access.target
+    if not allow_in_all(f"dialogue-reminder:{dialogue.public_id}", limit=E_MAILS_PER_DAY, seconds=DAY):
+        messages.error(request, _("Reminders have already been sent today. Try again tomorrow."))
+        return _to_moderation(dialogue)
+    try:
+        actions.remind_members(dialogue=dialogue, reminded_by=access.membership, site_url=settings.SITE_URL)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("A reminder was e-mailed to the members who have not taken part yet."))
+    return _to_moderation(dialogue)

@@ -24,7 +24,7 @@ from tillit.organisations import actions as organisation_actions
 from tillit.organisations.models import ActorGroup, Level, Membership
 from tillit.privacy.audit import determined
 from tillit.privacy.masking import mask_personal_data, removal_notice
-from tillit.workshops import actions, queries
+from tillit.workshops import actions, queries, reporting
 from tillit.workshops.models import ContributionRating, ImportanceRating, Item, Link, Participant, Workshop
 from tillit.workshops.tests.conftest import participant_of
 from tillit.workshops.tests.outside import (
@@ -106,15 +106,18 @@ def test_a_level_minus_an_actor_group_does_not_give_the_support_staffs_mean(
         "politician": ActorGroup.objects.get(organisation=organisation, key=Group.POLITICIAN).name,
     }
     visible = []
-    if shown(by_level[swedish("All")]):
+    if shown(by_level.pop(swedish("All"))):
         visible.append(set(atoms))
-    for level in ("front", "political"):
-        if shown(by_level[names[level]]):
+    for column, cell in by_level.items():
+        # A level, or levels merged upward (named by all of theirs): the political level's raters are in the column
+        # that names it, the front line's in its own.
+        level = next(level for level in ("front", "political") if names[level] in column)
+        if shown(cell):
             visible.append({atom for atom in atoms if atom[0] == level})
     for group in ("employee", "support", "politician"):
         if shown(by_group.get(names[group], DASH)):
             visible.append({atom for atom in atoms if atom[1] == group})
-    assert shown(by_level[swedish("All")])
+    assert visible
     assert not determined(atoms, visible, {"the two support staff": {("front", "support")}})
 
 
@@ -127,13 +130,75 @@ def test_the_csv_and_the_pdf_show_what_the_page_shows(client, workshop, chain, o
 
     for caption in (BY_LEVEL, BY_ACTOR_GROUP):
         page_rows = tables[swedish(caption)]
-        csv_rows = blocks[swedish(caption)][1:]
+        csv_rows = [row for row in blocks[swedish(caption)][1:] if len(row) > 1]  # a grouping's note is one cell
         assert [row[0] for row in csv_rows] == [row[0] for row in page_rows]  # the same columns and items
         for page_row, csv_row in zip(page_rows[1:], csv_rows[1:], strict=True):
             assert [shown(cell) for cell in page_row[1:]] == [shown(cell) for cell in csv_row[1:]]
             assert [cell for cell in page_row[1:] if shown(cell)] == [cell for cell in csv_row[1:] if cell]
     pdf = client.get(url("results_pdf", workshop))
     assert pdf.status_code == 200
+
+
+def test_a_pilot_of_fifteen_compares_the_two_sides_where_the_actor_groups_are_too_small(
+    client, workshop, chain, organisation, make_member, facilitator
+):
+    """Three politicians, three in top management, three employees (four take part) and five service users rate
+    (k = 5): only the service users reach k alone, so the page, the CSV and the PDF compare the steering side with
+    the front line, and say so."""
+    steering = take_part(workshop, organisation, make_member, 3, group=Group.POLITICIAN, rank=1)
+    steering += take_part(workshop, organisation, make_member, 3, group=Group.TOP_MANAGEMENT, rank=2)
+    front = take_part(workshop, organisation, make_member, 3, group=Group.EMPLOYEE, rank=5)
+    front += take_part(workshop, organisation, make_member, 5, group=Group.SERVICE_USER, rank=5)
+    actions.set_step(workshop=workshop, step=Workshop.Step.RATE)
+    for rater in steering + front:
+        actions.rate_effect(
+            participant=rater, effect=chain["safe"], importance=4 if rater in steering else 1, achievement=3
+        )
+    actions.set_step(workshop=workshop, step=Workshop.Step.DECIDE)
+    client.force_login(facilitator)
+
+    html = results_page(client, workshop)
+
+    by_group = group_table(page_tables(html), BY_ACTOR_GROUP, "Jag känner mig trygg")
+    assert by_group == {swedish("All"): "2,29", swedish("Steering side"): "4,00", swedish("Front line"): "1,00"}
+    assert escape(swedish(str(reporting.SIDES_COMPARED))) in html
+    # The first-line manager taking part (level 4, on the front line) would be the difference between the levels
+    # merged above the front line and the steering side: the levels are compared as they are, and say nothing more.
+    by_level = group_table(page_tables(html), BY_LEVEL, "Jag känner mig trygg")
+    assert list(by_level.values())[1:] == [DASH, DASH, "1,00"]
+    assert escape(swedish(str(reporting.LEVELS_MERGED))) not in html
+    csv_text = results_csv(client, workshop)
+    assert swedish(str(reporting.SIDES_COMPARED)) in csv_text
+    assert swedish("Steering side") in csv_text
+    pdf = client.get(url("results_pdf", workshop))
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_the_comparison_is_chosen_from_who_takes_part_and_not_changed_by_someone_joining_later(
+    client, workshop, chain, organisation, make_member, facilitator
+):
+    """Who takes part is on the workshop's page; who rated is not. Five politicians who take part without rating
+    make the actor groups comparable as they are (the choice does not tell that they did not rate), and five more
+    employees joining after the results were published change nothing."""
+    steering = take_part(workshop, organisation, make_member, 6, group=Group.POLITICIAN, rank=1)
+    front = take_part(workshop, organisation, make_member, 6, group=Group.SERVICE_USER, rank=5)
+    take_part(workshop, organisation, make_member, 5, group=Group.EMPLOYEE, rank=5)  # take part, never rate
+    actions.set_step(workshop=workshop, step=Workshop.Step.RATE)
+    for rater in steering + front:
+        actions.rate_effect(participant=rater, effect=chain["safe"], importance=3, achievement=3)
+    actions.set_step(workshop=workshop, step=Workshop.Step.DECIDE)
+    client.force_login(facilitator)
+    before = results_page(client, workshop)
+
+    take_part(workshop, organisation, make_member, 5, group=Group.TOP_MANAGEMENT, rank=2)
+    cache.clear()
+    after = results_page(client, workshop)
+
+    by_group = group_table(page_tables(before), BY_ACTOR_GROUP, "Jag känner mig trygg")
+    assert swedish("Steering side") not in by_group
+    assert escape(swedish(str(reporting.SIDES_COMPARED))) not in before
+    assert page_tables(after) == page_tables(before)
 
 
 # 2. Derived figures -----------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ def test_someone_already_taking_part_and_the_one_inviting_get_no_e_mail(workshop
 
 
 def test_a_failing_mail_server_does_not_undo_the_invitation(workshop, facilitator, politician):
-    with mock.patch("tillit.workshops.actions.send_mail", side_effect=OSError("no server")):
+    with mock.patch("tillit.core.mail.send_mail", side_effect=OSError("no server")):
         actions.invite_members(
             workshop=workshop, memberships=[politician.memberships.get()], invited_by=None, site_url="http://x"
         )

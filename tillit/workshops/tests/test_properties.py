@@ -16,6 +16,7 @@ import itertools
 from collections.abc import Hashable
 from fractions import Fraction
 
+from django.utils.translation import override
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,8 +29,19 @@ from tillit.workshops.reporting import ACTOR_GROUP, LEVEL, NO_LEVEL, Rater, Resu
 
 bounded = settings(max_examples=60, deadline=None, database=None)
 
-LEVELS = (1, 2, NO_LEVEL)
-GROUPS = ("politician", "employee", "service_user")
+LEVELS = (1, 2, 3, NO_LEVEL)
+GROUPS = ("politician", "top_management", "employee", "service_user")
+SIDES = {"politician": "steering", "top_management": "steering", "employee": "front_line", "service_user": "front_line"}
+
+
+def belongs(dimension: int, value: Hashable, key: Hashable) -> bool:
+    """Whether a rater's level or actor group `value` counts in the column `key`: the value itself, or the coarser
+    group that holds it (levels merged upward, keyed by the tuple of their levels; a side of the steering chain)."""
+    if value == key:
+        return True
+    if dimension == LEVEL:
+        return isinstance(key, tuple) and value in key
+    return SIDES.get(value) == key
 
 
 @st.composite
@@ -77,7 +89,15 @@ def results_of(chain: Chain, ratings: ranking.Ratings, raters: list[Rater], k: i
     levels = {level: str(level) for level in LEVELS if any(r.level == level for r in raters)}
     groups = {group: group for group in GROUPS if any(r.actor_group == group for r in raters)}
     return build_results(
-        chain=chain, ratings=ratings, raters=raters, levels=levels, actor_groups=groups, k=k, seed=1, bootstrap=0
+        chain=chain,
+        ratings=ratings,
+        raters=raters,
+        levels=levels,
+        actor_groups=groups,
+        sides={group: SIDES[group] for group in groups},
+        k=k,
+        seed=1,
+        bootstrap=0,
     )
 
 
@@ -109,10 +129,11 @@ class Measures:
         return sizes
 
     def show(self, measure: tuple, dimension: int | None = None, key: Hashable = None) -> None:
-        """The figure of `measure` over all its raters (dimension None) or over one level or actor group."""
+        """The figure of `measure` over all its raters (dimension None) or over one column of a group table (a level
+        or actor group, or a coarser group of them)."""
         atoms = set(self.atoms(measure))
         if dimension is not None:
-            atoms = {atom for atom in atoms if atom[dimension] == key}
+            atoms = {atom for atom in atoms if belongs(dimension, atom[dimension], key)}
         self.visible.setdefault(measure, []).append(atoms)
 
 
@@ -207,6 +228,65 @@ def test_no_small_group_of_raters_follows_from_what_the_results_show(workshop):
     assert_nothing_small_is_determined(measures, k)
 
 
+def test_a_pilot_of_fifteen_compares_merged_levels_and_the_two_sides_and_reveals_no_small_group():
+    """Three politicians and three top managers on levels 1 and 2, nine at the front line on level 3, k = 5: no
+    level or actor group but one reaches k alone, so levels 1 and 2 are merged and the two sides compared."""
+    people = [("politician", 1)] * 3 + [("top_management", 2)] * 3 + [("employee", 3)] * 4 + [("service_user", 3)] * 5
+    raters = [Rater(pk, level, group) for pk, (group, level) in enumerate(people, start=1)]
+    effect = Item(pk=100, kind=Item.Kind.EFFECT, title="e")
+    activity = Item(pk=200, kind=Item.Kind.ACTIVITY, title="a")
+    ratings = ranking.Ratings(
+        participants=[r.pk for r in raters],
+        effects=[effect.pk],
+        activities=[activity.pk],
+        links=frozenset({(activity.pk, effect.pk)}),
+        importance={(r.pk, effect.pk): 4 if SIDES[r.actor_group] == "steering" else 1 for r in raters},
+        achievement={(r.pk, effect.pk): 3 for r in raters},
+        contribution={(r.pk, activity.pk, effect.pk): 2 for r in raters},
+    )
+    chain = Chain([], [effect], [activity], {(activity.pk, effect.pk)}, [])
+
+    results = results_of(chain, ratings, raters, 5)
+
+    by_group = results.importance_by_actor_group
+    assert by_group.keys == ["steering", "front_line"]
+    with override("en"):
+        assert [str(name) for name in by_group.groups] == ["Steering side", "Front line"]
+    assert by_group.note
+    assert results.contribution_by_actor_group.note
+    assert [cell.value for cell in by_group.rows[0].by_group] == [4.0, 1.0]
+    by_level = results.importance_by_level
+    assert by_level.keys == [(1, 2), 3]
+    with override("en"):
+        assert [str(name) for name in by_level.groups] == ["1 and 2", "3"]
+    assert [cell.value for cell in by_level.rows[0].by_group] == [4.0, 1.0]
+    measures = Measures(ratings, raters)
+    collect(results, measures, 5)
+    assert_nothing_small_is_determined(measures, 5)
+
+
+def test_groups_that_can_be_compared_as_they_are_are_not_merged():
+    people = [("politician", 1)] * 5 + [("employee", 3)] * 5
+    raters = [Rater(pk, level, group) for pk, (group, level) in enumerate(people, start=1)]
+    effect = Item(pk=100, kind=Item.Kind.EFFECT, title="e")
+    ratings = ranking.Ratings(
+        participants=[r.pk for r in raters],
+        effects=[effect.pk],
+        activities=[],
+        links=frozenset(),
+        importance={(r.pk, effect.pk): 2 for r in raters},
+        achievement={},
+        contribution={},
+    )
+
+    results = results_of(Chain([], [effect], [], set(), []), ratings, raters, 5)
+
+    assert results.importance_by_actor_group.keys == ["politician", "employee"]
+    assert results.importance_by_level.keys == [1, 3]
+    assert not results.importance_by_actor_group.note
+    assert not results.importance_by_level.note
+
+
 def exact_mean(values: list[int]) -> Fraction:
     return Fraction(sum(values), len(values))
 
@@ -239,7 +319,7 @@ def test_an_expected_contribution_is_computed_from_its_shown_terms_alone(worksho
         for row in table.rows:
             for key, cell, terms in zip(table.keys, row.by_group, row.terms, strict=True):
                 if not cell.hidden:
-                    members = {r.pk for r in raters if (r.level, r.actor_group)[dimension] == key}
+                    members = {r.pk for r in raters if belongs(dimension, (r.level, r.actor_group)[dimension], key)}
                     assert abs(cell.value - float(ec(row.item.pk, terms, members))) < 1e-9
 
 

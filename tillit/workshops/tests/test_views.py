@@ -211,7 +211,7 @@ def test_a_link_that_would_go_down_the_chain_is_refused(client, chain, workshop,
         url("link", workshop), {"source": chain["goal"].public_id, "target": chain["team"].public_id}, follow=True
     )
 
-    assert "En aktivitet kan bara tjäna en effekt" in response.content.decode()
+    assert "En aktivitet kan bara bidra till en effekt" in response.content.decode()
     assert not chain["goal"].links_up.exists()
 
 

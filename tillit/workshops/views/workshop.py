@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from tillit.core.ratelimit import allow
+from tillit.core.ratelimit import allow_in_all
 from tillit.organisations.door import Access, OrganisationRequest, through
 from tillit.privacy.masking import removal_notice
 from tillit.workshops import actions, queries
@@ -127,7 +127,7 @@ DAY = 24 * 3600
 def remind_raters(request: OrganisationRequest, access: Access[Workshop]) -> HttpResponse:
     """The process leader reminds those who have not rated yet. The page never says who they are, nor how many.
     A few reminders a day per workshop and address, so that members are not flooded."""
-    if not allow(request, f"workshop-reminder:{access.target.public_id}", limit=REMINDERS_PER_DAY, seconds=DAY):
+    if not allow_in_all(f"workshop-reminder:{access.target.public_id}", limit=REMINDERS_PER_DAY, seconds=DAY):
         messages.error(request, _("Reminders have already been sent today. Try again tomorrow."))
         return redirect("workshops:participants", workshop=access.target.public_id)
     try:
