@@ -373,3 +373,12 @@ def test_everyone_who_took_part_in_an_internal_dialogue_reads_its_results_once_i
         statuses[person] = client.get(url(dialogue, "results/")).status_code
 
     assert statuses == {employee: 200, politician: 200, bystander: 403}
+
+
+def test_the_dialogues_settings_say_who_sees_the_results(client, organisation, facilitator, dialogue):
+    client.force_login(facilitator)
+
+    for address in ("/o/norrby/dialogues/new/", url(dialogue, "manage/edit/")):
+        html = client.get(address).content.decode()
+        assert "Vilka som får se resultatet" in html, address
+        assert f"färre än {dialogue.anonymity_threshold} personer" in html, address

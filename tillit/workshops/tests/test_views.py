@@ -378,3 +378,12 @@ def test_every_participant_sees_how_many_guest_places_are_taken(client, workshop
     )
     assert taken in body
     assert workshop.guest_code not in body
+
+
+def test_the_workshops_settings_say_who_sees_the_results(client, organisation, facilitator):
+    client.force_login(facilitator)
+
+    html = client.get(reverse("workshops:create", kwargs={"organisation": organisation.slug})).content.decode()
+
+    assert "Vilka som får se resultaten" in html
+    assert f"färre än {organisation.anonymity_threshold} personer" in html
