@@ -6,15 +6,23 @@ and the contribution of every link (about 5 % "vet ej"): some 365,000 rating row
 reports the server time of the results page (ranking with a 1,000-sample bootstrap over the
 participants, and the anonymity check of every measure) through gunicorn with DEBUG off against
 its target, where that time goes (measured in process), and the time to record ratings: the rating
-actions in process (one rating, and a whole page at once) and the rate page's POST through gunicorn. Rating comes first and the results
-after, since a workshop never returns to rating once its results are shown.
+actions in process (one rating, and a whole page at once) and the rate page's POST through gunicorn: first every
+participant posting their whole page once within a minute against the default workers, with every stored rating
+checked afterwards, then one POST at a time. Rating comes first and the results after, since a workshop never
+returns to rating once its results are shown.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import secrets
 import string
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import harness
@@ -32,6 +40,8 @@ SEED = 20240611
 WORKERS = 1  # sequential requests: one worker, so only the very first request of a kind is cold
 WORKER_TIMEOUT = 600  # gunicorn --timeout: a slow results page must be measured, not killed
 REQUEST_TIMEOUT = 600
+RATE_TARGET_P95_S = 1.0  # the issue's target for the rate POST's p95 while 2,000 raters post within a minute
+RATER_TIMEOUT = 60  # one rater's POST fails after this long
 
 # Runs inside Django (manage.py shell -c) with PARTICIPANTS, GOALS, EFFECTS, ACTIVITIES, ACTIVITY_LINKS,
 # DONT_KNOW_SHARE and SEED defined before it. Organisation, leader and workshop through the actions;
@@ -216,6 +226,24 @@ leader_session = new_session({
 guest = participants[0]
 guest_session = new_session({GUEST_SESSION_KEY: {str(workshop.public_id): str(guest.public_id)}})
 
+# A session for each of the first RATERS participants, as after joining with the code, written in bulk.
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
+from django.contrib.sessions.models import Session
+from django.utils.crypto import get_random_string
+
+encoder = SessionStore()
+expires = timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+raters = []
+for participant in participants[:RATERS]:
+    key = get_random_string(32, VALID_KEY_CHARS)
+    data = {GUEST_SESSION_KEY: {str(workshop.public_id): str(participant.public_id)}}
+    raters.append((participant.public_id, key, encoder.encode(data)))
+Session.objects.bulk_create(
+    [Session(session_key=key, session_data=encoded, expire_date=expires) for _, key, encoded in raters],
+    batch_size=2000,
+)
+rater_cookies = [[str(public_id), f"{settings.SESSION_COOKIE_NAME}={key}"] for public_id, key, _ in raters]
+
 print(json.dumps({
     "workshop": str(workshop.public_id),
     "title": workshop.title,
@@ -225,6 +253,7 @@ print(json.dumps({
     "guest": str(guest.public_id),
     "action_participant": str(participants[1].public_id),
     "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
+    "raters": rater_cookies,
     "effects": [str(effect.public_id) for effect in effects],
     "links": [[str(a.public_id), str(e.public_id)] for a, e in activity_links],
     "counts": {
@@ -259,6 +288,59 @@ def form_mismatches(participant_public_id, form):
     ).values_list("activity__public_id", "effect__public_id", "value"):
         stored[f"contribution-{activity}-{effect}"] = str(value)
     return sorted(name for name, value in form.items() if stored.get(name, "") != value)
+"""
+
+# Runs inside Django after the load of raters: is every rater's whole page stored as they posted it? FIELDS names
+# the page's selects in order, PAGES_FILE holds {participant: one character per select, "-" for "vet ej"}. The
+# workshop's ratings are read in three queries by primary key and compared with the pages, rater by rater.
+LOAD_VERIFY_CODE = """
+import json
+
+from tillit.workshops.models import AchievementRating, ContributionRating, ImportanceRating, Item, Participant, Workshop
+
+with open(PAGES_FILE) as file:
+    pages = json.load(file)
+workshop = Workshop.objects.get(public_id=WORKSHOP)
+item = {pk: str(public_id) for pk, public_id in Item.objects.filter(workshop=workshop).values_list("pk", "public_id")}
+person = {
+    pk: str(public_id) for pk, public_id in Participant.objects.filter(workshop=workshop).values_list("pk", "public_id")
+}
+stored = {}
+for model, name in ((ImportanceRating, "importance"), (AchievementRating, "achievement")):
+    for participant, effect, value in model.objects.filter(participant__workshop=workshop).values_list(
+        "participant_id", "effect_id", "value"
+    ):
+        stored[person[participant], f"{name}-{item[effect]}"] = str(value)
+for participant, activity, effect, value in ContributionRating.objects.filter(
+    participant__workshop=workshop
+).values_list("participant_id", "activity_id", "effect_id", "value"):
+    stored[person[participant], f"contribution-{item[activity]}-{item[effect]}"] = str(value)
+expected = matching = missing = different = extra = 0
+wrong_raters = []
+for rater, values in pages.items():
+    wrong = False
+    for name, value in zip(FIELDS, values, strict=True):
+        found = stored.get((rater, name))
+        if value == "-":
+            if found is not None:
+                extra += 1
+                wrong = True
+            continue
+        expected += 1
+        if found == value:
+            matching += 1
+        elif found is None:
+            missing += 1
+            wrong = True
+        else:
+            different += 1
+            wrong = True
+    if wrong:
+        wrong_raters.append(rater)
+print(json.dumps({
+    "raters": len(pages), "expected": expected, "stored": matching, "missing": missing, "different": different,
+    "extra": extra, "wrong_raters": len(wrong_raters), "wrong_examples": wrong_raters[:5],
+}))
 """
 
 # Runs inside Django, in the rate step: the rating actions one call at a time, and the rate page's POST once
@@ -510,6 +592,71 @@ def rate_form(data: dict, rng: random.Random) -> dict[str, str]:
     return form
 
 
+def page_fields(data: dict) -> list[str]:
+    """The rate page's selects in a fixed order: importance and achievement per effect, then each link."""
+    return (
+        [f"importance-{effect}" for effect in data["effects"]]
+        + [f"achievement-{effect}" for effect in data["effects"]]
+        + [f"contribution-{activity}-{effect}" for activity, effect in data["links"]]
+    )
+
+
+def compact(fields: list[str], form: dict[str, str]) -> str:
+    """A page as one character per select ("-" for "vet ej"), for the check of the stored ratings."""
+    return "".join(form[name] or "-" for name in fields)
+
+
+@dataclass(frozen=True)
+class RatedPost:
+    scheduled: float  # seconds after the start of the load at which the rater sends the page
+    started: float  # when it was sent (later than scheduled if the client fell behind)
+    finished: float
+    status: int | None  # None: the request failed (refused, reset, timed out)
+    location: str
+
+    @property
+    def latency(self) -> float:
+        """From the moment the rater meant to send it to the last byte: a client that falls behind counts."""
+        return self.finished - self.scheduled
+
+
+def raters_load(
+    server: harness.Server,
+    path: str,
+    csrf: tuple[str, str],
+    raters: list[tuple[str, str]],
+    bodies: dict[str, bytes],
+    *,
+    seconds: float,
+    threads: int,
+    seed: int,
+) -> tuple[list[RatedPost], float]:
+    """Every rater POSTs their whole page once, at a moment drawn uniformly within `seconds` (open loop: the
+    arrivals do not wait for the answers, as people in a room do not). Returns the posts and the wall time from
+    the start to the last answer."""
+    rng = random.Random(seed)
+    schedule = sorted((rng.uniform(0, seconds), public_id, cookie) for public_id, cookie in raters)
+    cookie_name, token = csrf
+    begin = time.perf_counter()
+
+    def send(when: float, public_id: str, cookie: str) -> RatedPost:
+        delay = begin + when - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        started = time.perf_counter() - begin
+        headers = {"Cookie": f"{cookie}; {cookie_name}={token}", "Content-Type": "application/x-www-form-urlencoded"}
+        try:
+            response = harness.request("POST", server.url(path), headers, bodies[public_id], timeout=RATER_TIMEOUT)
+            status, location = response.status, response.headers.get("location", "")
+        except OSError:
+            status, location = None, ""
+        return RatedPost(when, started, time.perf_counter() - begin, status, location)
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        posts = list(pool.map(lambda entry: send(*entry), schedule))
+    return posts, time.perf_counter() - begin
+
+
 def snippet(code: str, env: dict[str, str], *, timeout: float = 900, **values: object) -> dict:
     """Run a snippet with `values` defined before it (as Python literals) and return its JSON."""
     prelude = "".join(f"{name} = {value!r}\n" for name, value in values.items())
@@ -556,8 +703,15 @@ def run() -> dict[str, object]:
     rate_posts = harness.env_int("BENCH_WORKSHOP_POSTS", 20)
     action_calls = harness.env_int("BENCH_WORKSHOP_CALLS", 200)
     repeat = harness.env_int("BENCH_WORKSHOP_REPEAT", 3)
-    if min(participants, page_requests, rate_posts, action_calls, repeat) < 1:
+    raters = harness.env_int("BENCH_WORKSHOP_RATERS", participants)
+    rate_seconds = harness.env_float("BENCH_WORKSHOP_RATE_SECONDS", 60.0)
+    rate_threads = harness.env_int("BENCH_WORKSHOP_RATE_THREADS", 200)
+    if min(participants, page_requests, rate_posts, action_calls, repeat, rate_threads) < 1:
         raise harness.BenchError("the BENCH_WORKSHOP_* counts must be at least 1")
+    if not 0 <= raters <= participants or not 0 < rate_seconds <= 600:
+        raise harness.BenchError(
+            "BENCH_WORKSHOP_RATERS must be 0 to BENCH_WORKSHOP_PARTICIPANTS, BENCH_WORKSHOP_RATE_SECONDS 0–600"
+        )
     token = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
     with harness.bench_database() as database_url:
         env = harness.production_env(database_url)
@@ -572,6 +726,7 @@ def run() -> dict[str, object]:
             ACTIVITY_LINKS=ACTIVITY_LINKS,
             DONT_KNOW_SHARE=DONT_KNOW_SHARE,
             SEED=SEED,
+            RATERS=raters,
         )
         public_id = data["workshop"]
         results_path, rate_path, step_path = (f"/w/{public_id}/{page}/" for page in ("results", "rate", "step"))
@@ -595,6 +750,8 @@ def run() -> dict[str, object]:
             raise harness.BenchError(
                 f"the rate page's POST (in process) did not save the ratings: {actions['rate_post']}"
             )
+
+        crowd = rate_crowd(env, data, rate_path, csrf, seconds=rate_seconds, threads=rate_threads) if raters else None
 
         with harness.gunicorn(env, workers=WORKERS, worker_timeout=WORKER_TIMEOUT) as server:
             # Rating first: once the results are shown, a workshop never returns to rating.
@@ -635,7 +792,147 @@ def run() -> dict[str, object]:
             f"{split['outcome']['rate_post_mismatches'][:5]}"
         )
     facts["closing rating (POST step, computes the results) s"] = round(closing_s, 3)
-    return report(data, actions, pages, posts, split, facts, page_requests=page_requests, repeat=repeat)
+    result = report(data, actions, pages, posts, split, facts, page_requests=page_requests, repeat=repeat)
+    if crowd is not None:
+        add_crowd(result, crowd, actions["rate_post"]["queries"])
+    return result
+
+
+def rate_crowd(
+    env: dict[str, str], data: dict, rate_path: str, csrf: tuple[str, str], *, seconds: float, threads: int
+) -> dict[str, object]:
+    """Every rater posts their whole page once within `seconds`, against the default number of gunicorn workers;
+    then every stored rating is compared with the pages posted. The bare view under load first, as the floor."""
+    fields = page_fields(data)
+    rng = random.Random(SEED + 1)
+    raters = [(str(public_id), str(cookie)) for public_id, cookie in data["raters"]]
+    forms = {public_id: rate_form(data, rng) for public_id, _cookie in raters}
+    token = csrf[1]
+    bodies = {
+        public_id: urlencode({"csrfmiddlewaretoken": token, **form}).encode() for public_id, form in forms.items()
+    }
+    workers = harness.default_workers()
+    floor_settings = harness.LoadSettings(concurrency=4, warmup=1.0, duration=5.0, max_requests=500_000)
+    with harness.gunicorn(env, workers=workers, worker_timeout=WORKER_TIMEOUT) as server:
+        bare_url = server.url("/bare/")
+        harness.expect_ok(bare_url, what="the bare view", server=server)
+        bare = harness.load(bare_url, floor_settings)
+        # Two untimed pages per worker first (imports, first queries), by the first rater, who posts again later.
+        first_cookie = raters[0][1]
+        for _ in range(2 * workers):
+            warm = post(server, rate_path, first_cookie, csrf, rate_form(data, rng))
+            check_status(warm, {302}, "a warm-up POST of the rate page", server)
+        posts, wall = raters_load(
+            server, rate_path, csrf, raters, bodies, seconds=seconds, threads=threads, seed=SEED + 2
+        )
+        failed = [entry for entry in posts if entry.status != 302 or not entry.location.endswith(rate_path)]
+        if failed:
+            example = failed[0]
+            raise harness.BenchError(
+                f"{len(failed)} of {len(posts)} raters' POSTs did not redirect back to the page "
+                f"(first: status {example.status}, location {example.location!r})\n--- server log (end) ---\n"
+                f"{server.log_tail()}"
+            )
+    with tempfile.NamedTemporaryFile("w", suffix=".json", prefix="tillit-bench-pages-", delete=False) as file:
+        json.dump({public_id: compact(fields, form) for public_id, form in forms.items()}, file)
+        pages_file = file.name
+    try:
+        stored = snippet(LOAD_VERIFY_CODE, env, WORKSHOP=data["workshop"], FIELDS=fields, PAGES_FILE=pages_file)
+    finally:
+        os.unlink(pages_file)
+    if stored["wrong_raters"]:
+        raise harness.BenchError(
+            f"after the load, {stored['wrong_raters']} raters' ratings differ from what they posted: "
+            f"{stored['missing']} missing, {stored['different']} different, {stored['extra']} not removed "
+            f"(e.g. participants {stored['wrong_examples']})"
+        )
+    return {
+        "posts": posts,
+        "wall_s": wall,
+        "seconds": seconds,
+        "workers": workers,
+        "threads": threads,
+        "bare": bare,
+        "stored": stored,
+        "selects": len(fields),
+    }
+
+
+def add_crowd(result: dict[str, object], crowd: dict, post_queries: int) -> None:
+    """The crowd's rows, figures and facts, added to the benchmark's result."""
+    posts: list[RatedPost] = crowd["posts"]
+    bare, stored = crowd["bare"], crowd["stored"]
+    latency = harness.timings([entry.latency for entry in posts])
+    lag = harness.timings([entry.started - entry.scheduled for entry in posts])
+    p99 = harness.percentile(sorted(entry.latency for entry in posts), 0.99)
+    rate = len(posts) / crowd["wall_s"] if crowd["wall_s"] else 0.0
+    met = latency["p95_ms"] / 1000 < RATE_TARGET_P95_S and stored["stored"] == stored["expected"]
+    rows = result["rows"]
+    assert isinstance(rows, list)
+    rows[:0] = [
+        {
+            "measure": f"bare view, {bare['concurrency']} connections, {bare['duration_s']:.0f} s (floor, 0 queries)",
+            "n": bare["ok"],
+            "median ms": bare["median_ms"],
+            "p95 ms": bare["p95_ms"],
+            "p99 ms": bare["p99_ms"],
+            "per s": bare["throughput_rps"],
+        },
+        {
+            "measure": (
+                f"rate page POST, {len(posts):,} raters within {crowd['seconds']:.0f} s, {crowd['selects']} selects "
+                f"({post_queries} queries)"
+            ),
+            "n": latency["n"],
+            "median ms": latency["median_ms"],
+            "p95 ms": latency["p95_ms"],
+            "p99 ms": round(p99 * 1000, 2),
+            "per s": round(rate, 1),
+            "target": f"p95 < {RATE_TARGET_P95_S * 1000:.0f} ms, all stored",
+            "met": "yes" if met else "NO",
+        },
+    ]
+    facts = result["facts"]
+    assert isinstance(facts, dict)
+    facts["raters"] = (
+        f"{len(posts):,}, each POSTs the whole page once at a moment drawn uniformly within {crowd['seconds']:.0f} s "
+        f"(open loop, {crowd['threads']} client threads), against {crowd['workers']} gunicorn workers (sync)"
+    )
+    facts["raters' ratings stored / expected"] = f"{stored['stored']:,} / {stored['expected']:,}"
+    facts["raters' client lag p95 ms"] = lag["p95_ms"]
+    figures = result["figures"]
+    assert isinstance(figures, dict)
+    crowd_figures = {
+        "raters' POST p50 ms": latency["median_ms"],
+        "raters' POST p95 ms": latency["p95_ms"],
+        "raters' POST p95 / bare p95": round(latency["p95_ms"] / bare["p95_ms"], 1) if bare["p95_ms"] else 0.0,
+        "raters' posts/s": round(rate, 1),
+        "raters' last answer after s": round(crowd["wall_s"], 1),
+        "ratings stored": stored["stored"],
+        "ratings expected": stored["expected"],
+        "queries per rate POST": post_queries,
+        "bare view p50 ms": bare["median_ms"],
+        "bare view p95 ms": bare["p95_ms"],
+    }
+    result["figures"] = {**crowd_figures, **figures}
+    result["target"] = {**result["target"], "rate_post_p95_s": RATE_TARGET_P95_S, "rate_post_met": met}
+    raw = result["raw"]
+    assert isinstance(raw, dict)
+    raw["raters"] = {
+        "latency": latency,
+        "client_lag": lag,
+        "wall_s": round(crowd["wall_s"], 3),
+        "stored": stored,
+        "bare": bare,
+        "latency_s": [round(entry.latency, 4) for entry in posts],
+    }
+    if not met:
+        warnings = result["warnings"]
+        assert isinstance(warnings, list)
+        warnings.append(
+            f"the raters' POST p95 is {latency['p95_ms']:.0f} ms (target < {RATE_TARGET_P95_S * 1000:.0f} ms); "
+            f"{stored['stored']:,} of {stored['expected']:,} ratings stored"
+        )
 
 
 def time_budget(parts: dict[str, list[float]]) -> dict[str, float]:

@@ -153,8 +153,12 @@ def effect_chain(workshop: Workshop) -> Chain:
         by_kind[item.kind].append(item)
     links = set(Link.objects.filter(workshop=workshop).values_list("source_id", "target_id"))
     by_pk = {item.pk: item for item in items}
+    serves: dict[int, list[Item]] = {}
+    for source, target in sorted(links):  # once, not once per card: a conference chain has 80 cards
+        if target in by_pk:
+            serves.setdefault(source, []).append(by_pk[target])
     for item in items:
-        item.serves = [by_pk[target] for source, target in sorted(links) if source == item.pk and target in by_pk]
+        item.serves = serves.get(item.pk, [])
     chain = Chain(by_kind["goal"], by_kind["effect"], by_kind["activity"], links, [])
     chain.warnings = _chain_warnings(chain)
     return chain

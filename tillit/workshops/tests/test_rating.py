@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -267,3 +268,178 @@ def test_saving_the_page_costs_the_same_whatever_its_size(
     assert response.status_code == 302
     assert ImportanceRating.objects.filter(participant=rating).count() == 12
     assert ContributionRating.objects.filter(participant=rating).count() == 12
+
+
+# The page at conference size: the same bound for 2 effects and for 20 effects × 60 activities ----------------
+
+
+def grow_chain(workshop, chain, author, *, effects: int, activities: int) -> None:
+    """Add `effects` effects (each serving the goal) and `activities` activities serving 2 or 3 of them, as the
+    workshop benchmark's chain: 20 × 60 gives 150 activity links. Through the actions, as a workshop builds it."""
+    actions.set_step(workshop=workshop, step=Workshop.Step.STRUCTURE)
+    new_effects = [
+        actions.propose(participant=author, kind="effect", title=f"Effekt {number}") for number in range(effects)
+    ]
+    for effect in new_effects:
+        actions.link(source=effect, target=chain["goal"])
+    for number in range(activities):
+        activity = actions.propose(participant=author, kind="activity", title=f"Aktivitet {number}")
+        served = 3 if number < activities // 2 else 2
+        actions.set_links(source=activity, targets=[new_effects[(number + step) % effects] for step in range(served)])
+    actions.set_step(workshop=workshop, step=Workshop.Step.RATE)
+
+
+def whole_page(effect_chain, number: int) -> dict[str, str]:
+    """Every select of the page, with some achievements and contributions left empty ("vet ej"), which removes
+    them; the values move with `number`."""
+    data = {}
+    for index, effect in enumerate(effect_chain.effects):
+        data[f"importance-{effect.public_id}"] = str((index + number) % 5)
+        data[f"achievement-{effect.public_id}"] = "" if (index + number) % 7 == 0 else str((index + number) % 5 + 1)
+        for activity in effect_chain.activities:
+            if effect_chain.serves(activity, effect):
+                value = "" if (index + number) % 5 == 0 else str((index + number) % 4)
+                data[f"contribution-{activity.public_id}-{effect.public_id}"] = value
+    return data
+
+
+# One bound for every size of page: the door (workshop, session, user, membership, participation: 5), the chain
+# the form is built from (cards, their merged cards, links: 3), and rate_page's own inside its savepoint (2): the
+# step under its lock and the chain again under it (3), for each kind at most one delete and one upsert, and for the
+# contributions one read of those to remove (7).
+RATE_POST_QUERIES = 20
+
+
+@pytest.mark.parametrize(("effects", "activities", "links"), [(0, 0, 3), (20, 60, 153)], ids=["small", "conference"])
+def test_the_rating_post_costs_the_same_whatever_the_chains_size(
+    client, rating, chain, workshop, employee, facilitator, django_assert_max_num_queries, effects, activities, links
+):
+    if effects:
+        grow_chain(workshop, chain, participant_of(workshop, facilitator), effects=effects, activities=activities)
+    effect_chain = queries.effect_chain(workshop)
+    client.force_login(employee)
+    client.get(url("rate", workshop))
+    client.post(url("rate", workshop), whole_page(effect_chain, 1))  # ratings to replace and to remove
+    page = whole_page(effect_chain, 2)
+
+    with django_assert_max_num_queries(RATE_POST_QUERIES):
+        response = client.post(url("rate", workshop), page)
+
+    assert response.status_code == 302
+    stored_page = {
+        **{
+            f"importance-{r.effect.public_id}": str(r.value)
+            for r in ImportanceRating.objects.filter(participant=rating)
+        },
+        **{
+            f"achievement-{r.effect.public_id}": str(r.value)
+            for r in AchievementRating.objects.filter(participant=rating)
+        },
+        **{
+            f"contribution-{r.activity.public_id}-{r.effect.public_id}": str(r.value)
+            for r in ContributionRating.objects.filter(participant=rating)
+        },
+    }
+    assert stored_page == {name: value for name, value in page.items() if value}
+    assert sum(name.startswith("contribution-") for name in page) == links
+
+
+# The rules the single ratings keep, kept by the page ----------------------------------------------------------
+
+
+@pytest.fixture
+def other_chain(organisation, facilitator, employee):
+    """A second workshop of the same organisation, in its rating step, with one effect served by one activity."""
+    other = actions.create_workshop(
+        organisation=organisation,
+        leader=facilitator.memberships.get(),
+        title="Annan verkstad",
+        purpose="Något annat.",
+        service_user_group="Andra",
+        units=[],
+        starts_on=datetime.date(2026, 11, 1),
+        ends_on=datetime.date(2027, 1, 31),
+    )
+    actions.add_members(workshop=other, memberships=[employee.memberships.get()])
+    author = participant_of(other, facilitator)
+    effect = actions.propose(participant=author, kind="effect", title="Annan effekt")
+    activity = actions.propose(participant=author, kind="activity", title="Annan aktivitet")
+    actions.link(source=activity, target=effect)
+    actions.set_step(workshop=other, step=Workshop.Step.RATE)
+    return {"effect": effect, "activity": activity, "workshop": other}
+
+
+def test_an_effect_of_another_workshop_is_refused(rating, chain, other_chain):
+    with pytest.raises(actions.WorkshopError) as refused:
+        actions.rate_page(
+            participant=rating,
+            importance={chain["safe"]: 2, other_chain["effect"]: 3},
+            achievement={},
+            contribution={},
+        )
+
+    assert refused.value.messages == [swedish("That effect is not part of this workshop's chain.")]
+    assert not ImportanceRating.objects.exists()
+
+
+def test_a_link_of_another_workshop_is_refused(rating, chain, other_chain):
+    with pytest.raises(actions.WorkshopError):
+        actions.rate_page(
+            participant=rating,
+            importance={chain["safe"]: 2},
+            achievement={},
+            contribution={(other_chain["activity"], other_chain["effect"]): 2},
+        )
+    with pytest.raises(actions.WorkshopError) as refused:
+        actions.rate_page(
+            participant=rating,
+            importance={},
+            achievement={},
+            contribution={(other_chain["activity"], chain["safe"]): 2},
+        )
+
+    assert refused.value.messages == [swedish("The activity is not linked to that effect.")]
+    assert not ImportanceRating.objects.exists()
+    assert not ContributionRating.objects.exists()
+
+
+def test_a_link_of_another_workshop_posted_to_the_page_saves_nothing(client, rating, chain, other_chain, employee):
+    client.force_login(employee)
+    workshop = rating.workshop
+    data = {
+        f"importance-{chain['safe'].public_id}": "2",
+        f"contribution-{other_chain['activity'].public_id}-{other_chain['effect'].public_id}": "3",
+        f"importance-{other_chain['effect'].public_id}": "3",
+    }
+
+    response = client.post(url("rate", workshop), data)
+
+    assert response.status_code == 302
+    assert ImportanceRating.objects.get(participant=rating).effect == chain["safe"]
+    assert not ContributionRating.objects.exists()
+    assert not ImportanceRating.objects.filter(effect=other_chain["effect"]).exists()
+
+
+def test_a_rating_in_the_wrong_step_on_the_page_saves_nothing_and_says_so(client, rating, chain, workshop, employee):
+    client.force_login(employee)
+    actions.set_step(workshop=workshop, step=Workshop.Step.DECIDE)
+
+    response = client.post(url("rate", workshop), {f"importance-{chain['safe'].public_id}": "2"}, follow=True)
+
+    assert response.status_code == 200
+    assert swedish("Rating is not open in this step, so nothing was saved.") in response.content.decode()
+    assert not ImportanceRating.objects.exists()
+
+
+def test_the_single_ratings_and_the_page_agree(rating, chain):
+    actions.rate_effect(participant=rating, effect=chain["safe"], importance=1, achievement=2)
+    actions.rate_contribution(participant=rating, activity=chain["team"], effect=chain["safe"], value=3)
+    actions.rate_page(participant=rating, importance={chain["safe"]: None}, achievement={}, contribution={})
+
+    actions.rate_effect(participant=rating, effect=chain["known"], importance=4, achievement=None)
+
+    assert stored(rating) == {
+        "importance": {("Jag vet vem som kommer",): 4},
+        "achievement": {("Jag känner mig trygg",): 2},
+        "contribution": {("Fasta team", "Jag känner mig trygg"): 3},
+    }
