@@ -11,9 +11,10 @@ values alone do not. Two kinds are offered:
 - `by_category`: every value belongs to a named category (the steering side, the front line).
 
 `choose` tries every combination of the candidate groupings of every dimension and keeps the one that lets the
-most dimensions be compared (two groups or more shown), the finest on a tie. The choice itself depends only on
-which groups a disclosure shows, which the reader of any breakdown learns anyway from the "–" it prints; the
-sizes behind a merge only tell that a merged value alone was below k.
+most dimensions be compared (two groups or more shown), the finest on a tie. The choice, and the names of merged
+groups, tell how the sizes they were chosen from compare with k (a merged value alone was below it), so the caller
+chooses from sizes its readers know anyway: a workshop from who takes part, which its page shows, never from who
+rated.
 
 A grouping changes only what the atoms are called: the calling part regroups its people and lets
 `breakdowns.Population.disclose` audit the chosen groupings together, every crossing included, exactly as it
