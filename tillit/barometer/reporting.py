@@ -126,9 +126,9 @@ class RoundReport:
         return self.cells.get(key) or CellFigures(HIDDEN, HIDDEN)
 
     def why_hidden(self, key: CellKey) -> Reason:
-        """Why the group `key` is hidden, as its page says it: a unit's own reason; a level or an actor group may be
-        hidden for either reason, and which is never said (their reasons are not audited); the whole organisation
-        only ever for too few answers."""
+        """Why the group `key` is hidden, as its page says it (`Population.reasons`): the whole organisation only ever
+        for too few answers; a unit as the engine says; a level or an actor group always with the reason that is
+        true of every hidden group. A unit outside the round's tree had nobody answering."""
         if key == tally.TOTAL:
             return Reason.TOO_FEW
         if key[0] == "unit":
