@@ -27,8 +27,8 @@ demo: $(VENV)/.base ## Set up the demo organisation and serve it on http://127.0
 	mkdir -p var
 	DEBUG=1 SITE_URL=$(DEMO_SITE_URL) $(PY) manage.py migrate --noinput
 	DEBUG=1 SITE_URL=$(DEMO_SITE_URL) $(PY) manage.py seed_demo
-	@# The dialogue worker keeps dialogue analyses up to date in the background; it stops with the server.
-	DEBUG=1 SITE_URL=$(DEMO_SITE_URL) $(PY) manage.py dialogue_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT; \
+	@# The worker runs the background tasks (dialogue analyses, sealing rounds); it stops with the server.
+	OPENBLAS_NUM_THREADS=1 DEBUG=1 SITE_URL=$(DEMO_SITE_URL) $(PY) manage.py worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT; \
 	DEBUG=1 SITE_URL=$(DEMO_SITE_URL) $(PY) manage.py runserver --noreload $(DEMO_ADDRESS)
 
 prerequisites: $(VENV)/.dev ## Install Chromium and gettext and start PostgreSQL where missing

@@ -54,6 +54,7 @@ import harness  # noqa: E402  (needs the path above)
 TITLE = "Barometer at region size: the organisation report with suppression against plain SQL, and answering"
 
 REPORT_TARGET_S = 1.0  # the full organisation report at the full size, on the 2-core reference machine
+EXPORT_TARGET_S = 3.0  # the XLSX export of every group at the full size (issue 14, target 4)
 SEED = 20261105
 FULL = "L"  # the issue's size; only PostgreSQL runs it
 
@@ -578,6 +579,105 @@ def measure_report(round_pk: int, repeat: int, top: int) -> dict[str, object]:
     return out
 
 
+def measure_export(round_pk: int, repeat: int) -> dict[str, object]:
+    """The results' XLSX export as the download view makes it, in its steps: the report read from its stored form
+    (`reporting.stored_form`, as a sealed round's is kept), the rows (every group, as a reader of everything gets
+    them), the workbook written by `reports.spreadsheets`; beside it the floor, the same rows written as CSV by the
+    standard library, and the old cached form (a pickled RoundReport) read back."""
+    import pickle
+
+    from tillit.barometer import exporting, queries, reporting
+    from tillit.barometer.models import Round
+    from tillit.reports.spreadsheets import csv_bytes
+
+    round = Round.objects.select_related("organisation", "instrument").get(pk=round_pk)
+    report = reporting.build_report(round)
+    stored_blob = pickle.dumps(reporting.stored_form(report), pickle.HIGHEST_PROTOCOL)
+    old_blob = pickle.dumps(report, pickle.HIGHEST_PROTOCOL)
+
+    def read_stored() -> reporting.RoundReport:
+        stored = reporting.from_stored_form(pickle.loads(stored_blob), queries.questionnaire_items(round))  # noqa: S301  (our own bytes)
+        assert stored is not None
+        return stored
+
+    def page_read() -> None:  # what a page reads of it: the organisation's group and its levels and actor groups
+        stored = read_stored()
+        for key in list(stored.cells)[:20]:
+            stored.cell(key)
+
+    rows: dict[str, list] = {}
+
+    def build_rows() -> None:
+        stored = read_stored()
+        rows["results"] = exporting.result_rows(stored, exporting.breakdowns_in_scope(round, stored, None))
+        rows["codebook"] = exporting.codebook_rows(round)
+        rows["about"] = exporting.about_rows(round, whole_organisation=True)
+
+    workbook: dict[str, bytes] = {}
+
+    def write_xlsx() -> None:
+        workbook["xlsx"] = exporting.results_workbook(rows["results"], rows["codebook"], rows["about"])
+
+    def write_csv() -> None:
+        workbook["csv"] = csv_bytes(rows["results"])
+
+    def whole_export() -> None:
+        build_rows()
+        write_xlsx()
+
+    from django.utils import timezone
+
+    from tillit.barometer import actions
+    from tillit.barometer.models import PreparedExport
+
+    def ask() -> None:  # the download request before the file exists: estimate, look it up, enqueue its build
+        PreparedExport.objects.filter(round=round).delete()
+        exporting.estimated_rows(round, None)
+        queries.prepared_export(round, "xlsx", exporting.scope_key(None), "sv")
+        actions.request_export(round, "xlsx", None, "sv")
+
+    def serve() -> None:  # the download request once the file is ready: read it back
+        prepared = queries.prepared_export(round, "xlsx", exporting.scope_key(None), "sv")
+        assert prepared is not None
+        assert prepared.content is not None
+        workbook["served"] = bytes(prepared.content)
+
+    build_rows()
+    write_xlsx()  # warm-up
+    # The download is for a round whose results are open: the round is taken as closed and sealed for these
+    # measures (its answers are all in the stored responses already) and put back as it was afterwards, since
+    # the answering measures that follow need it open.
+    Round.objects.filter(pk=round.pk).update(closed_at=timezone.now(), sealed_at=timezone.now())
+    round.refresh_from_db()
+    try:
+        asked = timed_runs(ask, repeat)
+        prepared = PreparedExport.objects.get(round=round, kind="xlsx")
+        background = timed_runs(lambda: actions.build_export(prepared.pk), 1)
+        served = timed_runs(serve, repeat)
+        inline = exporting.estimated_rows(round, None) <= exporting.INLINE_ROWS
+    finally:
+        PreparedExport.objects.filter(round=round).delete()
+        Round.objects.filter(pk=round.pk).update(closed_at=None, sealed_at=None)
+        round.refresh_from_db()
+    return {
+        "inline": inline,
+        "ask": asked,
+        "background_build": background,
+        "serve": served,
+        "rows": len(rows["results"]) - 1,
+        "xlsx_bytes": len(workbook["xlsx"]),
+        "stored_bytes": len(stored_blob),
+        "pickle_bytes": len(old_blob),
+        "read_stored": timed_runs(read_stored, repeat),
+        "page_read": timed_runs(page_read, repeat),
+        "read_pickle": timed_runs(lambda: pickle.loads(old_blob), repeat),  # noqa: S301  (our own bytes)
+        "build_rows": timed_runs(build_rows, repeat),
+        "write_xlsx": timed_runs(write_xlsx, repeat),
+        "write_csv": timed_runs(write_csv, repeat),
+        "export": timed_runs(whole_export, repeat),
+    }
+
+
 def queries_of_one_report(round: object) -> list[dict[str, object]]:
     """Every query of one build_report with its database time (Django's debug cursor), marking report_answers'."""
     from django.db import connection
@@ -692,6 +792,7 @@ def inside_django(config: dict) -> dict:
     in_process = tokens[: config["submissions"] + WARMUP_SUBMISSIONS + 1]
     data["http_tokens"] = tokens[len(in_process) :]
     data["report"] = measure_report(data["round"], config["repeat"], config["profile"])
+    data["export"] = measure_export(data["round"], config["export_repeat"])
     if len(in_process) > WARMUP_SUBMISSIONS + 1:
         data["answering"] = measure_answering(
             data["round"], config["salt"], in_process, data["scale_codes"], data["open_codes"]
@@ -890,6 +991,7 @@ def settings_from_env() -> dict[str, object]:
         "submissions": harness.env_int("BENCH_BAROMETER_SUBMISSIONS", 500),
         "posts": harness.env_int("BENCH_BAROMETER_POSTS", 1000),
         "concurrency": harness.env_int("BENCH_BAROMETER_CONCURRENCY", 6),
+        "export_repeat": harness.env_int("BENCH_BAROMETER_EXPORT_REPEAT", 3),
     }
     if config["repeat"] < 5:  # type: ignore[operator]
         raise harness.BenchError("BENCH_BAROMETER_REPEAT must be at least 5 (the report's figure is their median)")
@@ -943,6 +1045,7 @@ def run() -> dict[str, object]:
                 "submissions": config["submissions"],
                 "reserve": config["posts"] + 20 if last else 0,  # the HTTP part answers the largest size's round
                 "profile": 15,
+                "export_repeat": config["export_repeat"],
             }
             results.append(snippet(INSIDE_CODE, env, PATH=str(Path(__file__).resolve()), CONFIG=inside))
         data = results[-1]
@@ -1062,6 +1165,33 @@ def report(
                 **{"× floor": 1.0},
             )
         )
+        export = data.get("export")
+        if export:
+            suffix = f" at {label}" if len(results) > 1 or not full else ""
+            rows.extend(export_rows(head, export, full=full))
+            figures[f"XLSX file built, median s{suffix} (in the background at region size)"] = round(
+                median(export["export"]), 3
+            )
+            figures[f"XLSX export / the same rows as CSV{suffix}"] = round(
+                median(export["export"]) / (median(export["build_rows"]) + median(export["write_csv"])), 2
+            )
+            figures[f"stored report read ms{suffix} (old pickle)"] = (
+                f"{ms(median(export['read_stored']))} ({ms(median(export['read_pickle']))})"
+            )
+            facts[f"stored report {label}"] = (
+                f"{export['stored_bytes']:,} bytes (the old pickled RoundReport: {export['pickle_bytes']:,}); "
+                f"{export['rows']:,} result rows, workbook {export['xlsx_bytes']:,} bytes"
+            )
+            if "ask" in export:
+                figures[f"XLSX download request median ms{suffix}, before / once ready"] = (
+                    f"{ms(median(export['ask']))} / {ms(median(export['serve']))}"
+                    + (" (built within the request: small)" if export["inline"] else " (built in the background)")
+                )
+            held = max(median(export["ask"]), median(export["serve"])) if "ask" in export else median(export["export"])
+            if full and (held >= EXPORT_TARGET_S or export.get("inline")):
+                warnings.append(
+                    f"the XLSX download holds a request {held:.2f} s at {head}, target < {EXPORT_TARGET_S:.0f} s"
+                )
         answering = data.get("answering")
         if answering:
             rows.append(
@@ -1195,6 +1325,44 @@ def report(
             "http_s": [round(value, 4) for value in http["seconds"]] if isinstance(http, dict) else [],
         },
     }
+
+
+def export_rows(head: str, export: dict, *, full: bool) -> list[dict[str, object]]:
+    floor = median(export["build_rows"]) + median(export["write_csv"])
+    rows = []
+    total = harness.timing_row(
+        f"{head}: XLSX file of every group built ({export['rows']:,} rows): stored report, rows, workbook",
+        export["export"],
+        **{"× floor": round(median(export["export"]) / floor, 2) if floor else ""},
+    )
+    rows.append(total)
+    if "ask" in export:
+        served_from_storage = not export["inline"]
+        for name, label in (
+            ("ask", "download request before the file exists: estimate, look up, enqueue the build"),
+            ("serve", "download request once it is ready: the stored file read back"),
+        ):
+            row = harness.timing_row(f"{head}: {label}", export[name])
+            if full:
+                met = served_from_storage and median(export[name]) < EXPORT_TARGET_S
+                row.update(target=f"< {EXPORT_TARGET_S * 1000:.0f} ms", met="yes" if met else "NO")
+            rows.append(row)
+        rows.append(
+            harness.timing_row(
+                f"{head}: the build in the background (the worker, no request waits)", export["background_build"]
+            )
+        )
+    for name, label in (
+        ("build_rows", "the rows (the stored report read, every group's rows built)"),
+        ("write_xlsx", "the workbook written (XlsxWriter, constant memory)"),
+        ("write_csv", "the floor's writer: the same result rows as CSV"),
+        ("read_stored", "the stored report read (every group left undecoded)"),
+        ("page_read", "the stored report read with the 20 groups a page shows decoded"),
+        ("read_pickle", "the old cached form read: a pickled RoundReport"),
+    ):
+        row = harness.timing_row(f"    {label}", export[name])
+        rows.append({key: value for key, value in row.items() if key not in ("n", "p95 ms")})
+    return rows
 
 
 def print_profile(measured: dict, *, label: object) -> None:

@@ -37,7 +37,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
-BENCH_DB_NAME = "tillit_bench"
+BENCH_DB_PREFIX = "tillit_bench"  # every bench database's name starts so: the harness drops nothing else
+BENCH_DB_NAME_PATTERN = re.compile(r"tillit_bench[a-z0-9_]{0,50}")
 POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql", "postgis"}
 
 
@@ -105,6 +106,30 @@ def _with_database(url: str, name: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
 
 
+_current_benchmark = ""  # set by run.py before each benchmark, so that each has its own database
+
+
+def use_benchmark(name: str) -> None:
+    """Name the benchmark that runs next: its database defaults to `tillit_bench_<name>`."""
+    global _current_benchmark
+    _current_benchmark = re.sub(r"[^a-z0-9_]", "_", name.lower())
+
+
+def bench_database_name() -> str:
+    """BENCH_DB_NAME, or `tillit_bench_<benchmark>`: two benchmarks running at once never share a database.
+
+    The name must start with `tillit_bench`, so that no setting can make the harness drop another database.
+    """
+    default = f"{BENCH_DB_PREFIX}_{_current_benchmark}" if _current_benchmark else BENCH_DB_PREFIX
+    name = os.environ.get("BENCH_DB_NAME", "").strip() or default
+    if not BENCH_DB_NAME_PATTERN.fullmatch(name):
+        raise BenchError(
+            f"BENCH_DB_NAME must start with {BENCH_DB_PREFIX!r} and hold only a-z, 0-9 and _ (at most 62 "
+            f"characters), not {name!r}: the benchmark drops that database at the start and the end"
+        )
+    return name
+
+
 def bench_database_urls() -> tuple[str, str]:
     """(URL of the `postgres` maintenance database, URL of the bench database), from DATABASE_URL."""
     url = os.environ.get("DATABASE_URL", "").strip()
@@ -120,7 +145,7 @@ def bench_database_urls() -> tuple[str, str]:
             f"DATABASE_URL uses {scheme or 'no scheme'!r}; the benchmarks run on PostgreSQL only "
             "(SQLite is for development and tests), e.g. postgres://postgres@127.0.0.1:5432/tillit"
         )
-    return _with_database(url, "postgres"), _with_database(url, BENCH_DB_NAME)
+    return _with_database(url, "postgres"), _with_database(url, bench_database_name())
 
 
 def _psycopg_url(url: str) -> str:
@@ -145,12 +170,13 @@ def postgres_version(url: str) -> str:
 
 @contextlib.contextmanager
 def bench_database() -> Iterator[str]:
-    """Drop and create the `tillit_bench` database, yield its URL, drop it afterwards."""
+    """Drop and create the bench database (`bench_database_name()`), yield its URL, drop it afterwards."""
     admin_url, url = bench_database_urls()
-    drop = f'DROP DATABASE IF EXISTS "{BENCH_DB_NAME}" WITH (FORCE)'
+    name = bench_database_name()
+    drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
     try:
         _admin_execute(admin_url, drop)
-        _admin_execute(admin_url, f'CREATE DATABASE "{BENCH_DB_NAME}"')
+        _admin_execute(admin_url, f'CREATE DATABASE "{name}"')
     except Exception as error:
         raise BenchError(f"cannot create the bench database through {admin_url}: {error}") from error
     try:
@@ -159,7 +185,7 @@ def bench_database() -> Iterator[str]:
         try:
             _admin_execute(admin_url, drop)
         except Exception as error:
-            print(f"warning: could not drop {BENCH_DB_NAME}: {error}", file=sys.stderr)
+            print(f"warning: could not drop {name}: {error}", file=sys.stderr)
 
 
 # Django in subprocesses ----------------------------------------------------------------------
@@ -177,6 +203,7 @@ def production_env(database_url: str, **extra: str) -> dict[str, str]:
         {
             "DEBUG": "0",
             "SECRET_KEY": random_secret_key(),
+            "DATA_KEY": random_secret_key(),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "0",
             "SECURE_COOKIES": "0",
@@ -299,9 +326,13 @@ class Server:
     base_url: str
     workers: int
     log_path: Path
+    pid: int = 0  # the gunicorn master's
 
     def url(self, path: str) -> str:
         return self.base_url + path
+
+    def worker_pids(self) -> list[int]:
+        return child_pids(self.pid) if self.pid else []
 
     def log_tail(self, limit: int = 3000) -> str:
         try:
@@ -346,6 +377,7 @@ def gunicorn(
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
+    server.pid = process.pid
     try:
         _wait_healthy(server, process, startup_timeout)
         yield server
@@ -388,6 +420,34 @@ def stop_process(process: subprocess.Popen[bytes]) -> None:
     # Workers left behind by a master that died first share its process group.
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
+
+
+# Memory -----------------------------------------------------------------------------------------
+
+
+def child_pids(parent: int) -> list[int]:
+    """The processes whose parent is `parent` (Linux /proc; empty elsewhere)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # pid (comm) state ppid ...: comm may hold spaces and parentheses, so split after its last ')'.
+            fields = entry.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if len(fields) > 1 and int(fields[1]) == parent:
+            found.append(int(entry.parent.name))
+    return sorted(found)
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    """The peak resident memory of a running process so far (VmHWM, Linux), in MB; None when unknown."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except (OSError, ValueError):
+        return None
+    return None
 
 
 # Load -----------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ BENCH = Path(__file__).resolve().parent
 if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
-from harness import BenchError  # noqa: E402  (needs the path above)
+from harness import BenchError, use_benchmark  # noqa: E402  (needs the path above)
 
 HELPERS = {"harness", "loadgen", "run"}  # bench/*.py that are not benchmarks
 
@@ -121,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.monotonic()
         try:
             module = importlib.import_module(available[name].stem)
+            use_benchmark(name)  # its own database, tillit_bench_<name>, unless BENCH_DB_NAME says otherwise
             result = module.run()
         except KeyboardInterrupt:
             print(f"\n{name}: interrupted", file=sys.stderr)

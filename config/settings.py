@@ -39,6 +39,15 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "insecure-development-key-only-for-make-demo-and-tests-0123456789"  # noqa: S105
 
+# The key of values derived from the data (see tillit.core.tokens): backed up with the database, never rotated with
+# SECRET_KEY. Older keys in DATA_KEY_FALLBACKS are still accepted until `manage.py rekey_data` has moved the rows.
+DATA_KEY = os.environ.get("DATA_KEY", "")
+if not DATA_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("DATA_KEY must be set when DEBUG is off (see the README: keys and backups).")
+    DATA_KEY = "insecure-development-data-key-only-for-make-demo-and-tests-0123456789"
+DATA_KEY_FALLBACKS = env_list("DATA_KEY_FALLBACKS")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 if not ALLOWED_HOSTS and not DEBUG:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
@@ -53,6 +62,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks",
+    "django_prometheus",
+    "django_tasks_db",
     "template_partials",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
@@ -69,8 +81,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tillit.core.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tillit.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -81,6 +95,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -199,7 +214,7 @@ CSRF_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "tillit.core.views.csrf_failure"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^ready/$", r"^metrics/$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
@@ -235,7 +250,10 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Uploads: CSV imports are small; anything larger is refused with a message.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The largest request body any page accepts (forms; the people import accepts its file's limit on top). A proxy in
+# front should refuse larger bodies itself (see the README's deployment section).
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 1_048_576)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 PEOPLE_IMPORT_MAX_BYTES = env_int("PEOPLE_IMPORT_MAX_BYTES", 1_048_576)
 PEOPLE_IMPORT_MAX_ROWS = env_int("PEOPLE_IMPORT_MAX_ROWS", 5000)
@@ -251,6 +269,12 @@ BAROMETER_MIX_BATCH = env_int("BAROMETER_MIX_BATCH", 20)
 
 # A database cache, shared by every app process and kept across restarts: computed workshop
 # results are stored here once and served to everyone (the table is created by a migration).
+# Background work (django-tasks, the backport of Django 6's tasks): stored in the database and run by
+# `python manage.py worker` (tillit.core.background).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")  # `/metrics/` answers only with this bearer token (404 without)
+DIALOGUE_ANALYSIS_LEASE_SECONDS = env_int("DIALOGUE_ANALYSIS_LEASE_SECONDS", 120)
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -263,8 +287,28 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Secrets in addresses (a barometer respondent's personal link, a round's open link) never reach the log.
-    "filters": {"hide_link_secrets": {"()": "tillit.core.logging.HideLinkSecrets"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["hide_link_secrets"]}},
+    "filters": {
+        "hide_link_secrets": {"()": "tillit.core.logging.HideLinkSecrets"},
+        "without_traceback": {"()": "tillit.core.logging.WithoutTraceback"},
+    },
+    "formatters": {
+        "json": {"()": "tillit.core.logging.JsonLines"},
+        "plain": {"format": "%(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["hide_link_secrets"],
+            "formatter": "json" if os.environ.get("LOG_FORMAT", "") == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        **{
+            f"django.security.{refusal}": {"filters": ["without_traceback"]}
+            for refusal in ("RequestDataTooBig", "TooManyFieldsSent", "TooManyFilesSent")
+        },
+    },
 }

@@ -1,11 +1,14 @@
 from django.urls import include, path
 
+from tillit.core import metrics
 from tillit.core import views as core_views
 from tillit.organisations.views import start as organisation_start
 
 urlpatterns = [
     path("", organisation_start.home, name="home"),
     path("health/", core_views.health, name="health"),
+    path("ready/", core_views.ready, name="ready"),
+    path("metrics/", metrics.metrics, name="metrics"),
     path("bare/", core_views.bare, name="bare"),
     path("accessibility/", core_views.accessibility, name="accessibility"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -276,3 +276,37 @@ def test_a_process_leader_publishes_the_results_of_a_round_whose_closing_date_pa
     expect(page.get_by_role("heading", level=1, name="Resultat för Norrby kommun")).to_be_visible()
     assert_accessible(page)
     assert outside_requests == []
+
+
+def test_a_region_sized_file_is_prepared_while_the_page_waits(
+    page, sign_in, assert_accessible, organisation, home_unit, facilitator, make_member, monkeypatch
+):
+    """At a region's size the XLSX is built in the background: the page says so, follows by itself (htmx), and
+    offers the file when the worker has stored it."""
+    from tillit.barometer import exporting
+    from tillit.barometer.models import PreparedExport
+
+    monkeypatch.setattr(exporting, "INLINE_ROWS", 0)  # every file counts as a region's
+    for _member in range(6):  # the open link takes no more answers for a unit than it has members
+        make_member(organisation, unit=home_unit)
+    round = open_round(organisation)
+    item = Item.objects.filter(instrument=round.instrument, kind=Item.Kind.SCALE).first()
+    for _answer in range(6):
+        actions.answer_openly(
+            round=round, unit=home_unit, level=None, actor_group=None, answers=actions.Answers({item.pk: 4}, {})
+        )
+    actions.close_round(round=round)
+
+    sign_in(page, facilitator.email)
+    page.goto(page.url.split("/o/")[0] + reverse("barometer:export_xlsx", args=[round.public_id]))
+    expect(page.get_by_role("heading", level=1, name="Resultaten som XLSX-fil")).to_be_visible()
+    expect(page.locator("#export-status")).to_contain_text("förbereds i bakgrunden")
+    assert_accessible(page)
+
+    actions.build_export(PreparedExport.objects.get(round=round).pk)  # what the worker does
+    link = page.get_by_role("link", name="Ladda ner XLSX-filen")
+    expect(link).to_be_visible(timeout=10_000)
+    assert_accessible(page)
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename.endswith(".xlsx")

@@ -33,7 +33,7 @@ WIDTHS = (375, 1280)
 OPENED_BY = {SIGNED_IN: "employee", MEMBER: "employee", FACILITATOR: "facilitator", ADMIN: "org_admin"}
 # Addresses that are not pages: the load balancer's and the benchmark's plain answers, the language switch
 # and signing out. Downloads are left out by their suffix.
-NOT_PAGES = {"health", "bare", "set_language", "accounts:logout"}
+NOT_PAGES = {"health", "ready", "metrics", "bare", "set_language", "accounts:logout"}
 DOWNLOAD_SUFFIXES = (".csv", ".xlsx", ".pdf")
 
 

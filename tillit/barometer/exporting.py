@@ -12,6 +12,7 @@ guard against formulas, in both formats.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -21,10 +22,11 @@ from django.utils.translation import gettext as _
 
 from tillit.barometer import queries
 from tillit.barometer.models import PRINCIPLES, Item, Round, Theme
-from tillit.barometer.reporting import TOTAL, VALUES, CellFigures, RoundReport, group_cell, level_cell, unit_cell
+from tillit.barometer.reporting import TOTAL, VALUES, RoundReport, group_cell, level_cell, unit_cell
+from tillit.barometer.reporting import round_report as reporting_round_report
 from tillit.organisations.queries import unit_tree
 from tillit.privacy.suppression import HIDDEN, Hidden
-from tillit.reports.spreadsheets import Row, xlsx_bytes
+from tillit.reports.spreadsheets import Row, csv_bytes, xlsx_bytes
 
 RESPONDENTS = "respondents"  # the measure code of the respondent count
 
@@ -92,18 +94,25 @@ def breakdowns_in_scope(round: Round, report: RoundReport, readable_units: froze
 def result_rows(report: RoundReport, breakdowns: Iterable[ExportGroup]) -> list[Row]:
     """The header and one row per group and measure. Pure: reads only the report."""
     rows: list[Row] = [list(COLUMNS)]
-    themes = report.principle_themes()
+    themes = [(str(theme), str(Theme(theme).label)) for theme in report.principle_themes()]
+    items = [(item.pk, item.code, item.text) for item in report.scale_items]
+    respondents, theme_kind, statement = _("Respondents"), _("Theme"), _("Statement")
+    respondents_measure = _("Number of respondents")
+    shown_texts = {True: _shown_text(True, report.k), False: _shown_text(False, report.k)}
+    hidden_values: list[float | Hidden | None] = [HIDDEN] * VALUES
     for breakdown in breakdowns:
+        view, name = breakdown.view, breakdown.name
         cell = report.cell(breakdown.key)
-        shown = _shown_text(cell, report.k)
+        shown = shown_texts[cell.shown]
         rows.append(
             [
-                breakdown.view,
-                breakdown.name,
-                _("Respondents"),
+                view,
+                name,
+                respondents,
                 RESPONDENTS,
-                _("Number of respondents"),
-                *[None] * 2,
+                respondents_measure,
+                None,
+                None,
                 cell.respondents,
                 *[None] * 6,
                 _share(cell.response_rate),
@@ -111,44 +120,28 @@ def result_rows(report: RoundReport, breakdowns: Iterable[ExportGroup]) -> list[
                 shown,
             ]
         )
-        for theme in themes:
-            rows.append(
-                [
-                    breakdown.view,
-                    breakdown.name,
-                    _("Theme"),
-                    str(theme),
-                    str(Theme(theme).label),
-                    _share(cell.principles.get(theme)),
-                    *[None] * 10,
-                    shown,
-                ]
-            )
-        for item in report.scale_items:
-            figures = cell.items.get(item.pk)
-            distribution = figures.distribution if figures is not None else HIDDEN
-            values: list[float | Hidden] = [HIDDEN] * VALUES if isinstance(distribution, Hidden) else list(distribution)
-            rows.append(
-                [
-                    breakdown.view,
-                    breakdown.name,
-                    _("Statement"),
-                    item.code,
-                    item.text,
-                    _share(figures.index if figures is not None else HIDDEN),
-                    _share(figures.agree if figures is not None else HIDDEN),
-                    figures.answers if figures is not None else HIDDEN,
-                    *[_share(value) for value in values],
-                    None,
-                    None,
-                    shown,
-                ]
-            )
+        principles = cell.principles
+        for code, label in themes:
+            rows.append([view, name, theme_kind, code, label, _share(principles.get(code)), *[None] * 10, shown])
+        cell_items = cell.items
+        for pk, code, text in items:
+            figures = cell_items.get(pk)
+            index: float | Hidden | None
+            agree: float | Hidden | None
+            answers: int | Hidden
+            if figures is None:
+                index = agree = answers = HIDDEN
+                values = hidden_values
+            else:
+                index, agree, answers = _share(figures.index), _share(figures.agree), figures.answers
+                distribution = figures.distribution
+                values = hidden_values if isinstance(distribution, Hidden) else [_share(v) for v in distribution]
+            rows.append([view, name, statement, code, text, index, agree, answers, *values, None, None, shown])
     return rows
 
 
-def _shown_text(cell: CellFigures, k: int) -> str:
-    if cell.shown:
+def _shown_text(shown: bool, k: int) -> str:
+    if shown:
         return _("yes")
     return _("no (fewer than %(k)s respondents, or hidden to protect a smaller group)") % {"k": k}
 
@@ -355,3 +348,39 @@ def results_workbook(results: Sequence[Row], codebook: Sequence[Row], about: Seq
         [(_("Results"), results), (_("Codebook"), codebook), (_("About"), about)],
         header_rows=[1, 0, 0],
     )
+
+
+# Whole files, built at once or in the background -------------------------------------------------------------------
+
+EXPORT_FORMAT = 1  # raised when what a file holds changes: files prepared under an older format are built again
+INLINE_ROWS = 5_000  # results of up to this many rows are built within the request; larger ones in the background
+KINDS = ("csv", "xlsx")
+
+
+def results_file(round: Round, kind: str, readable_units: frozenset[int] | None) -> bytes:
+    """The round's results for a reader of `readable_units` (None: the whole organisation) as CSV or XLSX bytes,
+    in the active language: what a download serves, whether built now or prepared in the background."""
+    report = reporting_round_report(round)
+    rows = result_rows(report, breakdowns_in_scope(round, report, readable_units))
+    if kind == "csv":
+        return csv_bytes(rows)
+    return results_workbook(rows, codebook_rows(round), about_rows(round, whole_organisation=readable_units is None))
+
+
+def estimated_rows(round: Round, readable_units: frozenset[int] | None) -> int:
+    """About how many rows the results file would have (at most), from counts alone: the report is not read, since a
+    round's first read builds it, which is what a request must not wait for. Groups × (one + principles + items)."""
+    if readable_units is not None:
+        groups = len(readable_units)
+    else:
+        organisation = round.organisation
+        groups = 1 + organisation.units.count() + queries.levels_of(organisation).count()
+        groups += queries.actor_groups_of(organisation).count() + 2  # and "not stated" of each
+    return groups * (1 + len(PRINCIPLES) + len(queries.questionnaire_items(round)))
+
+
+def scope_key(readable_units: frozenset[int] | None) -> str:
+    """Names a scope of readers without listing its units: `all`, or a digest of the sorted unit ids."""
+    if readable_units is None:
+        return "all"
+    return hashlib.sha256(",".join(map(str, sorted(readable_units))).encode()).hexdigest()[:32]

@@ -441,3 +441,37 @@ class OpenAnswer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="open_answers")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(max_length=OPEN_ANSWER_MAX_LENGTH)
+
+
+class PreparedExport(models.Model):
+    """A download of a round's results (CSV or XLSX) built once in the background and served from here.
+
+    A region's results are tens of thousands of rows, seconds of work that must not hold a web request. Results are
+    published once (the round sealed), so a file built for one scope of readers (the whole organisation, or one set
+    of units a manager answers for), one language and one version of the export format is the same for every later
+    reader of that scope. Only what the reader would have been given at once is stored: the rows already passed
+    through the round's publication."""
+
+    class Status(models.TextChoices):
+        BUILDING = "building", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="prepared_exports")
+    kind = models.CharField(max_length=8)
+    scope = models.CharField(max_length=64)
+    units = models.JSONField(null=True, blank=True)
+    language = models.CharField(max_length=16)
+    format = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status, default=Status.BUILDING)
+    content = models.BinaryField(null=True, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "kind", "scope", "language"], name="one_prepared_export_per_scope")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of round {self.round_id} ({self.scope}, {self.language})"

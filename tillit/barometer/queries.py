@@ -32,6 +32,7 @@ from tillit.barometer.models import (
     OpenAnswer,
     PendingResponse,
     PopulationCount,
+    PreparedExport,
     Response,
     Round,
 )
@@ -382,3 +383,8 @@ def ongoing_for(request: HttpRequest, membership: Membership) -> list[Ongoing]:
                 Ongoing(_("Barometer round"), round.name, url, _("The results are open."), _("Read the results"))
             )
     return found
+
+
+def prepared_export(round: Round, kind: str, scope: str, language: str) -> PreparedExport | None:
+    """The results file prepared for this scope of readers and language, whatever its state."""
+    return PreparedExport.objects.filter(round=round, kind=kind, scope=scope, language=language).first()

@@ -22,8 +22,11 @@ the group's figures are shown.
 
 A round's results are published once, when it is closed and sealed (`actions.seal_round`), and cannot change after:
 its answers are mixed and no more can arrive, its threshold and unit tree were fixed when it opened, and answers
-name only units of that tree. So its report is the same whenever it is built, and is kept in the cache. Building a
-report never writes: a round that is closed but not sealed has no report (`ResultsNotOpen`).
+name only units of that tree. So its report is the same whenever it is built, and is kept in the cache in its
+stored form (`stored_form`): already suppressed, every figure through `privacy.codec` (a hidden figure stays
+`HIDDEN`), each group's figures as a JSON text of its own that is decoded only when a page asks for that group, so a
+page of the organisation or of a unit decodes its own groups and not the whole round. Building a report never
+writes: a round that is closed but not sealed has no report (`ResultsNotOpen`).
 
 Publications (the dataclasses here, which `tests/test_architecture.py` holds to this): every figure is a value that
 may be HIDDEN (the report itself) or a `Cell` of the whole number a reader sees and the group's respondent count,
@@ -34,10 +37,11 @@ a national reference) are `NotAFigure`. The arithmetic that needs no publication
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 from django.core.cache import cache
@@ -56,13 +60,14 @@ from tillit.barometer.tally import VALUES, CellKey
 from tillit.barometer.tally import group_cell as group_cell
 from tillit.barometer.tally import level_cell as level_cell
 from tillit.barometer.tally import unit_cell as unit_cell
+from tillit.privacy import codec
 from tillit.privacy.breakdowns import Reason
 from tillit.privacy.suppression import HIDDEN, Cell, Hidden, NotAFigure, count
 from tillit.reports import charts
 
 NOT_PUBLISHED = ("GroupLink",)  # what the page builders here read, not what they publish
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5  # 5: the stored form (`stored_form`) instead of a pickled RoundReport
 
 ItemId = NotAFigure[int]
 UnitId = NotAFigure[int]
@@ -113,7 +118,7 @@ class RoundReport:
     round_id: NotAFigure[int]
     k: NotAFigure[int]
     items: list[Item]
-    cells: dict[CellKey, CellFigures]
+    cells: Mapping[CellKey, CellFigures]  # a dict when built; `StoredCells` when read from the stored form
     # Per open question, the units whose answers may be read there (in unfiltered views only), and whether the
     # whole organisation's may.
     text_units: dict[ItemId, frozenset[UnitId]] = field(default_factory=dict)
@@ -157,16 +162,126 @@ class RoundReport:
 
 
 def round_report(round: Round) -> RoundReport:
-    """The report of a round whose results are open (closed and sealed), from the cache; ResultsNotOpen otherwise.
-    Reads only: it never seals a round."""
+    """The report of a round whose results are open (closed and sealed), from its stored form in the cache (built
+    and stored the first time); ResultsNotOpen otherwise. Reads only: it never seals a round."""
     if not round.results_open:
         raise ResultsNotOpen(round.pk)
     key = f"barometer-report:{CACHE_VERSION}:{round.pk}:{round.k}"
-    report: RoundReport | None = cache.get(key)
-    if report is None:
-        report = build_report(round)
-        cache.set(key, report, timeout=None)
+    stored: dict[str, Any] | None = cache.get(key)
+    if stored is not None:
+        report = from_stored_form(stored, queries.questionnaire_items(round))
+        if report is not None:
+            return report
+    report = build_report(round)
+    cache.set(key, stored_form(report), timeout=None)
     return report
+
+
+# The stored form: JSON texts through privacy.codec, one per group -------------------------------------------------
+
+
+def _key_text(key: CellKey) -> str:
+    return json.dumps(list(key))
+
+
+def _plain(value: object) -> object:
+    """A figure as JSON holds it: NumPy's numbers as Python's; HIDDEN, None and the rest as they are."""
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
+def _cell_text(cell: CellFigures) -> str:
+    items = [
+        [
+            pk,
+            _plain(figures.index),
+            _plain(figures.agree),
+            _plain(figures.answers),
+            figures.distribution
+            if isinstance(figures.distribution, Hidden)
+            else [_plain(share) for share in figures.distribution],
+        ]
+        for pk, figures in cell.items.items()
+    ]
+    principles = {str(theme): _plain(value) for theme, value in cell.principles.items()}
+    data = [_plain(cell.respondents), _plain(cell.population), items, principles]
+    return json.dumps(codec.encode(data), separators=(",", ":"))
+
+
+def _cell_from_text(text: str) -> CellFigures:
+    # codec.decode as the parser's hook: it restores each HIDDEN and Cell where the parser meets it, without a
+    # second walk over the item figures.
+    respondents, population, items, principles = json.loads(text, object_hook=codec.decode)
+    return CellFigures(
+        respondents,
+        population,
+        {
+            pk: ItemFigures(
+                index, agree, answers, distribution if isinstance(distribution, Hidden) else tuple(distribution)
+            )
+            for pk, index, agree, answers, distribution in items
+        },
+        principles,
+    )
+
+
+class StoredCells(Mapping[CellKey, CellFigures]):
+    """A report's groups in their stored form: a group's figures are decoded the first time they are asked for."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self._texts = texts
+        self._decoded: dict[str, CellFigures] = {}
+
+    def __getitem__(self, key: CellKey) -> CellFigures:
+        text_key = _key_text(key)
+        cell = self._decoded.get(text_key)
+        if cell is None:
+            cell = self._decoded[text_key] = _cell_from_text(self._texts[text_key])
+        return cell
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, tuple) and _key_text(key) in self._texts
+
+    def __iter__(self) -> Iterator[CellKey]:
+        return (tuple(json.loads(text_key)) for text_key in self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+
+def stored_form(report: RoundReport) -> dict[str, Any]:
+    """The report as it is kept: already suppressed, every figure through `privacy.codec`, each group's figures a
+    JSON text of its own; the questionnaire's items by id (read back with the round's questionnaire)."""
+    return {
+        "round_id": report.round_id,
+        "k": report.k,
+        "items": [item.pk for item in report.items],
+        "cells": {_key_text(key): _cell_text(cell) for key, cell in report.cells.items()},
+        "text_units": {str(pk): sorted(units) for pk, units in report.text_units.items()},
+        "text_total": {str(pk): bool(readable) for pk, readable in report.text_total.items()},
+        "unverified": codec.encode(_plain(report.unverified)),
+        "hidden_because": [[unit, str(reason)] for unit, reason in report.hidden_because.items()],
+    }
+
+
+def from_stored_form(stored: dict[str, Any], items: Sequence[Item]) -> RoundReport | None:
+    """The report kept by `stored_form`, with the questionnaire's `items`; None where they are not the stored ones."""
+    by_pk = {item.pk: item for item in items}
+    if any(pk not in by_pk for pk in stored["items"]):
+        return None
+    return RoundReport(
+        round_id=stored["round_id"],
+        k=stored["k"],
+        items=[by_pk[pk] for pk in stored["items"]],
+        cells=StoredCells(stored["cells"]),
+        text_units={int(pk): frozenset(units) for pk, units in stored["text_units"].items()},
+        text_total={int(pk): readable for pk, readable in stored["text_total"].items()},
+        unverified=codec.decode(stored["unverified"]),
+        hidden_because={unit: Reason(reason) for unit, reason in stored["hidden_because"]},
+    )
 
 
 def build_report(round: Round) -> RoundReport:

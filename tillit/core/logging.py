@@ -10,6 +10,8 @@ its own access log, which this filter cannot reach.
 
 from __future__ import annotations
 
+import datetime
+import json
 import logging
 import re
 
@@ -29,3 +31,29 @@ class HideLinkSecrets(logging.Filter):
         if hasattr(record, "request"):
             record.request = None
         return True
+
+
+class WithoutTraceback(logging.Filter):
+    """Logs a refused request as its one-line message: a form too large to read is the client's doing, and its
+    traceback says nothing an operator can act on."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info, record.exc_text = None, None
+        return True
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object per line (LOG_FORMAT=json), for log collectors: time, level, logger, message, and the
+    traceback as one string. Nothing of the request is added (the filters above drop it): no address, no session,
+    no user."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.datetime.fromtimestamp(record.created, tz=datetime.UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = hide_secrets(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False)

@@ -26,7 +26,7 @@ from tillit.core.mail import send_blind
 from tillit.core.periods import check_period
 from tillit.core.text import normalise_text
 from tillit.core.tokens import hash_token
-from tillit.dialogues import queries
+from tillit.dialogues import queries, tasks
 from tillit.dialogues.models import (
     Dialogue,
     DialogueAnalysis,
@@ -52,9 +52,11 @@ class DialogueError(ValidationError):
 
 
 def mark_dirty(dialogue_id: int) -> None:
-    """Mark the dialogue's analysis for the worker (called inside the actions that change what it would find)."""
+    """Mark the dialogue's analysis as due (called inside the actions that change what it would find), and enqueue
+    it when this is what made it due (`tasks.refresh_dialogue`, after the commit)."""
     # Only the flip writes, so concurrent votes do not queue behind one another on this row.
-    DialogueAnalysis.objects.filter(dialogue_id=dialogue_id, dirty=False).update(dirty=True)
+    if DialogueAnalysis.objects.filter(dialogue_id=dialogue_id, dirty=False).update(dirty=True):
+        tasks.schedule_refresh(dialogue_id)
 
 
 def _check_dates(opens_on: datetime.date, closes_on: datetime.date) -> None:
@@ -227,15 +229,34 @@ def join_open_dialogue(*, dialogue: Dialogue, actor_group: ActorGroup | None) ->
 def participant_for_member(dialogue: Dialogue, membership: Membership, *, create: bool) -> DialogueParticipant | None:
     """A member's participation in an internal dialogue, with the actor group of their membership: made when
     `create` and they have none yet (DialogueError unless the dialogue is open), else only looked up."""
-    token_hash = queries.member_token_hash(dialogue, membership)
-    participant = DialogueParticipant.objects.filter(dialogue=dialogue, token_hash=token_hash).first()
+    participant = queries.participation_of_member(dialogue, membership)
     if participant is not None or not create:
         return participant
     _check_open(dialogue)
+    token_hash = queries.member_token_hash(dialogue, membership)
     try:
         return _create_participant(dialogue, token_hash, membership.actor_group)
     except IntegrityError:  # the same member joining twice at once
         return DialogueParticipant.objects.get(dialogue=dialogue, token_hash=token_hash)
+
+
+def rekey_member_keys() -> str:
+    """After the data key is rotated (`rekey_data`): members' participations in internal dialogues keyed under an
+    older key are keyed under the current one. Each key is recomputed from dialogue and membership, as when joining."""
+    moved = 0
+    for dialogue_id, organisation_id in Dialogue.objects.filter(access=Dialogue.Access.INTERNAL).values_list(
+        "pk", "organisation_id"
+    ):
+        current_of: dict[str, str] = {}
+        for membership_id in Membership.objects.filter(organisation_id=organisation_id).values_list("pk", flat=True):
+            current, *older = queries.member_keys(dialogue_id, membership_id)
+            current_of.update(dict.fromkeys(older, current))
+        if not current_of:
+            continue
+        for participant in DialogueParticipant.objects.filter(dialogue_id=dialogue_id, token_hash__in=current_of):
+            DialogueParticipant.objects.filter(pk=participant.pk).update(token_hash=current_of[participant.token_hash])
+            moved += 1
+    return f"Dialogues: {moved} participations of members moved to the current key."
 
 
 @transaction.atomic

@@ -7,7 +7,9 @@ class DialoguesConfig(AppConfig):
     verbose_name = _("Dialogues")
 
     def ready(self) -> None:
-        from tillit.dialogues import queries
+        from tillit.core.keys import register_rekeyer
+        from tillit.dialogues import actions, queries
         from tillit.organisations import ongoing
 
+        register_rekeyer(actions.rekey_member_keys)
         ongoing.register(self.name, queries.ongoing_for)  # the start page's "Ongoing work"

@@ -22,6 +22,7 @@ there.
 from __future__ import annotations
 
 import base64
+import functools
 from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -73,6 +74,32 @@ def votes_cell(voters: float, agreeing: float, disagreeing: float) -> Cell[Votes
     )
 
 
+class _Shares:
+    """How the voters of every statement (and of each group on it: the last axis) voted, for `votes_cell`'s cells
+    made in one pass: the same figures, rounded as it rounds them."""
+
+    def __init__(self, seen: np.ndarray, agreeing: np.ndarray, disagreeing: np.ndarray) -> None:
+        whole = seen.astype(float)
+
+        def percent(part: np.ndarray) -> list[Any]:
+            shares = np.divide(100 * part, whole, out=np.zeros_like(whole), where=whole != 0)
+            rounded: list[Any] = shares.round(1).tolist()
+            return rounded
+
+        self.seen: list[Any] = seen.tolist()
+        self.agree, self.disagree = percent(agreeing), percent(disagreeing)
+        self.passed = percent(seen - agreeing - disagreeing)
+
+    def cell(self, j: int, group: int | None = None) -> Cell[Votes]:
+        """Statement j's cell, or that of one group on it."""
+        if group is None:
+            return Cell({"agree": self.agree[j], "disagree": self.disagree[j], "pass": self.passed[j]}, self.seen[j])
+        return Cell(
+            {"agree": self.agree[j][group], "disagree": self.disagree[j][group], "pass": self.passed[j][group]},
+            self.seen[j][group],
+        )
+
+
 def people_cell(size: int, shown: bool) -> Cell[int]:
     """A count of people a disclosure decided on: shown, or hidden with its size."""
     return Cell(size, size) if shown else HIDDEN_CELL
@@ -97,13 +124,19 @@ class Ledger:
         self.releases: dict[str, dict[str, Any]] = dict(previous.get("releases") or {})
         self.statements: dict[str, dict[str, Any]] = dict(previous.get("statements") or {})
         self.people: dict[str, Any] | None = previous.get("people")
+        self._labels: dict[str, tuple[int, np.ndarray, np.ndarray] | None] = {}  # unpacked once per release
 
     def labels(self, release: int) -> tuple[int, np.ndarray, np.ndarray] | None:
         """Participants then (their count), and every one's opinion group and map square then (-1: none)."""
-        stored = self.releases.get(str(release))
-        if stored is None:
-            return None
-        return stored["participants"], _unpack(stored["groups"]), _unpack(stored["squares"])
+        key = str(release)
+        if key not in self._labels:
+            stored = self.releases.get(key)
+            self._labels[key] = (
+                None
+                if stored is None
+                else (stored["participants"], _unpack(stored["groups"]), _unpack(stored["squares"]))
+            )
+        return self._labels[key]
 
     def keep_labels(self, release: int, people: People) -> None:
         self.releases[str(release)] = {
@@ -111,6 +144,7 @@ class Ledger:
             "groups": _pack(people.groups),
             "squares": _pack(people.squares),
         }
+        self._labels.pop(str(release), None)
         referenced = {str(entry["release"]) for entry in self.statements.values()}
         if self.people is not None:
             referenced.add(str(self.people["release"]))
@@ -268,6 +302,23 @@ class People:
 # The statements ---------------------------------------------------------------------------------------------------
 
 
+@functools.cache
+def _statement_population(n_groups: int, n_actors: int) -> Population:
+    """A statement's voters by opinion group and actor group; the last of each (outside every group, not stated)
+    count but are never shown."""
+    atoms: list[tuple[Hashable, ...]] = [(None, g, a) for g in range(n_groups + 1) for a in range(n_actors + 1)]
+    return Population({}, atoms, unshown=[{n_groups}, {n_actors}])
+
+
+@functools.lru_cache(maxsize=16_384)
+def _statement_disclosure(n_groups: int, n_actors: int, k: int, seen: bytes) -> Disclosure:
+    """What a statement with these voters per opinion group × actor group (`seen`, int64) may show. Remembered by
+    its input, since a run's statements mostly have the voters they had in the run before (the decision depends on
+    nothing else)."""
+    sizes = np.frombuffer(seen, dtype=np.int64)
+    return _statement_population(n_groups, n_actors).disclose(sizes, k=k)
+
+
 @dataclass
 class StatementFigures:
     """What one release shows of one statement: its votes, and those of each shown opinion and actor group."""
@@ -289,28 +340,31 @@ class StatementVoters:
         m = len(inputs.statement_numbers)
         self.n_groups = result.k
         self.n_actors = len(inputs.actor_group_names)
-        groups = np.where(result.clustered & (result.groups >= 0), result.groups, self.n_groups)
+        # Per participant: opinion group (n_groups: none) and actor group (n_actors: not stated).
+        self.group_of = np.where(result.clustered & (result.groups >= 0), result.groups, self.n_groups).astype(np.int64)
         actors = np.array(inputs.participant_actor_groups, dtype=np.int64)
-        self.voter_group = groups[matrix.rows]
-        self.voter_actor = np.where(actors[matrix.rows] >= 0, actors[matrix.rows], self.n_actors)
+        self.actor_of = np.where(actors >= 0, actors, self.n_actors)
         cells = (self.n_groups + 1) * (self.n_actors + 1)
-        index = matrix.cols.astype(np.int64) * cells + self.voter_group * (self.n_actors + 1) + self.voter_actor
-        shape = (m, self.n_groups + 1, self.n_actors + 1)
-        self.seen = np.bincount(index, minlength=m * cells).reshape(shape)
-        self.agree = np.bincount(index, weights=matrix.values == 1, minlength=m * cells).reshape(shape)
-        self.disagree = np.bincount(index, weights=matrix.values == -1, minlength=m * cells).reshape(shape)
-        atoms: list[tuple[Hashable, ...]] = [
-            (None, g, a) for g in range(self.n_groups + 1) for a in range(self.n_actors + 1)
-        ]
-        self.population = Population({}, atoms, unshown=[{self.n_groups}, {self.n_actors}])
+        # One pass over the votes: disagree, pass and agree (value + 1) of every statement × group × actor group.
+        place = (self.group_of * (self.n_actors + 1) + self.actor_of) * 3
+        index = matrix.cols.astype(np.int64) * (cells * 3)
+        index += place[matrix.rows]
+        index += matrix.values + 1
+        by_value = np.bincount(index, minlength=m * cells * 3).reshape(m, self.n_groups + 1, self.n_actors + 1, 3)
+        self.seen = by_value.sum(axis=3, dtype=np.int64)
+        self.agree, self.disagree = by_value[..., 2], by_value[..., 0]
         totals = self.seen.sum(axis=(1, 2))
         self.shown_columns = [j for j in range(m) if inputs.statement_shown[j] and totals[j] > 0]
-        self.order = np.argsort(matrix.cols, kind="stable")
-        self.starts = np.searchsorted(matrix.cols[self.order], np.arange(m + 1))
+        # Every statement's shares, for the whole statement, each opinion group and each actor group.
+        self._total = _Shares(totals, self.agree.sum(axis=(1, 2)), self.disagree.sum(axis=(1, 2)))
+        self._by_group = _Shares(self.seen.sum(axis=2), self.agree.sum(axis=2), self.disagree.sum(axis=2))
+        self._by_actor = _Shares(self.seen.sum(axis=1), self.agree.sum(axis=1), self.disagree.sum(axis=1))
+        self._changed: dict[int, np.ndarray] = {}  # release -> per statement: voters not as that release had them
+        self._votes: dict[int, np.ndarray] = {}  # statement -> its votes (indices into the matrix), when audited
 
     def release(self, j: int, ledger: Ledger) -> StatementFigures:
         """The statement's figures in this release, audited against the last release that showed it."""
-        disclosure = self.population.disclose(self.seen[j].ravel(), k=self.k)
+        disclosure = _statement_disclosure(self.n_groups, self.n_actors, self.k, self.seen[j].tobytes())
         figures = self._figures(j, disclosure)
         number = str(self.inputs.statement_numbers[j])
         entry = ledger.statements.get(number)
@@ -334,15 +388,56 @@ class StatementVoters:
     def _figures(self, j: int, disclosure: Disclosure) -> StatementFigures:
         if not disclosure.total:
             return StatementFigures()
-        seen, agree, disagree = self.seen[j], self.agree[j], self.disagree[j]
-        figures = StatementFigures(total=votes_cell(seen.sum(), agree.sum(), disagree.sum()))
+        figures = StatementFigures(total=self._total.cell(j))
         for g in range(self.n_groups):
             if disclosure.shows(0, g):
-                figures.groups[g] = votes_cell(seen[g].sum(), agree[g].sum(), disagree[g].sum())
+                figures.groups[g] = self._by_group.cell(j, g)
         for a in range(self.n_actors):
             if disclosure.shows(1, a):
-                figures.actors[a] = votes_cell(seen[:, a].sum(), agree[:, a].sum(), disagree[:, a].sum())
+                figures.actors[a] = self._by_actor.cell(j, a)
         return figures
+
+    def _unchanged(self, j: int, release: int, then: tuple[int, np.ndarray, np.ndarray]) -> bool:
+        """Whether every voter of statement j was counted in `release`, in the opinion group they are in now: computed
+        once per release for every statement, over all the votes at once."""
+        changed = self._changed.get(release)
+        if changed is None:
+            present, groups_then, _squares = then
+            # A vote differs from that release if it was not counted then, or its voter was not there or sat in
+            # another opinion group than now.
+            n = len(self.group_of)
+            there = min(present, len(groups_then), n)
+            moved = np.ones(n, dtype=bool)
+            group_now = np.where(self.group_of < self.n_groups, self.group_of, -1)
+            moved[:there] = groups_then[:there] != group_now[:there]
+            released = self.inputs.vote_releases
+            differs = moved[self.matrix.rows]
+            if released is not None:
+                differs |= released > release
+            else:
+                differs[:] = True
+            changed = np.bincount(self.matrix.cols[differs], minlength=len(self.inputs.statement_numbers))
+            self._changed[release] = changed
+        return not changed[j]
+
+    def _statement_votes(self, j: int) -> np.ndarray:
+        """The votes on statement j (indices into the matrix, in their order). Found in one pass for j and every
+        statement whose voters changed since a release the audit has looked at, since those are audited too."""
+        if j not in self._votes:
+            wanted = np.zeros(len(self.inputs.statement_numbers), dtype=bool)
+            for changed in self._changed.values():
+                wanted |= changed > 0
+            wanted[list(self._votes)] = False
+            wanted[j] = True
+            picked = np.flatnonzero(wanted[self.matrix.cols])
+            picked = picked[np.argsort(self.matrix.cols[picked], kind="stable")]
+            columns = self.matrix.cols[picked]
+            statements = np.flatnonzero(wanted)
+            starts = np.searchsorted(columns, statements, side="left")
+            stops = np.searchsorted(columns, statements, side="right")
+            for statement, start, stop in zip(statements.tolist(), starts.tolist(), stops.tolist(), strict=True):
+                self._votes[statement] = picked[start:stop]
+        return self._votes[j]
 
     def _audit(
         self, j: int, entry: dict[str, Any], then: tuple[int, np.ndarray, np.ndarray], disclosure: Disclosure
@@ -350,18 +445,19 @@ class StatementVoters:
         """The statement's voters in classes (counted in that release or not, opinion group then and now, actor
         group), with what that release and this one show of them."""
         present, groups_then, _squares = then
-        votes = self.order[self.starts[j] : self.starts[j + 1]]
+        if self._unchanged(j, int(entry["release"]), then):
+            # The same voters in the same groups as then, and votes never change: the same figures, nothing new.
+            return ReleaseAudit(np.zeros((0, 4), dtype=np.int64), np.zeros(0, dtype=np.int64), [], [], [], self.k)
+        votes = self._statement_votes(j)
         voters = self.matrix.rows[votes].astype(np.int64)
         released = self.inputs.vote_releases
         counted = released[votes] <= entry["release"] if released is not None else np.zeros(len(votes), dtype=bool)
         counted &= voters < min(present, len(groups_then))
         group_then = np.where(counted, groups_then[np.minimum(voters, len(groups_then) - 1)], -1)
         ids = np.array([*self.inputs.actor_group_ids, -1], dtype=np.int64)
-        actors = ids[np.where(self.voter_actor[votes] < self.n_actors, self.voter_actor[votes], -1)]
-        group_now = np.where(self.voter_group[votes] < self.n_groups, self.voter_group[votes], -1)
-        if counted.all() and (group_then == group_now).all():
-            # The same voters in the same groups as then, and votes never change: the same figures, nothing new.
-            return ReleaseAudit(np.zeros((0, 4), dtype=np.int64), np.zeros(0, dtype=np.int64), [], [], [], self.k)
+        voter_actor, voter_group = self.actor_of[voters], self.group_of[voters]
+        actors = ids[np.where(voter_actor < self.n_actors, voter_actor, -1)]
+        group_now = np.where(voter_group < self.n_groups, voter_group, -1)
         classes, _class_of, sizes = releases.classes_of(np.column_stack([counted, group_then, group_now, actors]))
         was_counted, then_group, now_group, actor = classes.T
         then_rows = [np.flatnonzero(was_counted == 1)] + [
@@ -394,4 +490,22 @@ class ReleaseAudit:
         if not len(self.sizes):
             return False
         visible = self.then_rows + self.total_now + (self.groups_now if full else [])
-        return releases.reveals_small_group(self.sizes, visible, self.classes, self.k)
+        return _reveals(
+            self.sizes.astype(np.int64).tobytes(),
+            tuple(np.asarray(rows, dtype=np.int64).tobytes() for rows in visible),
+            self.classes.astype(np.int64).tobytes(),
+            self.classes.shape[1],
+            self.k,
+        )
+
+
+@functools.lru_cache(maxsize=4096)
+def _reveals(sizes: bytes, visible: tuple[bytes, ...], classes: bytes, width: int, k: int) -> bool:
+    """`releases.reveals_small_group`, remembered by its input: a statement held back stays audited against the
+    same release run after run, mostly with the same voters (the decision depends on nothing else)."""
+    return releases.reveals_small_group(
+        np.frombuffer(sizes, dtype=np.int64),
+        [np.frombuffer(rows, dtype=np.int64) for rows in visible],
+        np.frombuffer(classes, dtype=np.int64).reshape(-1, width),
+        k,
+    )

@@ -221,8 +221,10 @@ class DialogueAnalysis(models.Model):
     """The latest analysis of a dialogue, kept until the worker replaces it.
 
     `dirty` is set by every vote, statement and moderation decision (only when it flips, so votes do
-    not queue on this row) and cleared by the worker just before it reads the votes; a change that
-    commits after that sets it again. `report` holds everything the results page and the exports
+    not queue on this row, and the flip enqueues the analysis, `tasks.refresh_dialogue`) and cleared by the task
+    that claims the analysis, just before it reads the votes; a change that commits after that sets it again. A claim
+    is a lease (`leased_until`): a run that dies leaves it to expire, and the periodic sweep makes the dialogue due
+    again; a run that fails counts in `failures` and is tried again after a growing pause. `report` holds everything the results page and the exports
     show, already passed through the anonymity rules, its figures written by `privacy.codec` (read it through
     `queries.results_view`, never directly); `state` carries what the next run needs (the
     k-smoother, previous components, who has entered clustering, and the ledger of what earlier
@@ -234,6 +236,35 @@ class DialogueAnalysis(models.Model):
     report = models.JSONField(default=dict)
     state = models.JSONField(default=dict)
     seconds = models.FloatField(default=0)
+    leased_until = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"analysis of {self.dialogue_id}"
+
+
+class VoteBatch(models.Model):
+    """Votes a release has counted, packed as arrays (`loading`): written in the transaction that marks them with
+    their release, so a dialogue's batches hold exactly its released votes. Nothing in them names a person more than
+    the vote rows do (participant and statement ids, value, release)."""
+
+    dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveIntegerField()
+    votes = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"{self.count} votes of {self.dialogue_id}"
+
+
+class VoteTally(models.Model):
+    """How many votes releases have counted, in all and per statement (`by_statement`: statement id → votes), kept
+    with the batches (`loading`), so that the moderation page does not count the vote rows. Written only by the
+    analysis, never by a vote: voters do not queue on it."""
+
+    dialogue = models.OneToOneField(Dialogue, on_delete=models.CASCADE, related_name="+")
+    votes = models.PositiveBigIntegerField(default=0)
+    by_statement = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"{self.votes} votes of {self.dialogue_id}"

@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import random
-from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -30,10 +29,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tillit.core.tokens import hash_token, keyed_digest
+from tillit.core.tokens import hash_token, keyed_digests
 from tillit.dialogues import reporting
 from tillit.dialogues.analysis.routing import UNSEEN_PRIORITY
-from tillit.dialogues.models import Dialogue, DialogueAnalysis, DialogueParticipant, Statement, Vote
+from tillit.dialogues.models import (
+    Dialogue,
+    DialogueAnalysis,
+    DialogueParticipant,
+    Flag,
+    Statement,
+    Vote,
+    VoteTally,
+)
 from tillit.organisations.models import Membership, Organisation
 from tillit.organisations.ongoing import Ongoing
 from tillit.privacy.suppression import Cell, count
@@ -45,18 +52,21 @@ FLAGGED = "flagged"  # the moderation list's filter for statements participants 
 
 
 def member_token_hash(dialogue: Dialogue, membership: Membership) -> str:
-    """A member's key in an internal dialogue: an HMAC, so the participant row does not name the member."""
-    return _member_key(dialogue.pk, membership.pk)
+    """A member's key in an internal dialogue: an HMAC under the data key, so the participant row does not name the
+    member (`tillit.core.tokens`)."""
+    return member_keys(dialogue.pk, membership.pk)[0]
 
 
-def _member_key(dialogue_id: int, membership_id: int) -> str:
-    return keyed_digest(f"dialogue:{dialogue_id}:membership:{membership_id}").hex()
+def member_keys(dialogue_id: int, membership_id: int) -> list[str]:
+    """The member's key under the data key, then under each older key still accepted (a key being rotated)."""
+    return [digest.hex() for digest in keyed_digests(f"dialogue:{dialogue_id}:membership:{membership_id}")]
 
 
 def participation_of_member(dialogue: Dialogue, membership: Membership) -> DialogueParticipant | None:
     """The member's participation in an internal dialogue, or None before they have joined."""
-    token_hash = member_token_hash(dialogue, membership)
-    return DialogueParticipant.objects.filter(dialogue=dialogue, token_hash=token_hash).first()
+    return DialogueParticipant.objects.filter(
+        dialogue=dialogue, token_hash__in=member_keys(dialogue.pk, membership.pk)
+    ).first()
 
 
 def participation_with_token(dialogue: Dialogue, token: str) -> DialogueParticipant | None:
@@ -89,7 +99,7 @@ def addresses_not_taking_part(dialogue: Dialogue, *, besides: Membership | None)
     dialogue's. Never shown, nor counted on a page: who and how many stay unknown to the one reminding."""
     joined = set(DialogueParticipant.objects.filter(dialogue=dialogue).values_list("token_hash", flat=True))
     members = _members_to_write_to(dialogue, besides).order_by("pk").values_list("pk", "user__email")
-    return [address for pk, address in members if _member_key(dialogue.pk, pk) not in joined]
+    return [address for pk, address in members if joined.isdisjoint(member_keys(dialogue.pk, pk))]
 
 
 def dialogues_of(organisation: Organisation) -> QuerySet[Dialogue]:
@@ -145,20 +155,76 @@ def _priorities(dialogue: Dialogue) -> dict[str, float]:
     return routing if isinstance(routing, dict) else {}
 
 
-def moderation_queue(dialogue: Dialogue, *, status: str = "") -> QuerySet[Statement]:
-    """Every statement with its flags and votes, waiting and flagged ones first; only those with `status` (a
-    `Statement.Status`, or FLAGGED for those participants have reported) when one is given."""
-    statements = (
-        Statement.objects.filter(dialogue=dialogue)
-        .annotate(flag_count=Count("flags", distinct=True), vote_count=Count("votes", distinct=True))
-        .select_related("merged_into")
-        .order_by("-flag_count", "number")
+@dataclass(frozen=True)
+class ModerationRow:
+    statement: Statement
+    votes: Cell[int]  # a `privacy.count` cell: a count of fewer than k people is a figure about them
+    reports: int  # how many participants reported it
+
+
+@dataclass(frozen=True)
+class Moderation:
+    rows: list[ModerationRow]  # reported statements first, then by number
+    counts: dict[str, int | Cell[int]]  # see `moderation`
+
+
+def moderation(dialogue: Dialogue, *, status: str = "") -> Moderation:
+    """The moderation page: every statement with its votes and reports, reported ones first; only those with
+    `status` (a `Statement.Status`, or FLAGGED for those participants have reported) when one is given. And how many
+    statements there are in each state, how many people take part and how many votes there are, the last two as
+    `privacy.count` cells.
+
+    Six queries whatever the size: the votes come from the tally the analysis keeps (`loading`) plus the votes it has
+    not counted yet, the reports (few) from one grouped count, never a count over the votes per statement."""
+    k = dialogue.anonymity_threshold
+    votes = vote_counts(dialogue)
+    reports = dict(
+        Flag.objects.filter(statement__dialogue=dialogue)
+        .order_by()
+        .values_list("statement_id")
+        .annotate(reports=Count("pk"))
+        .values_list("statement_id", "reports")
     )
-    if status == FLAGGED:
-        return statements.filter(flag_count__gt=0)
-    if status:
-        return statements.filter(status=status)
-    return statements
+    statements = Statement.objects.filter(dialogue=dialogue).select_related("merged_into").order_by("number")
+    if status and status != FLAGGED:
+        statements = statements.filter(status=status)
+    rows = [
+        ModerationRow(statement, count(votes.get(statement.pk, 0), k=k), reports.get(statement.pk, 0))
+        for statement in statements
+        if status != FLAGGED or statement.pk in reports
+    ]
+    rows.sort(key=lambda row: -row.reports)  # stable: by number within the same number of reports
+    counts: dict[str, int | Cell[int]] = dict(
+        Statement.objects.filter(dialogue=dialogue).aggregate(
+            pending=Count("pk", filter=Q(status=Statement.Status.PENDING)),
+            accepted=Count("pk", filter=Q(status=Statement.Status.ACCEPTED)),
+            rejected=Count("pk", filter=Q(status=Statement.Status.REJECTED)),
+        )
+    )
+    counts["flagged"] = len(reports)
+    counts["participants"] = count(DialogueParticipant.objects.filter(dialogue=dialogue).count(), k=k)
+    counts["votes"] = count(sum(votes.values()), k=k)
+    return Moderation(rows, counts)
+
+
+def vote_counts(dialogue: Dialogue) -> dict[int, int]:
+    """Votes per statement id: those the analysis has released, from its tally, and those it has not yet, counted
+    (few while it keeps up; found through the partial index on them). The tally is read first, so a release
+    committed in between is missed for a moment rather than counted twice. A dialogue its analysis has not tallied
+    yet (analysed before tallies existed) has its votes counted until it has."""
+    tallied = VoteTally.objects.filter(dialogue=dialogue).values_list("by_statement", flat=True).first()
+    votes = Vote.objects.filter(dialogue=dialogue).order_by()
+    if tallied is None:
+        return dict(votes.values_list("statement_id").annotate(n=Count("pk")).values_list("statement_id", "n"))
+    counts = {int(pk): int(n) for pk, n in tallied.items()}
+    for pk, n in (
+        votes.filter(release__isnull=True)
+        .values_list("statement_id")
+        .annotate(n=Count("pk"))
+        .values_list("statement_id", "n")
+    ):
+        counts[pk] = counts.get(pk, 0) + n
+    return counts
 
 
 def merge_candidates(duplicate: Statement) -> QuerySet[Statement]:
@@ -173,29 +239,6 @@ def merge_candidates(duplicate: Statement) -> QuerySet[Statement]:
 def statement_named_by(dialogue: Dialogue, public_id: UUID) -> Statement | None:
     """A statement of this dialogue by its public id; None for any other, another dialogue's included."""
     return Statement.objects.filter(dialogue=dialogue, public_id=public_id).first()
-
-
-def statement_counts(dialogue: Dialogue) -> dict[str, int | Cell[int]]:
-    """How many statements there are in each state, and how many people and votes: the last two as
-    `privacy.count` cells, since a count of fewer than k people is a figure about them."""
-    counts: dict[str, int | Cell[int]] = dict(
-        Statement.objects.filter(dialogue=dialogue).aggregate(
-            pending=Count("pk", filter=Q(status=Statement.Status.PENDING)),
-            accepted=Count("pk", filter=Q(status=Statement.Status.ACCEPTED)),
-            rejected=Count("pk", filter=Q(status=Statement.Status.REJECTED)),
-            flagged=Count("pk", filter=Q(flags__isnull=False), distinct=True),
-        )
-    )
-    k = dialogue.anonymity_threshold
-    counts["participants"] = count(DialogueParticipant.objects.filter(dialogue=dialogue).count(), k=k)
-    counts["votes"] = count(Vote.objects.filter(dialogue=dialogue).count(), k=k)
-    return counts
-
-
-def with_vote_counts(dialogue: Dialogue, statements: Iterable[Statement]) -> list[tuple[Statement, Cell[int]]]:
-    """Each statement of the moderation list with its number of votes as a `privacy.count` cell."""
-    k = dialogue.anonymity_threshold
-    return [(statement, count(statement.vote_count, k=k)) for statement in statements]  # type: ignore[attr-defined]  # annotated by moderation_queue
 
 
 # Results ----------------------------------------------------------------------------------------------------------
@@ -267,3 +310,33 @@ def ongoing_for(request: HttpRequest, membership: Membership) -> list[Ongoing]:
                 )
             )
     return found
+
+
+@dataclass(frozen=True)
+class AnalysisState:
+    """Where the dialogue's analysis stands, for those who run the dialogue (tasks.py keeps it)."""
+
+    computed_at: datetime.datetime | None
+    waiting: bool  # changes not analysed yet
+    running: bool  # a run holds the analysis now
+    failures: int  # runs that failed since the last that succeeded
+    next_try: datetime.datetime | None  # after a failure: when it is tried again
+
+
+def analysis_state(dialogue: Dialogue) -> AnalysisState:
+    row = (
+        DialogueAnalysis.objects.filter(dialogue=dialogue)
+        .values_list("computed_at", "dirty", "leased_until", "failures")
+        .first()
+    )
+    if row is None:
+        return AnalysisState(None, True, False, 0, None)
+    computed_at, dirty, leased_until, failures = row
+    held = leased_until is not None and leased_until > timezone.now()
+    return AnalysisState(
+        computed_at=computed_at,
+        waiting=dirty,
+        running=held and not failures,
+        failures=failures,
+        next_try=leased_until if failures and held else None,
+    )

@@ -11,7 +11,7 @@ Card titles and descriptions are masked for personal data before they are stored
 carries what was removed (`personal_data_removed`), so that the view can tell the writer.
 
 Ratings are stored per person, so that they can be changed until rating closes: a whole rating page at once
-(`rate_page`, a handful of queries whatever its size), or one effect or link at a time (`rate_effect`,
+(`rate_page`, or `rate_posted_page` for the page as posted: a handful of queries whatever its size), or one effect or link at a time (`rate_effect`,
 `rate_contribution`).
 
 
@@ -25,10 +25,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -71,6 +72,7 @@ __all__ = [
     "rate_contribution",
     "rate_effect",
     "rate_page",
+    "rate_posted_page",
     "record_decision",
     "remind_raters",
     "set_guest_places",
@@ -476,66 +478,130 @@ def rate_page(
     an effect or a link (activity, effect) that is not in the chain. A handful of queries whatever the page's size.
     """
     _check_rating_open(participant)
-    workshop_id = participant.workshop_id
-    effects = set(
-        Item.objects.filter(workshop_id=workshop_id, kind=Item.Kind.EFFECT, merged_into__isnull=True).values_list(
-            "pk", flat=True
-        )
-    )
+    chain = queries.rating_chain(participant.workshop_id)
+    effects = set(chain.effects.values())
     for effect in [*importance, *achievement, *(effect for _activity, effect in contribution)]:
         if effect.pk not in effects:
             raise WorkshopError(_("That effect is not part of this workshop's chain."))
-    if contribution:
-        links = set(Link.objects.filter(workshop_id=workshop_id).values_list("source_id", "target_id"))
-        if any((activity.pk, effect.pk) not in links for activity, effect in contribution):
-            raise WorkshopError(_("The activity is not linked to that effect."))
+    links = set(chain.links.values())
+    if any((activity.pk, effect.pk) not in links for activity, effect in contribution):
+        raise WorkshopError(_("The activity is not linked to that effect."))
+    _store_page(
+        participant,
+        {effect.pk: value for effect, value in importance.items()},
+        {effect.pk: value for effect, value in achievement.items()},
+        {(activity.pk, effect.pk): value for (activity, effect), value in contribution.items()},
+    )
+
+
+@transaction.atomic
+def rate_posted_page(
+    *,
+    participant: Participant,
+    importance: Mapping[UUID, int | None],
+    achievement: Mapping[UUID, int | None],
+    contribution: Mapping[tuple[UUID, UUID], int | None],
+) -> None:
+    """Store the rating page as the person posted it, its cards named by their public ids (`forms.RatingForm`):
+    as `rate_page`, except that an effect or link that is not in the chain now is left out rather than refusing
+    the page, since the page may have been loaded before the chain changed (and a name another page carries, of
+    another workshop, is in no chain of this one). Refused whole when rating is closed or a rating is off its scale.
+    The chain is read once, under the step's lock, as plain ids."""
+    _check_rating_open(participant)
+    chain = queries.rating_chain(participant.workshop_id)
+    _store_page(
+        participant,
+        {chain.effects[key]: value for key, value in importance.items() if key in chain.effects},
+        {chain.effects[key]: value for key, value in achievement.items() if key in chain.effects},
+        {chain.links[key]: value for key, value in contribution.items() if key in chain.links},
+    )
+
+
+# Removed contributions are deleted per activity; this many activities per query keeps the condition shallow
+# enough for SQLite (at most 1,000 nested expressions).
+_ACTIVITIES_PER_DELETE = 200
+
+
+def _store_page(
+    participant: Participant,
+    importance: Mapping[int, int | None],
+    achievement: Mapping[int, int | None],
+    contribution: Mapping[tuple[int, int], int | None],
+) -> None:
+    """Write a checked page, by primary keys: for each kind at most one DELETE of the ratings set to None and one
+    INSERT … ON CONFLICT UPDATE of the others."""
     _check_scale(importance.values(), IMPORTANCE_SCALE, _("Importance is rated from 0 to 4."))
     _check_scale(achievement.values(), ACHIEVEMENT_SCALE, _("How well it is achieved today is rated from 1 to 5."))
     _check_scale(contribution.values(), CONTRIBUTION_SCALE, _("Contribution is rated from 0 to 3."))
-
-    _replace_effect_ratings(ImportanceRating, participant, importance)
-    _replace_effect_ratings(AchievementRating, participant, achievement)
-    removed_links = {(activity.pk, effect.pk) for (activity, effect), value in contribution.items() if value is None}
-    if removed_links:
-        # By primary key: one condition per removed link would make too deep an expression for SQLite.
-        stored = ContributionRating.objects.filter(participant=participant).values_list(
-            "pk", "activity_id", "effect_id"
-        )
-        ContributionRating.objects.filter(
-            pk__in=[pk for pk, activity, effect in stored if (activity, effect) in removed_links]
-        ).delete()
-    ContributionRating.objects.bulk_create(
+    participant_id = participant.pk
+    _replace_effect_ratings(ImportanceRating, participant_id, importance)
+    _replace_effect_ratings(AchievementRating, participant_id, achievement)
+    removed: dict[int, list[int]] = {}
+    for (activity, effect), value in contribution.items():
+        if value is None:
+            removed.setdefault(activity, []).append(effect)
+    activities = list(removed.items())
+    for start in range(0, len(activities), _ACTIVITIES_PER_DELETE):
+        condition = Q()
+        for activity, effects in activities[start : start + _ACTIVITIES_PER_DELETE]:
+            condition |= Q(activity_id=activity, effect_id__in=effects)
+        ContributionRating.objects.filter(condition, participant_id=participant_id).delete()
+    _upsert(
+        ContributionRating,
+        ("participant", "activity", "effect"),
         [
-            ContributionRating(participant=participant, activity=activity, effect=effect, value=value)
+            (participant_id, activity, effect, value)
             for (activity, effect), value in contribution.items()
             if value is not None
         ],
-        update_conflicts=True,
-        unique_fields=["participant", "activity", "effect"],
-        update_fields=["value"],
     )
 
 
 EffectRating = TypeVar("EffectRating", ImportanceRating, AchievementRating)
 
 
-def _replace_effect_ratings(
-    model: type[EffectRating], participant: Participant, values: Mapping[Item, int | None]
-) -> None:
-    """The person's ratings of `model` for these effects: each value stored over theirs, None deleting it."""
-    removed = [effect.pk for effect, value in values.items() if value is None]
+def _replace_effect_ratings(model: type[EffectRating], participant_id: int, values: Mapping[int, int | None]) -> None:
+    """The person's ratings of `model` for these effects (by pk): each value stored over theirs, None deleting it."""
+    removed = [effect for effect, value in values.items() if value is None]
     if removed:
-        model.objects.filter(participant=participant, effect_id__in=removed).delete()
-    model.objects.bulk_create(
-        [
-            model(participant=participant, effect=effect, value=value)
-            for effect, value in values.items()
-            if value is not None
-        ],
-        update_conflicts=True,
-        unique_fields=["participant", "effect"],
-        update_fields=["value"],
+        model.objects.filter(participant_id=participant_id, effect_id__in=removed).delete()
+    _upsert(
+        model,
+        ("participant", "effect"),
+        [(participant_id, effect, value) for effect, value in values.items() if value is not None],
     )
+
+
+# Rows per INSERT: four values each stays well under SQLite's limit of bound parameters.
+_ROWS_PER_INSERT = 1000
+
+
+def _upsert(model: type[models.Model], key: tuple[str, ...], rows: list[tuple[int, ...]]) -> None:
+    """INSERT rows of (the key's columns…, value) into a rating table, or on a conflict of the key replace the value:
+    the statement `bulk_create(update_conflicts=True)` writes, built once for the page instead of once per row's
+    model instance (a conference page has some 200). The same SQL on PostgreSQL and SQLite."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    key_columns = ", ".join(_column(model, name) for name in key)
+    value_column = _column(model, "value")
+    placeholders = "(" + ", ".join(["%s"] * (len(key) + 1)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            batch = rows[start : start + _ROWS_PER_INSERT]
+            cursor.execute(
+                f"INSERT INTO {table} ({key_columns}, {value_column}) VALUES "  # noqa: S608
+                + ", ".join([placeholders] * len(batch))
+                + f" ON CONFLICT ({key_columns}) DO UPDATE SET {value_column} = EXCLUDED.{value_column}",
+                [number for row in batch for number in row],
+            )
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.column is None:
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return connection.ops.quote_name(field.column)
 
 
 def _check_scale(values: Iterable[int | None], scale: range, message: str) -> None:

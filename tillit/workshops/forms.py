@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, cast
+from dataclasses import dataclass
+from typing import Any, cast
+from uuid import UUID
 
 from django import forms
 from django.db.models import QuerySet
@@ -15,9 +17,6 @@ from tillit.core.periods import check_period
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
 from tillit.organisations.queries import descendants, unit_tree
 from tillit.workshops.models import MAX_GUEST_PLACES, SERVES, Item, Link, Participant, Workshop
-
-if TYPE_CHECKING:
-    from tillit.workshops.queries import Chain
 
 IMPORTANCE_CHOICES = [("", _("Not rated"))] + [(str(n), str(n)) for n in range(5)]
 ACHIEVEMENT_CHOICES = [("", _("Not rated"))] + [(str(n), str(n)) for n in range(1, 6)]
@@ -363,48 +362,100 @@ class LinksForm(forms.Form):
 
 
 OUTSIDE_THE_SCALE = _("A rating was outside its scale; nothing was saved.")
+SCALE_MESSAGES = {
+    "importance": _("Importance is rated from 0 to 4."),
+    "achievement": _("How well it is achieved today is rated from 1 to 5."),
+    "contribution": _("Contribution is rated from 0 to 3."),
+}
+# Each select's values as the page sends them; "" is "not rated" or "don't know".
+SCALES: dict[str, frozenset[str]] = {
+    "importance": frozenset(value for value, _label in IMPORTANCE_CHOICES),
+    "achievement": frozenset(value for value, _label in ACHIEVEMENT_CHOICES),
+    "contribution": frozenset(value for value, _label in CONTRIBUTION_CHOICES),
+}
+_UUID_LENGTH = 36
 
 
-def _rating(choices: list[tuple[str, Any]]) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        choices=choices,
-        coerce=int,
-        empty_value=None,
-        required=False,
-        error_messages={"invalid_choice": OUTSIDE_THE_SCALE},
-    )
+@dataclass(frozen=True)
+class PostedRatings:
+    """A rating page as posted: the cards by their public ids, None for an empty select. The arguments of
+    `actions.rate_posted_page`, which leaves out what is not in the chain (any more)."""
+
+    importance: dict[UUID, int | None]
+    achievement: dict[UUID, int | None]
+    contribution: dict[tuple[UUID, UUID], int | None]
 
 
-class RatingForm(forms.Form):
-    """One person's rating page: for every effect of the chain its importance and how well it is achieved, and for
-    every link how much the activity contributes to the effect. The fields are named as the page names its selects
-    (`importance-<effect>`, `achievement-<effect>`, `contribution-<activity>-<effect>`, by public id); an empty
-    one is "not rated" or "don't know". `ratings()` gives the arguments of `actions.rate_page`."""
+class RatingForm:
+    """One person's rating page: for every effect its importance and how well it is achieved, and for every link
+    how much the activity contributes to the effect, in selects named `importance-<effect>`,
+    `achievement-<effect>` and `contribution-<activity>-<effect>` (public ids); an empty one is "not rated" or
+    "don't know".
 
-    def __init__(self, *args: Any, chain: Chain, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.effects: dict[str, Item] = {}
-        self.links: dict[str, tuple[Item, Item]] = {}
-        for effect in chain.effects:
-            self.fields[f"importance-{effect.public_id}"] = _rating(IMPORTANCE_CHOICES)
-            self.fields[f"achievement-{effect.public_id}"] = _rating(ACHIEVEMENT_CHOICES)
-            self.effects[str(effect.public_id)] = effect
-            for activity in chain.activities:
-                if chain.serves(activity, effect):
-                    name = f"contribution-{activity.public_id}-{effect.public_id}"
-                    self.fields[name] = _rating(CONTRIBUTION_CHOICES)
-                    self.links[name] = (activity, effect)
+    Not a Django form: a conference page has some 200 selects, and building a field for each on every post cost
+    more than storing the ratings. Each posted value is checked against its scale as the selects offer it; a name
+    that is not a rating select is ignored, and which cards are in the chain is the action's to check, under the
+    step's lock. Any value off its scale refuses the whole page, saying which scale.
+    """
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = data
+        self._ratings: PostedRatings | None = None
+        self._off_scale: list[str] = []
+
+    def is_valid(self) -> bool:
+        importance: dict[UUID, int | None] = {}
+        achievement: dict[UUID, int | None] = {}
+        contribution: dict[tuple[UUID, UUID], int | None] = {}
+        off_scale: set[str] = set()
+        for name in self.data:
+            kind, _dash, cards = name.partition("-")
+            scale = SCALES.get(kind)
+            if scale is None:
+                continue
+            ids = _public_ids(cards, 2 if kind == "contribution" else 1)
+            if ids is None:
+                continue  # not one of the page's selects
+            value = self.data.get(name)
+            if not isinstance(value, str) or value not in scale:
+                off_scale.add(kind)
+                continue
+            rating = int(value) if value else None
+            if kind == "contribution":
+                contribution[ids[0], ids[1]] = rating
+            elif kind == "importance":
+                importance[ids[0]] = rating
+            else:
+                achievement[ids[0]] = rating
+        self._off_scale = [kind for kind in SCALES if kind in off_scale]
+        self._ratings = None if off_scale else PostedRatings(importance, achievement, contribution)
+        return self._ratings is not None
 
     def ratings(self) -> dict[str, Any]:
-        """The page's ratings, None for every empty one (which removes a rating given before)."""
-        data = self.cleaned_data
+        """The page's ratings as the keyword arguments of `actions.rate_posted_page`."""
+        if self._ratings is None:
+            raise ValueError("ratings() of a page that is not valid")
         return {
-            "importance": {effect: data[f"importance-{key}"] for key, effect in self.effects.items()},
-            "achievement": {effect: data[f"achievement-{key}"] for key, effect in self.effects.items()},
-            "contribution": {link: data[name] for name, link in self.links.items()},
+            "importance": self._ratings.importance,
+            "achievement": self._ratings.achievement,
+            "contribution": self._ratings.contribution,
         }
 
     @property
     def error_message(self) -> str:
-        """One message for the page: it has no place for a message per select."""
-        return str(OUTSIDE_THE_SCALE)
+        """One message for the page (it has no place for a message per select): nothing was saved, and which
+        scales were broken."""
+        return " ".join([str(OUTSIDE_THE_SCALE), *(str(SCALE_MESSAGES[kind]) for kind in self._off_scale)])
+
+
+def _public_ids(text: str, count: int) -> tuple[UUID, ...] | None:
+    """`count` public ids written as the page writes them, joined by "-"; None for anything else."""
+    if len(text) != count * (_UUID_LENGTH + 1) - 1:
+        return None
+    parts = [text[start : start + _UUID_LENGTH] for start in range(0, len(text), _UUID_LENGTH + 1)]
+    if any(text[start - 1] != "-" for start in range(_UUID_LENGTH + 1, len(text), _UUID_LENGTH + 1)):
+        return None
+    try:
+        return tuple(UUID(part) for part in parts)
+    except ValueError:
+        return None

@@ -184,6 +184,30 @@ def _chain_warnings(chain: Chain) -> list[str]:
     return warnings
 
 
+@dataclass(frozen=True)
+class RatingChain:
+    """What a rating may name, as plain ids: the effects (public id → pk) and the links an activity serves an
+    effect by ((activity, effect) public ids → pks)."""
+
+    effects: dict[UUID, int]
+    links: dict[tuple[UUID, UUID], tuple[int, int]]
+
+
+def rating_chain(workshop_id: int) -> RatingChain:
+    """The effects of the chain (merged duplicates left out) and the activities linked to each, in one query of
+    plain values: what a page of ratings is checked against, without a model instance per card."""
+    effects: dict[UUID, int] = {}
+    links: dict[tuple[UUID, UUID], tuple[int, int]] = {}
+    rows = Item.objects.filter(workshop_id=workshop_id, kind=Item.Kind.EFFECT, merged_into__isnull=True).values_list(
+        "pk", "public_id", "links_down__source_id", "links_down__source__public_id"
+    )
+    for effect, effect_public_id, activity, activity_public_id in rows:
+        effects[effect_public_id] = effect
+        if activity is not None:  # links point one step up the chain: only activities serve an effect
+            links[activity_public_id, effect_public_id] = (activity, effect)
+    return RatingChain(effects, links)
+
+
 def card(workshop: Workshop, public_id: UUID | None, *, merged_too: bool = False) -> Item | None:
     """The workshop's card with this public id (not one merged into another, unless `merged_too`), if any."""
     if public_id is None:

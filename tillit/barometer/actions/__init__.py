@@ -22,6 +22,7 @@ from tillit.barometer.actions.answering import (  # `_put_in_inbox`: for tests t
     clean_answers,
 )
 from tillit.barometer.actions.errors import AlreadyAnswered, BarometerError, UnitFull
+from tillit.barometer.actions.exports import build_export, request_export
 from tillit.barometer.actions.mixing import DEFAULT_MIX_BATCH, mix_batch_size, mix_inbox, vacuum_answer_tables
 from tillit.barometer.actions.questionnaire import (
     Edited,
@@ -42,6 +43,7 @@ from tillit.barometer.actions.rounds import (
     fix_round_context,
     invitation_token,
     launch_round,
+    links_under_older_keys,
     seal_due_rounds,
     seal_round,
     send_reminders,
@@ -67,6 +69,7 @@ __all__ = [
     "add_validated_block",
     "answer_openly",
     "answer_with_invitation",
+    "build_export",
     "clean_answers",
     "close_round",
     "create_round",
@@ -76,10 +79,12 @@ __all__ = [
     "invitation_for_token",
     "invitation_token",
     "launch_round",
+    "links_under_older_keys",
     "mix_batch_size",
     "mix_inbox",
     "remove_item",
     "remove_item_from_questionnaire",
+    "request_export",
     "seal_due_rounds",
     "seal_round",
     "send_reminders",

@@ -34,7 +34,7 @@ from tillit.barometer.models import CoveredUnit, Instrument, Invitation, Populat
 from tillit.core import mail
 from tillit.core.periods import check_period
 from tillit.core.text import normalise_text
-from tillit.core.tokens import hash_token, keyed_digest
+from tillit.core.tokens import hash_token, keyed_digests
 from tillit.organisations.models import Membership, Organisation, Unit
 from tillit.organisations.queries import unit_parents
 
@@ -193,7 +193,7 @@ def fix_round_context(round: Round) -> None:
 
 
 def _store_token_hashes(round: Round) -> None:
-    invitations = list(Invitation.objects.filter(round=round).only("pk", "round_id"))
+    invitations = list(Invitation.objects.filter(round=round).only("pk", "round_id", "token_hash"))
     for invitation in invitations:
         invitation.round = round
         invitation.token_hash = hash_token(invitation_token(invitation))
@@ -201,8 +201,34 @@ def _store_token_hashes(round: Round) -> None:
 
 
 def invitation_token(invitation: Invitation) -> str:
-    """The secret in a personal link. Derived with the site's key, so a reminder can repeat the same link."""
-    return keyed_digest(f"barometer-invitation:{invitation.round.public_id}:{invitation.pk}")[:24].hex()
+    """The secret in a personal link. Derived with the data key, so a reminder can repeat the same link: with the
+    key the stored hash was made with, an older one while the key is being rotated (`tillit.core.tokens`)."""
+    tokens = _tokens_under_each_key(invitation)
+    return next((token for token in tokens if hash_token(token) == invitation.token_hash), tokens[0])
+
+
+def _tokens_under_each_key(invitation: Invitation) -> list[str]:
+    """The link's secret under the data key, then under each older key still accepted."""
+    return [
+        digest[:24].hex()
+        for digest in keyed_digests(f"barometer-invitation:{invitation.round.public_id}:{invitation.pk}")
+    ]
+
+
+def links_under_older_keys() -> str:
+    """For `rekey_data`: a personal link cannot move to a new key, since it has been sent. Says how many unanswered
+    invitations of rounds taking answers were made with an older key, which must stay in DATA_KEY_FALLBACKS until
+    those rounds close, so that their reminders repeat the links people have."""
+    waiting = Invitation.objects.filter(
+        answered=False, round__in=Round.objects.filter(queries.accepting_filter())
+    ).select_related("round")
+    older = sum(1 for invitation in waiting if invitation_token(invitation) != _tokens_under_each_key(invitation)[0])
+    if not older:
+        return "Barometer: every personal link of an open round is made with the current key."
+    return (
+        f"Barometer: {older} personal links of open rounds were made with an older key; keep it in "
+        "DATA_KEY_FALLBACKS until those rounds close."
+    )
 
 
 def send_reminders(*, round: Round, site_url: str) -> Sent:

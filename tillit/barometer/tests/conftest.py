@@ -108,3 +108,19 @@ def front_line(organisation: Organisation) -> Level:
 def employees(organisation: Organisation) -> ActorGroup:
     """The actor group of employees."""
     return ActorGroup.objects.get(organisation=organisation, key=ActorGroup.Key.EMPLOYEE)
+
+
+@pytest.fixture
+def night_patrol(organisation, home_unit) -> Unit:
+    return organisation_actions.create_unit(
+        organisation=organisation, name="Nattpatrullen", kind=Unit.Kind.TEAM, parent=home_unit.parent, actor=None
+    )
+
+
+@pytest.fixture
+def closed_round(organisation, home_unit, night_patrol, make_round, add_responses) -> Round:
+    """Eight answers in Hemtjänst Norr and two in the night patrol: both units hidden, their parent shown."""
+    round = make_round(organisation)
+    add_responses(round, home_unit, 8, mean=4.0)
+    add_responses(round, night_patrol, 2, mean=2.0, seed=1)
+    return actions.close_round(round=round)

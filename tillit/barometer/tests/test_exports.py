@@ -10,8 +10,7 @@ from openpyxl import load_workbook
 
 from tillit.barometer import actions, exporting, reporting
 from tillit.barometer.models import Round, Theme
-from tillit.organisations import actions as organisation_actions
-from tillit.organisations.models import Level, Unit
+from tillit.organisations.models import Level
 
 pytestmark = pytest.mark.django_db
 
@@ -52,22 +51,6 @@ def xlsx_rows(response) -> list[dict[str, object]]:
 
 def rows_of(rows: list[dict], name: str) -> list[dict]:
     return [row for row in rows if row["namn"] == name]
-
-
-@pytest.fixture
-def night_patrol(organisation, home_unit) -> Unit:
-    return organisation_actions.create_unit(
-        organisation=organisation, name="Nattpatrullen", kind=Unit.Kind.TEAM, parent=home_unit.parent, actor=None
-    )
-
-
-@pytest.fixture
-def closed_round(organisation, home_unit, night_patrol, make_round, add_responses) -> Round:
-    """Eight answers in Hemtjänst Norr and two in the night patrol: both units hidden, their parent shown."""
-    round = make_round(organisation)
-    add_responses(round, home_unit, 8, mean=4.0)
-    add_responses(round, night_patrol, 2, mean=2.0, seed=1)
-    return actions.close_round(round=round)
 
 
 def test_facilitator_gets_every_group_in_csv(client, facilitator, closed_round):

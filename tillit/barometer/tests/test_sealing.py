@@ -4,12 +4,15 @@ the "has answered" flags with each batch and when the round closes."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import DatabaseError, connection
 from django.test import override_settings
+from django.utils import timezone
 
 from tillit.barometer import actions, reporting
-from tillit.barometer.models import Answer, Invitation, Item, OpenAnswer, PendingResponse, Response
+from tillit.barometer.models import Answer, Invitation, Item, OpenAnswer, PendingResponse, Response, Round
 from tillit.organisations import actions as organisation_actions
 from tillit.organisations.models import Unit
 
@@ -387,3 +390,16 @@ def test_after_a_batch_no_earlier_row_version_of_an_answer_or_invitation_is_left
     assert stored_row_versions("barometer_pendingresponse") == 0
     assert stored_row_versions("barometer_invitation") == Invitation.objects.count()
     assert stored_row_versions("barometer_response") == BATCH
+
+
+def test_the_worker_seals_rounds_whose_date_has_passed(make_round, organisation, employee):
+    from tillit.barometer import tasks
+
+    round = make_round(organisation)
+    Round.objects.filter(pk=round.pk).update(
+        opens_on=timezone.localdate() - datetime.timedelta(days=20),
+        closes_on=timezone.localdate() - datetime.timedelta(days=1),
+    )
+
+    assert tasks.seal_due_rounds.call() == {"sealed": 1, "failed": 0}
+    assert Round.objects.get(pk=round.pk).sealed_at is not None

@@ -18,12 +18,13 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from tillit.barometer import exporting, queries, report_pdf, reporting
-from tillit.barometer.models import Round
+from tillit.barometer import actions, exporting, queries, report_pdf, reporting
+from tillit.barometer.models import PreparedExport, Round
 from tillit.barometer.permissions import DOWNLOAD_RESULTS, READ_EVERY_RESULT, ROUND, managed_units
 from tillit.barometer.reporting import TOTAL, RoundReport, unit_cell
 from tillit.barometer.views.reports import (
@@ -35,30 +36,53 @@ from tillit.barometer.views.reports import (
 )
 from tillit.organisations.door import Access, OrganisationRequest, through
 from tillit.reports.pdf import PDF_TYPE
-from tillit.reports.spreadsheets import CSV_TYPE, XLSX_TYPE, Row, attachment, csv_bytes
+from tillit.reports.spreadsheets import CSV_TYPE, XLSX_TYPE, attachment, csv_bytes
+
+CONTENT_TYPES = {"csv": CSV_TYPE, "xlsx": XLSX_TYPE}
 
 
 @require_safe
 @through(ROUND, DOWNLOAD_RESULTS)
 def results_csv(request: OrganisationRequest, access: Access[Round]) -> HttpResponse:
-    round = access.target
-    if not round.results_open:
-        return results_refusal(request, access)
-    return attachment(csv_bytes(_results(access)), CSV_TYPE, exporting.filename(round, "csv"))
+    return _results_file(request, access, "csv")
 
 
 @require_safe
 @through(ROUND, DOWNLOAD_RESULTS)
 def results_xlsx(request: OrganisationRequest, access: Access[Round]) -> HttpResponse:
+    return _results_file(request, access, "xlsx")
+
+
+def _results_file(request: OrganisationRequest, access: Access[Round], kind: str) -> HttpResponse:
+    """The results file: built at once when it is small; a region's is prepared in the background and served from
+    the database when ready, with a page that says it is being prepared until then (it follows by itself with
+    JavaScript, and has a link to try again without)."""
     round = access.target
     if not round.results_open:
         return results_refusal(request, access)
-    workbook = exporting.results_workbook(
-        _results(access),
-        exporting.codebook_rows(round),
-        exporting.about_rows(round, whole_organisation=access.may(READ_EVERY_RESULT)),
-    )
-    return attachment(workbook, XLSX_TYPE, exporting.filename(round, "xlsx"))
+    readable = None if access.may(READ_EVERY_RESULT) else managed_units(access)
+    content_type, name = CONTENT_TYPES[kind], exporting.filename(round, kind)
+    if exporting.estimated_rows(round, readable) <= exporting.INLINE_ROWS:
+        return attachment(exporting.results_file(round, kind, readable), content_type, name)
+    language = translation.get_language()
+    prepared = queries.prepared_export(round, kind, exporting.scope_key(readable), language)
+    failed_before = prepared is not None and prepared.status == PreparedExport.Status.FAILED
+    if prepared is None or prepared.status != PreparedExport.Status.READY:
+        prepared = actions.request_export(round, kind, readable, language)
+    content = prepared.content if prepared.status == PreparedExport.Status.READY else None
+    ready = content is not None
+    if content is not None and not request.htmx:
+        return attachment(bytes(content), content_type, name)
+    context = {
+        "round": round,
+        "prepared": prepared,
+        "failed_before": failed_before,
+        "kind": kind.upper(),
+        "download": request.path,
+    }
+    if request.htmx:  # the waiting page asking again: the notice, with the link once the file is ready
+        return render(request, "barometer/export_waiting.html#status", context, status=200 if ready else 202)
+    return render(request, "barometer/export_waiting.html", context, status=202)
 
 
 @require_safe
@@ -67,12 +91,6 @@ def codebook_csv(request: OrganisationRequest, access: Access[Round]) -> HttpRes
     round = access.target
     content = csv_bytes(exporting.codebook_rows(round))
     return attachment(content, CSV_TYPE, exporting.filename(round, "csv", suffix=_("codebook")))
-
-
-def _results(access: Access[Round]) -> list[Row]:
-    report = reporting.round_report(access.target)
-    readable = None if access.may(READ_EVERY_RESULT) else managed_units(access)
-    return exporting.result_rows(report, exporting.breakdowns_in_scope(access.target, report, readable))
 
 
 @require_safe

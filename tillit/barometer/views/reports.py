@@ -20,16 +20,21 @@ writers follows from the shown ones.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+import hashlib
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tillit.barometer import queries, reporting
@@ -50,6 +55,7 @@ from tillit.barometer.reporting import TOTAL, GroupLink, RoundReport, group_cell
 from tillit.core.collation import swedish_sort_key
 from tillit.organisations import tree
 from tillit.organisations.door import Access, OrganisationRequest, through
+from tillit.organisations.models import ActorGroup, Level
 from tillit.reports.refusals import results_not_open
 
 OPEN_ANSWERS_PER_PAGE = 50
@@ -157,18 +163,24 @@ def _may_read_in(access: Access[Round], earlier: Round, unit_id: int | None = No
     return _may_read_unit(other, unit_id)
 
 
-def switcher(access: Access[Round], units: UnitTree) -> Switcher:
+def switcher(
+    access: Access[Round],
+    units: UnitTree,
+    levels: Sequence[Level] | None = None,
+    groups: Sequence[ActorGroup] | None = None,
+) -> Switcher:
+    """The report's navigation; `levels` and `groups` are the organisation's, where the page has read them already."""
     round = access.target
     if access.may(READ_EVERY_RESULT):
         return Switcher(
             report_url(round, "report"),
             [
                 NavLink(level.name, report_url(round, "report_level", level=level.public_id))
-                for level in queries.levels_of(round.organisation)
+                for level in (queries.levels_of(round.organisation) if levels is None else levels)
             ],
             [
                 NavLink(group.name, report_url(round, "report_group", group=group.public_id))
-                for group in queries.actor_groups_of(round.organisation)
+                for group in (queries.actor_groups_of(round.organisation) if groups is None else groups)
             ],
             [
                 NavLink(unit.name, report_url(round, "report_unit", unit=unit.public_id))
@@ -195,11 +207,10 @@ def breadcrumbs(access: Access[Round], trail: Sequence[NavLink] = ()) -> list[Na
 # The pages' figures -----------------------------------------------------------------------------------------------
 
 
-def unit_breakdown(
-    access: Access[Round], report: RoundReport, units: Sequence[ReportUnit], themes: Sequence[str]
-) -> reporting.Breakdown:
+def unit_links(access: Access[Round], units: Sequence[ReportUnit]) -> list[GroupLink]:
+    """The units a breakdown lists, each linked to its page where the reader may read it."""
     round = access.target
-    groups = [
+    return [
         GroupLink(
             unit.name,
             report_url(round, "report_unit", unit=unit.public_id) if _may_read_unit(access, unit.pk) else None,
@@ -207,31 +218,54 @@ def unit_breakdown(
         )
         for unit in units
     ]
-    return reporting.breakdown("units", report, groups, themes)
+
+
+def flat_links(
+    access: Access[Round], levels: Sequence[Level], groups: Sequence[ActorGroup]
+) -> tuple[list[GroupLink], list[GroupLink]]:
+    """The organisation's levels and actor groups, linked to their own pages for those who may read them."""
+    round = access.target
+    linked = access.may(READ_EVERY_RESULT)
+    return (
+        [
+            GroupLink(
+                level.name,
+                report_url(round, "report_level", level=level.public_id) if linked else None,
+                level_cell(level.pk),
+            )
+            for level in levels
+        ],
+        [
+            GroupLink(
+                group.name,
+                report_url(round, "report_group", group=group.public_id) if linked else None,
+                group_cell(group.pk),
+            )
+            for group in groups
+        ],
+    )
+
+
+def unit_breakdown(
+    access: Access[Round], report: RoundReport, units: Sequence[ReportUnit], themes: Sequence[str]
+) -> reporting.Breakdown:
+    return reporting.breakdown("units", report, unit_links(access, units), themes)
 
 
 def flat_breakdowns(access: Access[Round], report: RoundReport, themes: Sequence[str]) -> list[reporting.Breakdown]:
     """The whole organisation by level and by actor group, with their gaps; linked to their own pages for those who
     may read them."""
-    round = access.target
-    organisation = round.organisation
-    linked = access.may(READ_EVERY_RESULT)
-    levels = [
-        GroupLink(
-            level.name,
-            report_url(round, "report_level", level=level.public_id) if linked else None,
-            level_cell(level.pk),
-        )
-        for level in queries.levels_of(organisation)
-    ]
-    groups = [
-        GroupLink(
-            group.name,
-            report_url(round, "report_group", group=group.public_id) if linked else None,
-            group_cell(group.pk),
-        )
-        for group in queries.actor_groups_of(organisation)
-    ]
+    organisation = access.target.organisation
+    levels, groups = flat_links(
+        access, list(queries.levels_of(organisation)), list(queries.actor_groups_of(organisation))
+    )
+    return level_and_group_breakdowns(report, levels, groups, themes)
+
+
+def level_and_group_breakdowns(
+    report: RoundReport, levels: Sequence[GroupLink], groups: Sequence[GroupLink], themes: Sequence[str]
+) -> list[reporting.Breakdown]:
+    """The whole organisation by level and by actor group, with their gaps."""
     return [
         reporting.breakdown(
             "levels",
@@ -272,10 +306,79 @@ def open_questions(
 # Pages ------------------------------------------------------------------------------------------------------------
 
 
+FIGURES_FORMAT = 1  # part of the key: figures stored from an older template are never read back
+FIGURES_CACHE_SECONDS = 7 * 24 * 3600
+PAGED_BY = ("question", "page")  # the address's parameters that choose a page of open answers
+
+
+@dataclass(frozen=True)
+class Readers:
+    """What a page's figures show of the round for this reader, besides the round itself: the earlier round whose
+    figures the trend shows (None where there is none or the reader may not read it), and every group the page
+    breaks down into with its name and its address for this reader (None: not linked). Two readers with equal
+    `Readers` are shown the same figures, so the page's figures are kept rendered under it."""
+
+    scope: str  # "organisation", "unit", "level" or "group"
+    key: tuple[Hashable, ...]  # the group the page is about, in the report
+    round_name: str
+    previous: tuple[int, str, str] | None
+    groups: tuple[tuple[str, tuple[tuple[str, str | None], ...]], ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        round: Round,
+        scope: str,
+        key: tuple[Hashable, ...],
+        previous: Round | None,
+        groups: Mapping[str, Sequence[GroupLink]] | None = None,
+    ) -> Readers:
+        return cls(
+            scope,
+            key,
+            round.name,
+            None if previous is None else (previous.pk, previous.name, _sealed(previous)),
+            tuple((name, tuple((link.label, link.url) for link in links)) for name, links in (groups or {}).items()),
+        )
+
+
+def _sealed(round: Round) -> str:
+    return round.sealed_at.isoformat() if round.sealed_at is not None else ""
+
+
+def figures_html(
+    request: OrganisationRequest, round: Round, readers: Readers, build: Callable[[], dict[str, object]]
+) -> SafeString:
+    """The page's figures (report_figures.html) as HTML, built from the round's publication by `build`.
+
+    A round's results are published once, sealed, and never change (`reporting`), so the figures of a page are kept
+    rendered per language, under everything else they depend on (`Readers`: the reader's earlier round and links,
+    the names shown): a look at them costs reading one stored row. A page of open answers other than the first is
+    not kept, as the address chooses it."""
+
+    def render_figures() -> str:
+        return render_to_string(
+            "barometer/report_figures.html", {"round": round, "k": round.k, "scope": readers.scope, **build()}
+        )
+
+    if any(name in request.GET for name in PAGED_BY):
+        html = render_figures()
+    else:
+        digest = hashlib.sha256(repr(readers).encode()).hexdigest()
+        key = f"barometer-page:{FIGURES_FORMAT}:{round.pk}:{round.k}:{_sealed(round)}:{get_language()}:{digest}"
+        stored: str | None = cache.get(key)
+        if stored is None:
+            stored = render_figures()
+            cache.set(key, stored, FIGURES_CACHE_SECONDS)
+        html = stored
+    # Our own template's output, escaped as it was rendered; stored only on the server.
+    return mark_safe(html)  # noqa: S308
+
+
 def render_report(
     request: OrganisationRequest,
     access: Access[Round],
-    build: Callable[[], dict[str, object]],
+    figures: Callable[[], SafeString],
     context: dict[str, object],
 ) -> HttpResponse:
     """The page, with its figures built only once the round's results are open: before, not even a count is read."""
@@ -289,9 +392,19 @@ def render_report(
         "may_manage": access.may(MANAGE_ROUND),
         "export": access.may(DOWNLOAD_RESULTS),
         **context,
-        **build(),
+        "figures_html": figures(),
     }
     return render(request, "barometer/report.html", context)
+
+
+def readable_previous(access: Access[Round], unit_id: int | None = None) -> Round | None:
+    """The earlier round the trend compares with, where the reader may read the same page of it."""
+    earlier = queries.previous_round(access.target)
+    return earlier if earlier is not None and _may_read_in(access, earlier, unit_id) else None
+
+
+def _with_report(earlier: Round | None) -> tuple[Round, RoundReport] | None:
+    return None if earlier is None else (earlier, reporting.round_report(earlier))
 
 
 @through(ROUND, READ_RESULTS)
@@ -303,28 +416,37 @@ def report(request: OrganisationRequest, access: Access[Round]) -> HttpResponse:
             raise PermissionDenied
         return redirect("barometer:report_unit", round=round.public_id, unit=own.public_id)
     units = UnitTree(round, queries.report_units(round.organisation))
+    levels = list(queries.levels_of(round.organisation))
+    groups = list(queries.actor_groups_of(round.organisation))
 
-    def build() -> dict[str, object]:
-        report = reporting.round_report(round)
-        themes = report.present_principles()
-        previous = reporting.previous_report(round, readable=lambda earlier: _may_read_in(access, earlier))
-        return {
-            "figures": reporting.figures_of(report, TOTAL, previous),
-            "unverified": reporting.open_link_answers(report),
-            "breakdowns": flat_breakdowns(access, report, themes),
-            "units": unit_breakdown(access, report, units.top_units(), themes),
-            "open_questions": open_questions(request, round, report),
-            "free_text": True,
-        }
+    def figures() -> SafeString:
+        previous = readable_previous(access)
+        level_links, group_links = flat_links(access, levels, groups)
+        top_units = unit_links(access, units.top_units())
+
+        def build() -> dict[str, object]:
+            report = reporting.round_report(round)
+            themes = report.present_principles()
+            return {
+                "figures": reporting.figures_of(report, TOTAL, _with_report(previous)),
+                "unverified": reporting.open_link_answers(report),
+                "breakdowns": level_and_group_breakdowns(report, level_links, group_links, themes),
+                "units": reporting.breakdown("units", report, top_units, themes),
+                "open_questions": open_questions(request, round, report),
+                "free_text": True,
+            }
+
+        groups_shown = {"levels": level_links, "groups": group_links, "units": top_units}
+        return figures_html(request, round, Readers.of(round, "organisation", TOTAL, previous, groups_shown), build)
 
     context: dict[str, object] = {
         "scope": "organisation",
         "heading": round.organisation.name,
         "pdf_url": report_url(round, "export_pdf") if access.may(READ_EVERY_RESULT) else None,
-        "switcher": switcher(access, units),
+        "switcher": switcher(access, units, levels, groups),
         "breadcrumbs": breadcrumbs(access),
     }
-    return render_report(request, access, build, context)
+    return render_report(request, access, figures, context)
 
 
 @through(ROUND, READ_RESULTS)
@@ -342,15 +464,21 @@ def report_unit(request: OrganisationRequest, access: Access[Round], unit: UUID)
         if _may_read_unit(access, above.pk)
     ]
 
-    def build() -> dict[str, object]:
-        report = reporting.round_report(round)
-        previous = reporting.previous_report(round, readable=lambda earlier: _may_read_in(access, earlier, node.pk))
-        return {
-            "figures": reporting.figures_of(report, unit_cell(node.pk), previous),
-            "units": unit_breakdown(access, report, units.children(node.pk), report.present_principles()),
-            "open_questions": open_questions(request, round, report, node.pk),
-            "free_text": True,
-        }
+    def figures() -> SafeString:
+        previous = readable_previous(access, node.pk)
+        children = unit_links(access, units.children(node.pk))
+
+        def build() -> dict[str, object]:
+            report = reporting.round_report(round)
+            return {
+                "figures": reporting.figures_of(report, unit_cell(node.pk), _with_report(previous)),
+                "units": reporting.breakdown("units", report, children, report.present_principles()),
+                "open_questions": open_questions(request, round, report, node.pk),
+                "free_text": True,
+            }
+
+        readers = Readers.of(round, "unit", unit_cell(node.pk), previous, {"units": children})
+        return figures_html(request, round, readers, build)
 
     context = {
         "scope": "unit",
@@ -360,18 +488,24 @@ def report_unit(request: OrganisationRequest, access: Access[Round], unit: UUID)
         "switcher": switcher(access, units),
         "breadcrumbs": breadcrumbs(access, [*trail, NavLink(node.name, None)]),
     }
-    return render_report(request, access, build, context)
+    return render_report(request, access, figures, context)
 
 
 def flat_report(
     request: OrganisationRequest, access: Access[Round], *, scope: str, name: str, key: tuple[Hashable, ...]
 ) -> HttpResponse:
-    """A level's or an actor group's page: its figures and trend, no breakdown, no free text."""
+    """A level's or an actor group's page: its figures and trend, no breakdown, no free text. Only those who read
+    every result reach it, so the trend's earlier round is theirs to read."""
     round = access.target
 
-    def build() -> dict[str, object]:
-        report = reporting.round_report(round)
-        return {"figures": reporting.figures_of(report, key, reporting.previous_report(round)), "free_text": False}
+    def figures() -> SafeString:
+        previous = queries.previous_round(round)
+
+        def build() -> dict[str, object]:
+            report = reporting.round_report(round)
+            return {"figures": reporting.figures_of(report, key, _with_report(previous)), "free_text": False}
+
+        return figures_html(request, round, Readers.of(round, scope, key, previous), build)
 
     context = {
         "scope": scope,
@@ -380,7 +514,7 @@ def flat_report(
         "switcher": switcher(access, UnitTree(round, queries.report_units(round.organisation))),
         "breadcrumbs": breadcrumbs(access, [NavLink(name, None)]),
     }
-    return render_report(request, access, build, context)
+    return render_report(request, access, figures, context)
 
 
 @through(ROUND, READ_EVERY_RESULT)

@@ -24,3 +24,29 @@ def test_other_messages_pass_unchanged():
     record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Not Found: %s", ("/o/norrby/",), None)
     HideLinkSecrets().filter(record)
     assert record.getMessage() == "Not Found: /o/norrby/"
+
+
+def test_json_lines_carry_the_message_without_the_secret_or_the_request():
+    import json
+
+    from tillit.core.logging import JsonLines
+
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Not Found: %s", (PATH,), None)
+    record.request = object()
+    HideLinkSecrets().filter(record)
+    try:
+        raise ValueError(f"broken at {PATH}")
+    except ValueError:
+        import sys
+
+        record.exc_info = sys.exc_info()
+    line = JsonLines().format(record)
+
+    entry = json.loads(line)
+    assert "\n" not in line
+    assert entry["level"] == "WARNING"
+    assert entry["logger"] == "django.request"
+    assert entry["message"].startswith("Not Found: /b/")
+    assert "9f86d081" not in line
+    assert "ValueError" in entry["exception"]
+    assert set(entry) == {"time", "level", "logger", "message", "exception"}

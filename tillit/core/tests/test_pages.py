@@ -145,3 +145,21 @@ def test_a_signed_in_person_sent_back_to_sign_in_is_not_caught_in_a_loop(client,
 
     assert response.status_code == 302
     assert response["Location"] != reverse("accounts:login")
+
+
+def test_ready_answers_ready_when_migrated_and_keyed(client):
+    response = client.get(reverse("ready"))
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready"}
+
+
+def test_ready_says_what_is_missing_under_another_data_key(client, settings):
+    from tillit.core.keys import record_data_key
+
+    record_data_key()
+    settings.DATA_KEY = "another-data-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMN"
+    response = client.get(reverse("ready"))
+
+    assert response.status_code == 503
+    assert response.json()["problems"] == ["database written with another DATA_KEY"]

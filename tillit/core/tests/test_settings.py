@@ -11,6 +11,7 @@ ROOT = Path(settings.BASE_DIR)
 PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "a-production-secret-key-of-plenty-length-and-variety-0123456789-abcdefghij",
+    "DATA_KEY": "a-production-data-key-of-plenty-length-and-variety-0123456789-abcdefghijk",
     "ALLOWED_HOSTS": "tillit.example.se",
     "DATABASE_URL": "postgres://tillit@db.example.se:5432/tillit",
 }
@@ -42,6 +43,13 @@ def test_production_refuses_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_data_key():
+    result = run_manage("check", env={**PRODUCTION, "DATA_KEY": ""})
+
+    assert result.returncode != 0
+    assert "DATA_KEY must be set" in result.stderr
 
 
 def test_production_refuses_to_start_without_allowed_hosts():

@@ -200,7 +200,7 @@ def test_the_moderation_page_shows_no_count_of_fewer_than_k(client, organisation
     counts = page.context["counts"]
     assert counts["participants"].hidden
     assert counts["votes"].hidden
-    assert all(votes.hidden for _statement, votes in page.context["statements"])
+    assert all(row.votes.hidden for row in page.context["statements"])
     assert "participants: fewer than 5" in page.content.decode()
 
 

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tillit.dialogues import queries, reporting, worker
+from tillit.dialogues import queries, reporting, tasks, worker
 from tillit.dialogues.models import DialogueAnalysis
 from tillit.dialogues.tests.test_worker import camps
 from tillit.privacy import codec
@@ -154,7 +154,8 @@ def test_the_migration_marks_old_reports_for_the_worker_and_leaves_new_ones(
     from tillit.dialogues.tests.conftest import make_dialogue
 
     old = make_dialogue(organisation, facilitator, question="Gammal?")
-    DialogueAnalysis.objects.filter(dialogue=old).update(report=OLD_REPORT, computed_at=timezone.now(), dirty=False)
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    DialogueAnalysis.objects.filter(dialogue=old).update(report=OLD_REPORT, computed_at=an_hour_ago, dirty=False)
     never = make_dialogue(organisation, facilitator, question="Aldrig analyserad?")
     DialogueAnalysis.objects.filter(dialogue=never).update(dirty=False)
     migration = importlib.import_module("tillit.dialogues.migrations.0004_redo_reports_stored_before_cells")
@@ -163,5 +164,6 @@ def test_the_migration_marks_old_reports_for_the_worker_and_leaves_new_ones(
 
     dirty = dict(DialogueAnalysis.objects.values_list("dialogue_id", "dirty"))
     assert dirty == {dialogue.pk: False, old.pk: True, never.pk: False}
-    assert worker.run_pending(debounce=0) == 1
+    assert tasks.refresh_dialogue.call(old.pk) == "analysed"
+    assert tasks.refresh_dialogue.call(never.pk) == "up to date"
     assert queries.results_view(old).results is not None

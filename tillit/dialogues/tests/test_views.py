@@ -226,7 +226,7 @@ def test_moderation_accepts_rejects_and_merges(client, dialogue, facilitator):
     assert bad.status_code == 422
     page = client.get(url(dialogue, "manage/") + "?status=rejected")
     assert page.status_code == 200
-    assert [statement for statement, _votes in page.context["statements"]] == [first, second]
+    assert [row.statement for row in page.context["statements"]] == [first, second]
 
 
 def test_a_participant_cannot_manage(client, dialogue, employee):

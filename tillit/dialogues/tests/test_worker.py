@@ -1,9 +1,7 @@
-import datetime
-
 import pytest
 from django.utils import timezone
 
-from tillit.dialogues import actions, queries, reporting, worker
+from tillit.dialogues import actions, queries, reporting, tasks, worker
 from tillit.dialogues.models import Dialogue, DialogueAnalysis, Vote
 from tillit.dialogues.tests.conftest import make_dialogue
 from tillit.privacy.suppression import HIDDEN
@@ -34,24 +32,24 @@ def camps(dialogue, organisation, make_member, sizes=(8, 8), group_of=None):
     return participants
 
 
-def test_the_worker_analyses_dirty_dialogues_once(dialogue, organisation, make_member):
+def test_the_task_analyses_a_dirty_dialogue_once(dialogue, organisation, make_member):
     camps(dialogue, organisation, make_member)
-    assert worker.run_pending(debounce=0) == 1
+    assert tasks.refresh_dialogue.call(dialogue.pk) == "analysed"
     stored = DialogueAnalysis.objects.get(dialogue=dialogue)
     assert not stored.dirty
     assert stored.computed_at is not None
     assert queries.results_view(dialogue).results.totals.voters.value == 16
-    assert worker.run_pending(debounce=0) == 0
+    DialogueAnalysis.objects.filter(dialogue=dialogue).update(computed_at=timezone.now() - tasks.DEBOUNCE)
+    assert tasks.refresh_dialogue.call(dialogue.pk) == "up to date"
 
 
-def test_a_new_vote_makes_the_analysis_due_again_after_the_debounce(dialogue, organisation, make_member):
+def test_a_new_vote_makes_the_analysis_due_again(dialogue, organisation, make_member):
     participants = camps(dialogue, organisation, make_member)
-    worker.run_pending(debounce=0)
+    tasks.refresh_dialogue.call(dialogue.pk)
     _camp, participant = participants[0]
     statement = actions.add_seed_statements(dialogue=dialogue, texts=["Ett påstående till"])[0]
     actions.vote(participant=participant, statement=statement, value=0)
-    assert worker.due(debounce=60) == []
-    assert worker.due(now=timezone.now() + datetime.timedelta(seconds=61), debounce=60) == [dialogue.pk]
+    assert DialogueAnalysis.objects.get(dialogue=dialogue).dirty
 
 
 def test_two_opposing_camps_are_found_and_the_shared_statement_unites_them(dialogue, organisation, make_member):
@@ -153,6 +151,8 @@ def test_a_failing_dialogue_does_not_stop_the_others(dialogue, organisation, fac
         return real(target)
 
     monkeypatch.setattr(worker, "analyse_dialogue", analyse)
-    assert worker.run_pending(debounce=0) == 1
+    with pytest.raises(RuntimeError):
+        tasks.refresh_dialogue.call(dialogue.pk)
+    assert tasks.refresh_dialogue.call(other.pk) == "analysed"
     assert DialogueAnalysis.objects.get(dialogue=other).computed_at is not None
     assert DialogueAnalysis.objects.get(dialogue=dialogue).dirty

@@ -63,11 +63,13 @@ def participation_url(dialogue: Dialogue) -> str:
 def moderate(request: OrganisationRequest, access: DialogueAccess) -> HttpResponse:
     dialogue = access.target
     status = ModerationFilterForm(request.GET).shown()
+    moderation = queries.moderation(dialogue, status=status)
     context = {
         "dialogue": dialogue,
-        "statements": queries.with_vote_counts(dialogue, queries.moderation_queue(dialogue, status=status)),
+        "statements": moderation.rows,
         "status": status,
-        "counts": queries.statement_counts(dialogue),
+        "counts": moderation.counts,
+        "analysis": queries.analysis_state(dialogue),
         "participation_url": request.build_absolute_uri(participation_url(dialogue)),
         "seed_form": StatementForm(dialogue=dialogue),
     }

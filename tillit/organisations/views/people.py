@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from tillit.core.middleware import accepts_body_up_to
 from tillit.core.text import normalise_text
 from tillit.organisations import actions, importing, queries
 from tillit.organisations.door import Access, OrganisationRequest, through
@@ -25,6 +26,7 @@ from tillit.organisations.permissions import ADMINISTER, ORGANISATION, VIEW_PEOP
 PEOPLE_PER_PAGE = 25
 SEARCH_LENGTH = 100
 IMPORT_SESSION_KEY = "people_import"
+MULTIPART_OVERHEAD_BYTES = 65_536  # the form's other fields and the multipart boundaries around the file
 
 
 def _to_people(organisation: Organisation) -> HttpResponse:
@@ -157,6 +159,7 @@ def pending_withdraw(request: OrganisationRequest, access: Access[Organisation],
     )
 
 
+@accepts_body_up_to(lambda: settings.PEOPLE_IMPORT_MAX_BYTES + MULTIPART_OVERHEAD_BYTES)
 @through(ORGANISATION, ADMINISTER)
 def people_import(request: OrganisationRequest, access: Access[Organisation]) -> HttpResponse:
     """Check an uploaded CSV of people and show what importing it would do; nothing is added yet."""

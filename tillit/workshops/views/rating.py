@@ -19,19 +19,19 @@ from tillit.workshops.views.common import back, context, messages_of
 @through(WORKSHOP, VIEW)
 def rate(request: OrganisationRequest, access: Access[Workshop]) -> HttpResponse:
     """Every rating the person can give; ratings can be changed until the step closes. Saving stores the whole
-    page or, when anything on it is refused, nothing."""
+    page or, when anything on it is refused, nothing, and answers with a redirect back to the page: the chain is
+    read as plain ids by the action alone, never as cards."""
     if not access.may(RATE):
         messages.info(request, _("Process leaders who do not take part do not rate."))
         return back(access)
     participant: Participant = access.participant
-    chain = queries.effect_chain(access.target)
     if request.method == "POST":
-        form = RatingForm(request.POST, chain=chain)
+        form = RatingForm(request.POST)
         if not form.is_valid():
             messages.error(request, form.error_message)
         else:
             try:
-                actions.rate_page(participant=participant, **form.ratings())
+                actions.rate_posted_page(participant=participant, **form.ratings())
             except ValidationError as error:
                 messages.error(request, messages_of(error))
             else:
@@ -39,7 +39,7 @@ def rate(request: OrganisationRequest, access: Access[Workshop]) -> HttpResponse
         return redirect("workshops:rate", workshop=access.target.public_id)
     page = context(
         access,
-        rows=queries.rating_rows(participant, chain),
+        rows=queries.rating_rows(participant, queries.effect_chain(access.target)),
         importance_choices=IMPORTANCE_CHOICES,
         achievement_choices=ACHIEVEMENT_CHOICES,
         contribution_choices=CONTRIBUTION_CHOICES,
