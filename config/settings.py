@@ -275,6 +275,17 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")  # `/metrics/` answers only with this bearer token (404 without)
 DIALOGUE_ANALYSIS_LEASE_SECONDS = env_int("DIALOGUE_ANALYSIS_LEASE_SECONDS", 120)
 
+# How long each kind of personal data is kept, in days (0: until erased on request); applied daily by the worker
+# (`tillit.core.personal_data`, `python manage.py personal_data retention`). See docs/privacy.md.
+RETENTION_DAYS = {
+    "invitation_addresses": env_int("RETENTION_DAYS_INVITATION_ADDRESSES", 90),
+    "pending_invitations": env_int("RETENTION_DAYS_PENDING_INVITATIONS", 90),
+    "workshop_guest_names": env_int("RETENTION_DAYS_WORKSHOP_GUEST_NAMES", 365),
+    "sign_in_records": env_int("RETENTION_DAYS_SIGN_IN_RECORDS", 30),
+    "unused_accounts": env_int("RETENTION_DAYS_UNUSED_ACCOUNTS", 730),
+    "data_protection_log": env_int("RETENTION_DAYS_DATA_PROTECTION_LOG", 1095),
+}
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

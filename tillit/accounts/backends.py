@@ -50,7 +50,12 @@ def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None) -
     A form longer than axes' column is counted under its SHA-256 instead, still one per form.
     """
     source = credentials if credentials and "username" in credentials else request.POST
-    key = canonical_email(str(source.get("username") or ""))
+    return lockout_key(str(source.get("username") or ""))
+
+
+def lockout_key(address: str) -> str:
+    """The name an address's failed sign-ins are counted under (see `lockout_username`)."""
+    key = canonical_email(address)
     if len(key) > LOCKOUT_KEY_LENGTH:
         return "sha256:" + hashlib.sha256(key.encode()).hexdigest()
     return key

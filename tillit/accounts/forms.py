@@ -42,3 +42,22 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         # The same canonical comparison as sign-in; the link goes to the account's own stored
         # address, never to the spelling typed here.
         return User.objects.filter(canonical_email=canonical_email(email), is_active=True).iterator()
+
+
+class EraseAccountForm(forms.Form):
+    """Erasing one's account asks for the password again: a session left open on a shared computer must not be
+    enough."""
+
+    password = forms.CharField(
+        label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, user: User, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.user = user
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is wrong. Nothing was erased."))
+        return password

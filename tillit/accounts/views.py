@@ -1,14 +1,20 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout as sign_out
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-from tillit.accounts.forms import EmailAuthenticationForm, PasswordResetForm, ProfileForm
+from tillit.accounts import actions
+from tillit.accounts.forms import EmailAuthenticationForm, EraseAccountForm, PasswordResetForm, ProfileForm
+from tillit.accounts.http import AuthenticatedHttpRequest
+from tillit.core.models import DataProtectionEvent
 
 
 class LoginView(auth_views.LoginView):
@@ -69,3 +75,29 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your name is saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+@require_POST
+def download_my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Everything Tillit holds that names the signed-in person, as a JSON file (a POST: the download is recorded)."""
+    exported = actions.export_personal_data(request.user, channel=DataProtectionEvent.Channel.SELF_SERVICE)
+    response = JsonResponse(exported, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="tillit-mina-uppgifter.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def erase_account(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Say what erasing the account removes and what stays, ask for the password, then erase and sign out."""
+    form = EraseAccountForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.erase_person(request.user, channel=DataProtectionEvent.Channel.SELF_SERVICE)
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            sign_out(request)
+            return render(request, "accounts/erased.html")
+    return render(request, "accounts/erase.html", {"form": form})

@@ -7,9 +7,10 @@ class BarometerConfig(AppConfig):
     verbose_name = _("Governance barometer")
 
     def ready(self) -> None:
-        from tillit.barometer import actions, queries, tasks  # noqa: F401  (tasks: registers the periodic sealing)
+        from tillit.barometer import actions, personal_data, queries, tasks  # noqa: F401  (tasks: the periodic sealing)
         from tillit.core.keys import register_rekeyer
         from tillit.organisations import ongoing
 
         register_rekeyer(actions.links_under_older_keys)
+        personal_data.register()
         ongoing.register(self.name, queries.ongoing_for)  # the start page's "Ongoing work"

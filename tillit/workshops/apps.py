@@ -8,6 +8,7 @@ class WorkshopsConfig(AppConfig):
 
     def ready(self) -> None:
         from tillit.organisations import ongoing
-        from tillit.workshops import queries
+        from tillit.workshops import personal_data, queries
 
         ongoing.register(self.name, queries.ongoing_for)  # the start page's "Ongoing work"
+        personal_data.register()

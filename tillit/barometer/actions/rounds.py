@@ -244,7 +244,7 @@ def _send(round: Round, invitations: QuerySet[Invitation], *, site_url: str, rem
         "round": round.name
     }
     stamp_field = "reminded_at" if reminder else "sent_at"
-    for invitation in invitations.select_related("round"):
+    for invitation in invitations.exclude(email="").select_related("round"):  # erased people have no address
         link = site_url + reverse("barometer:respond", args=[round.public_id, invitation_token(invitation)])
         body = render_to_string(
             "barometer/email/invitation.txt",

@@ -1,0 +1,43 @@
+"""Journey: an employee downloads what Tillit holds about them, then deletes their account (a wrong password first)."""
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import PASSWORD
+from tillit.accounts.models import User
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_an_employee_downloads_their_data_and_deletes_their_account(
+    page, base_url, assert_accessible, sign_in, employee
+):
+    sign_in(page, employee.email)
+    page.goto(f"{base_url}/accounts/profile/")
+    expect(page.get_by_role("heading", level=2, name="Dina personuppgifter")).to_be_visible()
+    assert_accessible(page)
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Ladda ner dina uppgifter (JSON)").click()
+    exported = json.loads(open(download.value.path(), encoding="utf-8").read())
+    assert exported["account"]["email"] == employee.email
+
+    page.get_by_role("link", name="Radera ditt konto och dina personuppgifter").click()
+    expect(page.get_by_role("heading", level=1, name="Radera ditt konto")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Ditt lösenord").fill("inte-rätt")
+    page.get_by_role("button", name="Radera mitt konto").click()
+    expect(page.get_by_role("alert")).to_contain_text("Lösenordet är fel. Ingenting raderades.")
+    assert_accessible(page)
+    assert User.objects.filter(pk=employee.pk).exists()
+
+    page.get_by_label("Ditt lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Radera mitt konto").click()
+
+    expect(page.get_by_role("heading", level=1, name="Ditt konto är raderat")).to_be_visible()
+    assert_accessible(page)
+    assert not User.objects.filter(pk=employee.pk).exists()
+    page.goto(f"{base_url}/accounts/profile/")
+    expect(page.get_by_role("heading", level=1, name="Logga in i Tillit")).to_be_visible()
