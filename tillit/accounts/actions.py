@@ -108,7 +108,10 @@ def _unused_accounts(cutoff: datetime.datetime) -> Any:
 
 def _remove_unused_accounts(cutoff: datetime.datetime) -> int:
     removed = 0
-    for user in _unused_accounts(cutoff).select_for_update():
+    due = list(_unused_accounts(cutoff).values_list("pk", flat=True))
+    for user in User.objects.filter(pk__in=due).select_for_update(of=("self",)):
+        if not _unused_accounts(cutoff).filter(pk=user.pk).exists():  # joined an organisation meanwhile
+            continue
         _erase(user)
         removed += 1
     return removed
