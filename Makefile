@@ -9,7 +9,7 @@ DEMO_ADDRESS ?= 127.0.0.1:8000
 # Links the demo prints and e-mails point at the address it serves on, unless SITE_URL says otherwise.
 DEMO_SITE_URL := $(or $(SITE_URL),http://$(DEMO_ADDRESS))
 
-.PHONY: help demo serve test test-sqlite test-postgres suite-times lint format messages bench prerequisites
+.PHONY: help demo serve test test-sqlite test-postgres test-browser suite-times lint format messages bench prerequisites
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -43,18 +43,23 @@ lint: $(VENV)/.dev ## Ruff, mypy, and no model change without a migration
 	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings_test
 
-test: prerequisites lint ## Everything CI runs: lint, then the suite on SQLite and on PostgreSQL, side by side
-	@# The two runs share nothing (an in-memory SQLite database; a PostgreSQL test database), so they run at
-	@# once, one per core; each one's output is printed whole when it ends.
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+test: prerequisites lint ## Everything CI runs: lint, then the suite on SQLite and on PostgreSQL, and the browser journeys
+	@# Three runs that share nothing (an in-memory SQLite database; two PostgreSQL test databases), two at a time,
+	@# one per core: the browser journeys on one, the SQLite and PostgreSQL suites one after the other on the other.
+	@# Each run's output is printed whole when it ends.
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-browser test-sqlite test-postgres
 
-test-sqlite: $(VENV)/.dev ## The suite on SQLite
+test-sqlite: $(VENV)/.dev ## The suite on SQLite (without the browser journeys)
 	mkdir -p var
-	$(VENV)/bin/pytest --junitxml=var/junit-sqlite.xml
+	$(VENV)/bin/pytest --ignore=tests/browser --junitxml=var/junit-sqlite.xml
 
-test-postgres: $(VENV)/.dev ## The suite on PostgreSQL (TEST_DATABASE_URL)
+test-postgres: $(VENV)/.dev ## The suite on PostgreSQL, TEST_DATABASE_URL (without the browser journeys)
 	mkdir -p var
-	DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest --junitxml=var/junit-postgres.xml
+	DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest --ignore=tests/browser --junitxml=var/junit-postgres.xml
+
+test-browser: $(VENV)/.dev ## The browser journeys (Playwright, Chromium, axe-core) on PostgreSQL
+	mkdir -p var
+	DATABASE_URL=$(TEST_DATABASE_URL)_browser $(VENV)/bin/pytest tests/browser --junitxml=var/junit-browser.xml
 
 suite-times: ## The last make test's time per app (from var/junit-*.xml)
 	@$(PYTHON) scripts/suite-times

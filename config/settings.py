@@ -293,6 +293,10 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 10_000)},
     }
 }
+# With several app servers, Redis takes the shared cache off the database (rate-limit counters, stored reports);
+# the embedded default needs nothing but Python.
+if REDIS_URL := os.environ.get("REDIS_URL", ""):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
 LOGGING = {
     "version": 1,
