@@ -14,7 +14,7 @@ errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # prometheus-client's multiprocess mode: the workers' metrics meet in one directory, emptied at each start. Set here,
 # in the master, so that every worker it forks inherits it (the background worker and one-off commands do not).
-os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/prometheus")
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/prometheus")  # noqa: S108 - the container's own tmpfs
 
 
 def on_starting(server: object) -> None:

@@ -21,7 +21,7 @@ def test_an_employee_downloads_their_data_and_deletes_their_account(
 
     with page.expect_download() as download:
         page.get_by_role("button", name="Ladda ner dina uppgifter (JSON)").click()
-    exported = json.loads(open(download.value.path(), encoding="utf-8").read())
+    exported = json.loads(download.value.path().read_text(encoding="utf-8"))
     assert exported["account"]["email"] == employee.email
 
     page.get_by_role("link", name="Radera ditt konto och dina personuppgifter").click()
