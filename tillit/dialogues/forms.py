@@ -214,16 +214,27 @@ class ModerationForm(forms.Form):
         error_messages={"required": UNKNOWN_DECISION, "invalid_choice": UNKNOWN_DECISION},
     )
     shown = forms.CharField(required=False)
+    page = forms.CharField(required=False)
 
     def clean_shown(self) -> str:
         """The filter to return to; an unknown one is no filter (never an error: it is not the decision)."""
         shown = self.cleaned_data["shown"]
         return shown if shown in dict(SHOWN_CHOICES) else ""
 
+    def clean_page(self) -> int:
+        """The page of the list to return to; anything but a page number is the first page (never an error)."""
+        page = self.cleaned_data["page"]
+        return int(page) if page.isdigit() and 0 < len(page) < 7 else 1
+
     def shown_filter(self) -> str:
         """The filter to return to, kept even when the decision itself was not valid."""
         self.is_valid()
         return str(self.cleaned_data.get("shown") or "")
+
+    def shown_page(self) -> int:
+        """The page to return to, kept even when the decision itself was not valid."""
+        self.is_valid()
+        return int(self.cleaned_data.get("page") or 1)
 
 
 class MergeForm(forms.Form):

@@ -229,6 +229,30 @@ def test_moderation_accepts_rejects_and_merges(client, dialogue, facilitator):
     assert [row.statement for row in page.context["statements"]] == [first, second]
 
 
+def test_the_moderation_list_is_read_fifty_statements_at_a_time_and_a_decision_returns_to_its_page(
+    client, dialogue, facilitator
+):
+    actions.add_seed_statements(dialogue=dialogue, texts=[f"Påstående nummer {n} om mötet." for n in range(117)])
+    client.force_login(facilitator)
+
+    first = client.get(url(dialogue, "manage/"))
+    last = client.get(url(dialogue, "manage/") + "?page=3")
+    beyond = client.get(url(dialogue, "manage/") + "?page=banan")
+
+    assert [len(page.context["statements"]) for page in (first, last, beyond)] == [50, 20, 50]
+    shown = [row.statement.number for page in (first, last) for row in page.context["statements"]]
+    assert shown == list(range(1, 51)) + list(range(101, 121))
+    assert "Sida 1 av 3" in first.content.decode()
+    assert "101–120 av 120" in last.content.decode()
+    on_page_two = client.get(url(dialogue, "manage/") + "?page=2").context["statements"][0].statement
+    decided = client.post(url(dialogue, f"manage/{on_page_two.public_id}/"), {"status": "rejected", "page": "2"})
+    assert decided["Location"].endswith("manage/?page=2")
+    nonsense = client.post(url(dialogue, f"manage/{on_page_two.public_id}/"), {"status": "accepted", "page": "-4"})
+    assert nonsense["Location"].endswith("manage/")
+    on_page_two.refresh_from_db()
+    assert on_page_two.status == "accepted"
+
+
 def test_a_participant_cannot_manage(client, dialogue, employee):
     client.force_login(employee)
     assert client.get(url(dialogue, "manage/")).status_code == 403

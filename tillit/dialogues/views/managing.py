@@ -9,9 +9,11 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,6 +33,8 @@ from tillit.organisations.door import OrganisationRequest, through
 from tillit.organisations.models import Membership
 from tillit.privacy.masking import removal_notice
 
+STATEMENTS_PER_PAGE = 50  # the moderation list: a dialogue of 2,000 statements is read and rendered 50 at a time
+
 
 def _statement(dialogue: Dialogue, public_id: UUID) -> Statement:
     """A statement of this dialogue by its public id: 404 for any other, another dialogue's included."""
@@ -47,11 +51,12 @@ def _membership(access: DialogueAccess) -> Membership:
     return access.membership
 
 
-def _to_moderation(dialogue: Dialogue, shown: str = "") -> HttpResponse:
-    """Back to the moderation list, keeping the filter the moderator was working through."""
+def _to_moderation(dialogue: Dialogue, shown: str = "", page: int = 1) -> HttpResponse:
+    """Back to the moderation list, keeping the filter and the page the moderator was working through."""
     response = redirect("dialogues:moderate", dialogue=dialogue.public_id)
-    if shown:
-        response["Location"] += f"?status={shown}"
+    query = {name: value for name, value in (("status", shown), ("page", page if page > 1 else "")) if value}
+    if query:
+        response["Location"] += "?" + urlencode(query)
     return response
 
 
@@ -64,9 +69,11 @@ def moderate(request: OrganisationRequest, access: DialogueAccess) -> HttpRespon
     dialogue = access.target
     status = ModerationFilterForm(request.GET).shown()
     moderation = queries.moderation(dialogue, status=status)
+    page = Paginator(moderation.rows, STATEMENTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "dialogue": dialogue,
-        "statements": moderation.rows,
+        "statements": page.object_list,
+        "page": page,
         "status": status,
         "counts": moderation.counts,
         "analysis": queries.analysis_state(dialogue),
@@ -140,7 +147,7 @@ def moderate_statement(request: OrganisationRequest, access: DialogueAccess, sta
     form = ModerationForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Unknown moderation decision."))
-        return _to_moderation(access.target, form.shown_filter())
+        return _to_moderation(access.target, form.shown_filter(), form.shown_page())
     try:
         actions.moderate(statement=target, status=form.cleaned_data["status"])
     except ValidationError as error:
@@ -150,7 +157,7 @@ def moderate_statement(request: OrganisationRequest, access: DialogueAccess, sta
             request,
             _("Statement %(number)d: %(status)s.") % {"number": target.number, "status": target.get_status_display()},
         )
-    return _to_moderation(access.target, form.shown_filter())
+    return _to_moderation(access.target, form.shown_filter(), form.shown_page())
 
 
 @through(DIALOGUE, MODERATE)
