@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import PASSWORD
+from tillit.accounts import actions
 from tillit.accounts.backends import lockout_key
 from tillit.accounts.models import User
 from tillit.barometer import actions as barometer_actions
@@ -86,7 +87,7 @@ def signed_in(user: User) -> Client:
 
 
 def test_the_download_holds_what_names_the_person_and_nothing_of_anyone_else(person, footprint, employee):
-    response = signed_in(person).post(reverse("accounts:download_my_data"))
+    response = signed_in(person).post(reverse("accounts:download_my_data"), {"password": PASSWORD})
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="tillit-mina-uppgifter.json"'
@@ -103,23 +104,47 @@ def test_the_download_holds_what_names_the_person_and_nothing_of_anyone_else(per
     assert workshop["proposed"] == ["Jag vet vem som kommer"]
     [dialogue] = exported["dialogues"]["internal_dialogues"]
     assert dialogue["statements_written"] == ["Vi behöver fler fasta team."]
-    assert dialogue["votes"] == {"agree": 2, "disagree": 0, "passed": 0}  # writing a statement agrees with it
+    seed = Statement.objects.filter(dialogue=footprint["dialogue"], is_seed=True).order_by("number").first()
+    assert dialogue["votes"] == [  # writing a statement agrees with it
+        {"statement": seed.text, "vote": "agree"},
+        {"statement": "Vi behöver fler fasta team.", "vote": "agree"},
+    ]
     assert employee.email not in response.content.decode()
     event = DataProtectionEvent.objects.get()
     assert (event.kind, event.channel) == ("export", "self-service")
     assert "eva" not in json.dumps(event.counts)
 
 
-def test_the_download_needs_a_signed_in_post():
-    assert Client().post(reverse("accounts:download_my_data")).status_code == 302
+def test_the_download_needs_the_password_again(person, footprint):
+    client = signed_in(person)
+    assert Client().post(reverse("accounts:download_my_data"), {"password": PASSWORD}).status_code == 302
+
+    asked = client.get(reverse("accounts:download_my_data"))
+    wrong = client.post(reverse("accounts:download_my_data"), {"password": "fel"})
+
+    assert asked.status_code == wrong.status_code == 200
+    assert "Lösenordet är fel." in wrong.content.decode()
+    assert wrong["Content-Type"].startswith("text/html")
     assert not DataProtectionEvent.objects.exists()
+
+
+def test_wrong_passwords_count_towards_the_sign_in_lockout(person):
+    client = signed_in(person)
+    for _attempt in range(5):
+        client.post(reverse("accounts:erase_account"), {"password": "gissning"})
+
+    locked = client.post(reverse("accounts:erase_account"), {"password": PASSWORD})
+
+    assert locked.status_code == 429
+    assert User.objects.filter(pk=person.pk).exists()
+    assert AccessAttempt.objects.filter(username=lockout_key(person.email)).exists()
 
 
 def test_a_wrong_password_erases_nothing(person, footprint):
     response = signed_in(person).post(reverse("accounts:erase_account"), {"password": "not it"})
 
     assert response.status_code == 200
-    assert "Lösenordet är fel. Ingenting raderades." in response.content.decode()
+    assert "Lösenordet är fel." in response.content.decode()
     assert User.objects.filter(pk=person.pk).exists()
     assert Invitation.objects.filter(email=person.email).count() == 1
 
@@ -293,3 +318,74 @@ def test_the_retention_command_previews_every_kind():
     for kind in personal_data.settings.RETENTION_DAYS:
         assert kind in out.getvalue()
     assert not DataProtectionEvent.objects.exists()
+
+
+def test_leaving_an_organisation_forgets_the_address_on_invitations(person, footprint, facilitator):
+    membership = person.memberships.get()
+    invitation = Invitation.objects.get(round=footprint["round"], membership=membership)
+
+    organisation_actions.remove_membership(membership=membership)
+
+    invitation.refresh_from_db()
+    assert (invitation.email, invitation.membership_id) == ("", None)
+    assert Invitation.objects.filter(round=footprint["round"]).count() > 1  # the round's population is unchanged
+
+
+def test_an_invitation_of_an_earlier_membership_is_found_by_its_address(person, footprint):
+    invitation = Invitation.objects.get(round=footprint["round"], membership__user=person)
+    Invitation.objects.filter(pk=invitation.pk).update(membership=None)  # as a membership removed before this version
+
+    exported = actions.export_personal_data(person, channel="operator")
+    counts = actions.erase_person(person, channel="operator")
+
+    assert [entry["round"] for entry in exported["barometer"]["invitations"]] == ["Barometern 2026"]
+    assert counts["barometer_invitations"] == 1
+    invitation.refresh_from_db()
+    assert invitation.email == ""
+
+
+def test_erasing_twice_erases_once(person):
+    first = actions.erase_person(person, channel="self-service")
+    second = actions.erase_person(person, channel="self-service")
+
+    assert first["accounts"] == 1
+    assert second == {}
+    assert DataProtectionEvent.objects.filter(kind="erasure").count() == 1
+
+
+def test_addresses_go_after_a_round_that_ended_on_its_last_day(organisation, person, footprint):
+    round: Round = footprint["round"]  # type: ignore[assignment]
+    Round.objects.filter(pk=round.pk).update(
+        opens_on=timezone.localdate() - datetime.timedelta(days=120),
+        closes_on=timezone.localdate() - datetime.timedelta(days=91),
+    )
+    barometer_actions.seal_due_rounds()
+    round.refresh_from_db()
+    assert round.closed_at is None
+
+    removed = personal_data.apply_retention()
+
+    assert removed["invitation_addresses"] == Invitation.objects.filter(round=round).count() > 0
+    assert not Invitation.objects.filter(round=round).exclude(email="").exists()
+
+
+def test_an_invitation_to_join_sent_again_recently_is_kept(organisation, make_member):
+    someone = make_member(organisation, email="again@norrby.example").user
+    other = organisation_actions.create_organisation(name="Söderby kommun", slug="soderby")
+    details = organisation_actions.PersonDetails(
+        full_name="Agnes",
+        email=someone.email,
+        unit=None,
+        actor_group=ActorGroup.objects.get(organisation=other, key="employee"),
+        level=None,
+        role=Membership.Role.PARTICIPANT,
+    )
+    pending = organisation_actions.add_person(organisation=other, details=details)
+    assert isinstance(pending, PendingMembership)
+    age(PendingMembership, [pending.pk], "created_at", 200)
+    PendingMembership.objects.filter(pk=pending.pk).update(invited_at=timezone.now() - datetime.timedelta(days=2))
+
+    assert personal_data.apply_retention(dry_run=True)["pending_invitations"] == 0
+    age(PendingMembership, [pending.pk], "invited_at", 91)
+    assert personal_data.apply_retention()["pending_invitations"] == 1
+    assert not PendingMembership.objects.filter(pk=pending.pk).exists()

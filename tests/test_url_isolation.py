@@ -57,7 +57,7 @@ ACCESS: dict[str, Access] = {
     "accounts:logout": Access(PUBLIC, ("POST",)),
     "accounts:profile": Access(SIGNED_IN),
     "accounts:password_change": Access(SIGNED_IN),
-    "accounts:download_my_data": Access(SIGNED_IN, ("POST",)),
+    "accounts:download_my_data": Access(SIGNED_IN),
     "accounts:erase_account": Access(SIGNED_IN),
     "accounts:password_reset": Access(PUBLIC),
     "accounts:password_reset_done": Access(PUBLIC, ("GET",)),

@@ -44,7 +44,10 @@ def erase_person(user: User, *, channel: str) -> dict[str, int]:
     """Erase the person: every app removes what names them, the account last, in one transaction. Raises the first
     app's `ValidationError` (nothing is changed then), e.g. while they are an organisation's last administrator."""
     with transaction.atomic():
-        counts = _erase(User.objects.select_for_update().get(pk=user.pk))
+        locked = User.objects.select_for_update().filter(pk=user.pk).first()
+        if locked is None:  # erased a moment ago (a form sent twice): nothing is left to erase
+            return {}
+        counts = _erase(locked)
         record(DataProtectionEvent.Kind.ERASURE, channel, counts)
     return counts
 

@@ -1,8 +1,11 @@
 from collections.abc import Iterator
+from typing import Any
 
 from django import forms
+from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from tillit.accounts.addresses import canonical_email
@@ -44,20 +47,22 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         return User.objects.filter(canonical_email=canonical_email(email), is_active=True).iterator()
 
 
-class EraseAccountForm(forms.Form):
-    """Erasing one's account asks for the password again: a session left open on a shared computer must not be
-    enough."""
+class ConfirmPasswordForm(forms.Form):
+    """The signed-in person's password, asked again before their data is downloaded or erased: a session left open on
+    a shared computer must not be enough. Checked through `authenticate`, so failures count towards the sign-in
+    lockout like failed sign-ins (django-axes)."""
 
     password = forms.CharField(
         label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
 
-    def __init__(self, user: User, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, request: HttpRequest, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
         self.user = user
 
     def clean_password(self) -> str:
         password: str = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("The password is wrong. Nothing was erased."))
+        if authenticate(self.request, username=self.user.email, password=password) != self.user:
+            raise forms.ValidationError(_("The password is wrong."))
         return password

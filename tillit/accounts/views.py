@@ -9,10 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from tillit.accounts import actions
-from tillit.accounts.forms import EmailAuthenticationForm, EraseAccountForm, PasswordResetForm, ProfileForm
+from tillit.accounts.forms import ConfirmPasswordForm, EmailAuthenticationForm, PasswordResetForm, ProfileForm
 from tillit.accounts.http import AuthenticatedHttpRequest
 from tillit.core.models import DataProtectionEvent
 
@@ -78,20 +77,23 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def download_my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Everything Tillit holds that names the signed-in person, as a JSON file (a POST: the download is recorded)."""
-    exported = actions.export_personal_data(request.user, channel=DataProtectionEvent.Channel.SELF_SERVICE)
-    response = JsonResponse(exported, json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = 'attachment; filename="tillit-mina-uppgifter.json"'
-    response["Cache-Control"] = "no-store"
-    return response
+    """Everything Tillit holds that names the signed-in person, as a JSON file, once they have given their password
+    again (the download is recorded)."""
+    form = ConfirmPasswordForm(request, request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        exported = actions.export_personal_data(request.user, channel=DataProtectionEvent.Channel.SELF_SERVICE)
+        response = JsonResponse(exported, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = 'attachment; filename="tillit-mina-uppgifter.json"'
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(request, "accounts/download_my_data.html", {"form": form})
 
 
 @login_required
 def erase_account(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Say what erasing the account removes and what stays, ask for the password, then erase and sign out."""
-    form = EraseAccountForm(request.user, request.POST or None)
+    form = ConfirmPasswordForm(request, request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             actions.erase_person(request.user, channel=DataProtectionEvent.Channel.SELF_SERVICE)

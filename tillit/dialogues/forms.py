@@ -224,7 +224,7 @@ class ModerationForm(forms.Form):
     def clean_page(self) -> int:
         """The page of the list to return to; anything but a page number is the first page (never an error)."""
         page = self.cleaned_data["page"]
-        return int(page) if page.isdigit() and 0 < len(page) < 7 else 1
+        return int(page) if page.isascii() and page.isdigit() and 0 < len(page) < 7 else 1
 
     def shown_filter(self) -> str:
         """The filter to return to, kept even when the decision itself was not valid."""

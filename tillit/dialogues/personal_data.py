@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import secrets
 
-from django.db.models import Count, Q
-
 from tillit.accounts.models import User
 from tillit.core.personal_data import Exported, PersonalDataShare, register_personal_data
 from tillit.dialogues.models import Dialogue, DialogueParticipant, Statement, Vote
 from tillit.dialogues.queries import member_keys
 from tillit.organisations.models import Membership
+
+VOTE_NAMES = {Vote.Value.AGREE: "agree", Vote.Value.DISAGREE: "disagree", Vote.Value.PASS: "pass"}
 
 
 def _participations(user: User) -> list[tuple[Dialogue, DialogueParticipant]]:
@@ -32,11 +32,7 @@ def _participations(user: User) -> list[tuple[Dialogue, DialogueParticipant]]:
 def export(user: User) -> Exported:
     exported = []
     for dialogue, participant in _participations(user):
-        votes = Vote.objects.filter(participant=participant).aggregate(
-            agree=Count("pk", filter=Q(value=Vote.Value.AGREE)),
-            disagree=Count("pk", filter=Q(value=Vote.Value.DISAGREE)),
-            passed=Count("pk", filter=Q(value=Vote.Value.PASS)),
-        )
+        votes = Vote.objects.filter(participant=participant).select_related("statement").order_by("statement__number")
         exported.append(
             {
                 "dialogue": dialogue.question,
@@ -44,7 +40,9 @@ def export(user: User) -> Exported:
                 "statements_written": list(
                     Statement.objects.filter(author=participant).order_by("number").values_list("text", flat=True)
                 ),
-                "votes": votes,
+                "votes": [
+                    {"statement": vote.statement.text, "vote": VOTE_NAMES[vote.value]} for vote in votes
+                ],
             }
         )
     return {"internal_dialogues": exported}

@@ -516,13 +516,14 @@ def update_membership(
     )
     _check_belongs(membership.organisation, details, current_unit=membership.unit)
     if membership.is_admin and role != Membership.Role.ADMIN:
-        _check_not_last_admin(membership)
+        check_not_last_admin(membership)
     membership.unit, membership.actor_group, membership.level, membership.role = unit, actor_group, level, role
     membership.save(update_fields=["unit", "actor_group", "level", "role"])
     return membership
 
 
-def _check_not_last_admin(membership: Membership) -> None:
+def check_not_last_admin(membership: Membership) -> None:
+    """ValidationError when `membership` is its organisation's only administrator."""
     # Lock every administrator row, this one included and always in the same order, so two
     # administrators stepping down at once queue up instead of deadlocking.
     admins = list(
@@ -539,7 +540,7 @@ def _check_not_last_admin(membership: Membership) -> None:
 def remove_membership(*, membership: Membership) -> None:
     """Remove a person from the organisation; their account and other memberships stay."""
     if membership.is_admin:
-        _check_not_last_admin(membership)
+        check_not_last_admin(membership)
     membership.delete()
 
 

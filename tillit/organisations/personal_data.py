@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from tillit.accounts.models import User
@@ -16,6 +18,7 @@ from tillit.core.personal_data import (
     register_personal_data,
     register_retention,
 )
+from tillit.organisations.actions import check_not_last_admin
 from tillit.organisations.models import Membership, PendingMembership, UnitEvent
 
 
@@ -56,28 +59,37 @@ def erase(user: User) -> dict[str, int]:
     """Memberships and invitations to join are deleted (with the account); refused while the person is the last
     administrator of an organisation, which would be left without one."""
     for membership in Membership.objects.filter(user=user, role=Membership.Role.ADMIN).select_related("organisation"):
-        others = Membership.objects.filter(organisation=membership.organisation, role=Membership.Role.ADMIN)
-        if not others.exclude(pk=membership.pk).exists():
+        try:
+            check_not_last_admin(membership)  # locks the administrators: two erasing at once queue up
+        except ValidationError:
             raise ValidationError(
                 _("You are the only administrator of %(organisation)s. Appoint another administrator first.")
                 % {"organisation": membership.organisation.name}
-            )
+            ) from None
     pending, _by_model = PendingMembership.objects.filter(user=user).delete()
     memberships, _by_model = Membership.objects.filter(user=user).delete()
     return {"memberships": memberships, "invitations_to_join": pending}
 
 
-def _pending_due(cutoff: datetime.datetime) -> int:
-    return PendingMembership.objects.filter(created_at__lt=cutoff).count()
+def _pending_due(cutoff: datetime.datetime) -> QuerySet[PendingMembership]:
+    """Invitations to join last sent (or, never sent, made) before the cutoff: sending again starts the time anew."""
+    return PendingMembership.objects.annotate(last_sent=Coalesce("invited_at", "created_at")).filter(
+        last_sent__lt=cutoff
+    )
 
 
 def _remove_pending(cutoff: datetime.datetime) -> int:
-    deleted, _by_model = PendingMembership.objects.filter(created_at__lt=cutoff).delete()
+    deleted, _by_model = PendingMembership.objects.filter(pk__in=_pending_due(cutoff).values("pk")).delete()
     return deleted
 
 
 def register() -> None:
     register_personal_data(PersonalDataShare("organisations", export, erase, order=50))
     register_retention(
-        RetentionRule("pending_invitations", "invitations to join not accepted", _pending_due, _remove_pending)
+        RetentionRule(
+            "pending_invitations",
+            "invitations to join not accepted, since last sent",
+            lambda cutoff: _pending_due(cutoff).count(),
+            _remove_pending,
+        )
     )
