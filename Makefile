@@ -9,7 +9,7 @@ DEMO_ADDRESS ?= 127.0.0.1:8000
 # Links the demo prints and e-mails point at the address it serves on, unless SITE_URL says otherwise.
 DEMO_SITE_URL := $(or $(SITE_URL),http://$(DEMO_ADDRESS))
 
-.PHONY: help demo serve test test-sqlite test-postgres test-browser suite-times lint format messages bench prerequisites
+.PHONY: help demo serve test test-sqlite test-postgres test-browser test-browser-first test-browser-second suite-times lint format messages bench prerequisites
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -43,11 +43,15 @@ lint: $(VENV)/.dev ## Ruff, mypy, and no model change without a migration
 	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings_test
 
+# The browser journeys in two halves of about equal time (the first: the every-page axe scan and the long journeys).
+BROWSER_FIRST_HALF := tests/browser/test_every_url.py tests/browser/test_workshop_journey.py \
+	tests/browser/test_dialogue_journey.py tests/browser/test_barometer_journey.py
+
 test: prerequisites lint ## Everything CI runs: lint, then the suite on SQLite and on PostgreSQL, and the browser journeys
-	@# Three runs that share nothing (an in-memory SQLite database; two PostgreSQL test databases), two at a time,
-	@# one per core: the browser journeys on one, the SQLite and PostgreSQL suites one after the other on the other.
-	@# Each run's output is printed whole when it ends.
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-browser test-sqlite test-postgres
+	@# Four runs that share nothing (an in-memory SQLite database; three PostgreSQL test databases), two at a time,
+	@# one per core, each printed whole when it ends: the SQLite and PostgreSQL suites, and the browser journeys in
+	@# two halves, on PostgreSQL.
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-browser-first test-sqlite test-postgres test-browser-second
 
 test-sqlite: $(VENV)/.dev ## The suite on SQLite (without the browser journeys)
 	mkdir -p var
@@ -57,9 +61,16 @@ test-postgres: $(VENV)/.dev ## The suite on PostgreSQL, TEST_DATABASE_URL (witho
 	mkdir -p var
 	DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest --ignore=tests/browser --junitxml=var/junit-postgres.xml
 
-test-browser: $(VENV)/.dev ## The browser journeys (Playwright, Chromium, axe-core) on PostgreSQL
+test-browser: test-browser-first test-browser-second ## The browser journeys (Playwright, Chromium, axe-core) on PostgreSQL
+
+test-browser-first: $(VENV)/.dev
 	mkdir -p var
-	DATABASE_URL=$(TEST_DATABASE_URL)_browser $(VENV)/bin/pytest tests/browser --junitxml=var/junit-browser.xml
+	DATABASE_URL=$(TEST_DATABASE_URL)_browser1 $(VENV)/bin/pytest $(BROWSER_FIRST_HALF) --junitxml=var/junit-browser1.xml
+
+test-browser-second: $(VENV)/.dev
+	mkdir -p var
+	DATABASE_URL=$(TEST_DATABASE_URL)_browser2 $(VENV)/bin/pytest tests/browser $(addprefix --ignore=,$(BROWSER_FIRST_HALF)) \
+		--junitxml=var/junit-browser2.xml
 
 suite-times: ## The last make test's time per app (from var/junit-*.xml)
 	@$(PYTHON) scripts/suite-times

@@ -389,3 +389,30 @@ def test_an_invitation_to_join_sent_again_recently_is_kept(organisation, make_me
     age(PendingMembership, [pending.pk], "invited_at", 91)
     assert personal_data.apply_retention()["pending_invitations"] == 1
     assert not PendingMembership.objects.filter(pk=pending.pk).exists()
+
+
+def test_guessing_the_old_password_on_an_open_session_counts_towards_the_lockout(person):
+    client = signed_in(person)
+    change = {"new_password1": "ett-nytt-långt-lösenord-7", "new_password2": "ett-nytt-långt-lösenord-7"}
+    answers = [
+        client.post(reverse("accounts:password_change"), {"old_password": "gissning", **change}).status_code
+        for _attempt in range(5)
+    ]
+    assert answers == [200, 200, 200, 200, 429]  # the fifth failure pauses the account, as at sign-in
+
+    locked = client.post(reverse("accounts:password_change"), {"old_password": PASSWORD, **change})
+
+    assert locked.status_code == 429
+    person.refresh_from_db()
+    assert person.check_password(PASSWORD)
+
+
+def test_the_password_changes_with_the_right_old_password(person):
+    change = {"old_password": PASSWORD, "new_password1": "ett-nytt-långt-lösenord-7"}
+    changed = signed_in(person).post(
+        reverse("accounts:password_change"), {**change, "new_password2": change["new_password1"]}
+    )
+
+    assert changed.status_code == 302
+    person.refresh_from_db()
+    assert person.check_password("ett-nytt-långt-lösenord-7")

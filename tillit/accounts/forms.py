@@ -66,3 +66,18 @@ class ConfirmPasswordForm(forms.Form):
         if authenticate(self.request, username=self.user.email, password=password) != self.user:
             raise forms.ValidationError(_("The password is wrong."))
         return password
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form, with the old password checked through `authenticate`, so that guesses at an open session count
+    towards the sign-in lockout like failed sign-ins (django-axes)."""
+
+    def __init__(self, user: User, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        old_password: str = self.cleaned_data["old_password"]
+        if authenticate(self.request, username=self.user.email, password=old_password) != self.user:
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password

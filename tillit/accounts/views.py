@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout as sign_out
@@ -11,7 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tillit.accounts import actions
-from tillit.accounts.forms import ConfirmPasswordForm, EmailAuthenticationForm, PasswordResetForm, ProfileForm
+from tillit.accounts.forms import (
+    ConfirmPasswordForm,
+    EmailAuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    ProfileForm,
+)
 from tillit.accounts.http import AuthenticatedHttpRequest
 from tillit.core.models import DataProtectionEvent
 
@@ -52,7 +60,16 @@ accept_invitation = auth_views.PasswordResetConfirmView.as_view(
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"
 )
-password_change = auth_views.PasswordChangeView.as_view(
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
+password_change = PasswordChangeView.as_view(
     template_name="accounts/password_change.html",
     success_url=reverse_lazy("accounts:profile"),
 )

@@ -13,7 +13,7 @@ from tillit.dialogues.models import Dialogue, DialogueParticipant, Statement, Vo
 from tillit.dialogues.queries import member_keys
 from tillit.organisations.models import Membership
 
-VOTE_NAMES = {Vote.Value.AGREE: "agree", Vote.Value.DISAGREE: "disagree", Vote.Value.PASS: "pass"}
+VOTE_NAMES: dict[int, str] = {Vote.Value.AGREE: "agree", Vote.Value.DISAGREE: "disagree", Vote.Value.PASS: "pass"}
 
 
 def _participations(user: User) -> list[tuple[Dialogue, DialogueParticipant]]:
@@ -40,9 +40,7 @@ def export(user: User) -> Exported:
                 "statements_written": list(
                     Statement.objects.filter(author=participant).order_by("number").values_list("text", flat=True)
                 ),
-                "votes": [
-                    {"statement": vote.statement.text, "vote": VOTE_NAMES[vote.value]} for vote in votes
-                ],
+                "votes": [{"statement": vote.statement.text, "vote": VOTE_NAMES[vote.value]} for vote in votes],
             }
         )
     return {"internal_dialogues": exported}
