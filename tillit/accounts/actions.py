@@ -20,6 +20,7 @@ from tillit.core.personal_data import (
     Exported,
     PersonalDataShare,
     RetentionRule,
+    moment,
     record,
     register_personal_data,
     register_retention,
@@ -33,7 +34,7 @@ FORMAT_VERSION = 1
 
 def export_personal_data(user: User, *, channel: str) -> Exported:
     """Everything Tillit holds that names the person, as JSON-ready values, one key per app; recorded, not by whom."""
-    exported: Exported = {"format": FORMAT_VERSION, "exported_at": timezone.now().isoformat(timespec="seconds")}
+    exported: Exported = {"format": FORMAT_VERSION, "exported_at": moment(timezone.now())}
     for share in shares():
         exported[share.name] = share.export(user)
     record(DataProtectionEvent.Kind.EXPORT, channel, {"people": 1})
@@ -64,8 +65,8 @@ def _export_account(user: User) -> Exported:
     return {
         "email": user.email,
         "name": user.full_name,
-        "joined": user.date_joined.isoformat(timespec="seconds"),
-        "last_sign_in": user.last_login.isoformat(timespec="seconds") if user.last_login else None,
+        "joined": moment(user.date_joined),
+        "last_sign_in": moment(user.last_login),
         "failed_sign_ins_kept": _sign_in_records(user).count(),
     }
 

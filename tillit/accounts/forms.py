@@ -47,6 +47,12 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         return User.objects.filter(canonical_email=canonical_email(email), is_active=True).iterator()
 
 
+def is_password_of(request: HttpRequest, user: User, password: str) -> bool:
+    """Whether `password` is the user's, asked through `authenticate` so that a wrong one counts towards the sign-in
+    lockout like a failed sign-in (django-axes)."""
+    return authenticate(request, username=user.email, password=password) == user
+
+
 class ConfirmPasswordForm(forms.Form):
     """The signed-in person's password, asked again before their data is downloaded or erased: a session left open on
     a shared computer must not be enough. Checked through `authenticate`, so failures count towards the sign-in
@@ -63,7 +69,7 @@ class ConfirmPasswordForm(forms.Form):
 
     def clean_password(self) -> str:
         password: str = self.cleaned_data["password"]
-        if authenticate(self.request, username=self.user.email, password=password) != self.user:
+        if not is_password_of(self.request, self.user, password):
             raise forms.ValidationError(_("The password is wrong."))
         return password
 
@@ -78,6 +84,6 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
 
     def clean_old_password(self) -> str:
         old_password: str = self.cleaned_data["old_password"]
-        if authenticate(self.request, username=self.user.email, password=old_password) != self.user:
+        if not is_password_of(self.request, self.user, old_password):
             raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
         return old_password

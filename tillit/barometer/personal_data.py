@@ -14,14 +14,11 @@ from tillit.core.personal_data import (
     Exported,
     PersonalDataShare,
     RetentionRule,
+    moment,
     register_personal_data,
     register_retention,
 )
 from tillit.organisations.models import Membership
-
-
-def _when(moment: datetime.datetime | None) -> str | None:
-    return moment.isoformat(timespec="seconds") if moment else None
 
 
 def _invitations_of(user: User) -> QuerySet[Invitation]:
@@ -37,8 +34,8 @@ def export(user: User) -> Exported:
                 "organisation": invitation.round.organisation.name,
                 "round": invitation.round.name,
                 "email": invitation.email,
-                "sent": _when(invitation.sent_at),
-                "reminded": _when(invitation.reminded_at),
+                "sent": moment(invitation.sent_at),
+                "reminded": moment(invitation.reminded_at),
                 "answered": invitation.answered,
             }
             for invitation in invitations.order_by("round__opens_on", "pk")

@@ -31,6 +31,7 @@ __all__ = [
     "PersonalDataShare",
     "RetentionRule",
     "apply_retention",
+    "moment",
     "record",
     "register_personal_data",
     "register_retention",
@@ -68,6 +69,11 @@ class RetentionRule:
 
 _shares: list[PersonalDataShare] = []
 _rules: list[RetentionRule] = []
+
+
+def moment(when: datetime.datetime | None) -> str | None:
+    """A moment in an export: ISO 8601 to the second, or None when it has not happened."""
+    return when.isoformat(timespec="seconds") if when else None
 
 
 def register_personal_data(share: PersonalDataShare) -> None:

@@ -15,15 +15,12 @@ from tillit.core.personal_data import (
     Exported,
     PersonalDataShare,
     RetentionRule,
+    moment,
     register_personal_data,
     register_retention,
 )
 from tillit.organisations.actions import check_not_last_admin
 from tillit.organisations.models import Membership, PendingMembership, UnitEvent
-
-
-def _when(moment: datetime.datetime | None) -> str | None:
-    return moment.isoformat(timespec="seconds") if moment else None
 
 
 def export(user: User) -> Exported:
@@ -37,8 +34,8 @@ def export(user: User) -> Exported:
                 "actor_group": membership.actor_group.name,
                 "level": membership.level.name if membership.level else None,
                 "role": membership.get_role_display(),
-                "member_since": _when(membership.created_at),
-                "invited": _when(membership.invited_at),
+                "member_since": moment(membership.created_at),
+                "invited": moment(membership.invited_at),
             }
             for membership in memberships.order_by("organisation__name")
         ],
@@ -47,7 +44,7 @@ def export(user: User) -> Exported:
                 "organisation": invitation.organisation.name,
                 "name_given": invitation.full_name,
                 "email_given": invitation.email,
-                "invited": _when(invitation.invited_at),
+                "invited": moment(invitation.invited_at),
             }
             for invitation in pending.order_by("organisation__name")
         ],

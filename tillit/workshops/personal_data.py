@@ -13,6 +13,7 @@ from tillit.core.personal_data import (
     Exported,
     PersonalDataShare,
     RetentionRule,
+    moment,
     register_personal_data,
     register_retention,
 )
@@ -37,7 +38,7 @@ def export(user: User) -> Exported:
                 "workshop": participant.workshop.title,
                 "role": participant.get_role_display(),
                 "actor_group": participant.actor_group.name,
-                "joined": participant.joined_at.isoformat(timespec="seconds"),
+                "joined": moment(participant.joined_at),
                 "proposed": list(
                     Item.objects.filter(proposed_by=participant).order_by("pk").values_list("title", flat=True)
                 ),
