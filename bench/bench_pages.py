@@ -106,7 +106,8 @@ def run() -> dict[str, object]:
     downloads = harness.env_int("BENCH_PAGES_DOWNLOADS", 1) != 0
     warnings: list[str] = []
     with harness.bench_database() as database_url:
-        env = harness.production_env(database_url)
+        cache = harness.shared_cache()
+        env = harness.production_env(database_url, **cache)
         harness.prepare_app(env)
         harness.manage(["seed_demo", "--allow-without-debug"], env, timeout=900)
         data = harness.django_snippet(SETUP_CODE, env)
@@ -194,6 +195,7 @@ def run() -> dict[str, object]:
     facts.update(
         {
             "gunicorn workers": f"{workers} (sync)",
+            "shared cache": f"Redis ({cache['REDIS_URL']})" if cache else "the database (no Redis answered)",
             "connections": settings.concurrency,
             "warm-up s": settings.warmup,
             "measured s": settings.duration,

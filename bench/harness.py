@@ -217,6 +217,25 @@ def production_env(database_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
+BENCH_REDIS_URL = "redis://127.0.0.1:6379/14"  # a database of its own, emptied before each use
+
+
+def shared_cache() -> dict[str, str]:
+    """REDIS_URL for the app, as deployed (compose.yaml): the bench's own Redis database, emptied first; nothing
+    when no Redis answers (BENCH_REDIS_URL=none turns it off), so the app then keeps its cache in the database."""
+    url = os.environ.get("BENCH_REDIS_URL", BENCH_REDIS_URL).strip()
+    if url.lower() in ("", "none", "off"):
+        return {}
+    try:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_connect_timeout=2)
+        client.flushdb()
+    except Exception:  # any failure means: no Redis here
+        return {}
+    return {"REDIS_URL": url}
+
+
 def manage(args: list[str], env: dict[str, str], *, timeout: float = 300) -> str:
     """Run `manage.py <args>` and return its standard output; BenchError with the output if it fails."""
     command = [sys.executable, str(ROOT / "manage.py"), *args]

@@ -250,6 +250,16 @@ def results_version(dialogue: Dialogue) -> str:
     return computed_at.isoformat() if computed_at else ""
 
 
+def results_state(dialogue: Dialogue) -> tuple[str, bool]:
+    """When the stored analysis was computed and whether it is due again: all of the results page that can change
+    while the dialogue's row does not (one small query; `stored_pages`)."""
+    state = DialogueAnalysis.objects.filter(dialogue=dialogue).values_list("computed_at", "dirty").first()
+    if state is None:
+        return "", True
+    computed_at, dirty = state
+    return (computed_at.isoformat() if computed_at else ""), dirty
+
+
 def results_view(dialogue: Dialogue) -> reporting.ResultsView:
     """The stored results as pages and exports read them: two queries, whatever the size of the dialogue, and no
     write (a report stored in an older format reads as being updated; the worker redoes it, see reporting)."""

@@ -17,7 +17,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import F, ProtectedError, RestrictedError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -104,6 +104,12 @@ def create_organisation(*, name: str, slug: str) -> Organisation:
     return organisation
 
 
+def pages_changed(organisation_id: int) -> None:
+    """Something every stored page of the organisation may show has changed (a unit, level or actor group, a round,
+    a decision): no page stored before is served again (`stored_pages`). Called inside the action's transaction."""
+    Organisation.objects.filter(pk=organisation_id).update(pages_version=F("pages_version") + 1)
+
+
 def _lock_tree(organisation_id: int) -> None:
     """Serialise changes to one organisation's unit tree (moves, new units, closing, reopening),
     so that no change sees a tree another is halfway through changing."""
@@ -133,6 +139,7 @@ def create_unit(*, organisation: Organisation, name: str, kind: str, parent: Uni
     with _name_free_at_place(unit):
         unit.save()
     UnitEvent.objects.create(organisation=organisation, unit=unit, kind=UnitEvent.Kind.CREATED, actor=actor)
+    pages_changed(organisation.pk)
     return unit
 
 
@@ -152,6 +159,7 @@ def update_unit(*, unit: Unit, name: str, kind: str, actor: User | None) -> Unit
             detail=f"{old_name} → {name}",
             actor=actor,
         )
+    pages_changed(unit.organisation_id)
     return unit
 
 
@@ -175,6 +183,7 @@ def move_unit(*, unit: Unit, new_parent: Unit | None, actor: User | None) -> Uni
         detail=f"{old_path} → {unit_path(unit)}",
         actor=actor,
     )
+    pages_changed(unit.organisation_id)
     return unit
 
 
@@ -190,6 +199,7 @@ def close_unit(*, unit: Unit, actor: User | None) -> Unit:
             UnitEvent.objects.create(
                 organisation=unit.organisation, unit=closing, kind=UnitEvent.Kind.CLOSED, actor=actor
             )
+    pages_changed(unit.organisation_id)
     return unit
 
 
@@ -207,6 +217,7 @@ def reopen_unit(*, unit: Unit, actor: User | None) -> Unit:
     with _name_free_at_place(unit, message % {"name": unit.name}):
         unit.save(update_fields=["closed_at"])
     UnitEvent.objects.create(organisation=unit.organisation, unit=unit, kind=UnitEvent.Kind.REOPENED, actor=actor)
+    pages_changed(unit.organisation_id)
     return unit
 
 
@@ -251,6 +262,7 @@ def remove_unused(*, item: Level | ActorGroup) -> None:
     try:
         with transaction.atomic():
             item.delete()
+            pages_changed(item.organisation_id)
     except (ProtectedError, RestrictedError) as error:  # members, people invited to it, or published results
         blocking = getattr(error, "protected_objects", None) or getattr(error, "restricted_objects", None) or ()
         if any(not isinstance(thing, (Membership, PendingMembership)) for thing in blocking):
@@ -274,7 +286,7 @@ def change_settings(*, organisation: Organisation, name: str, anonymity_threshol
     if anonymity_threshold < MIN_ANONYMITY_THRESHOLD:
         raise ValidationError(_("The threshold can never be below 3."))
     Organisation.objects.select_for_update().filter(pk=organisation.pk).update(
-        name=name, anonymity_threshold=anonymity_threshold
+        name=name, anonymity_threshold=anonymity_threshold, pages_version=F("pages_version") + 1
     )
     organisation.name, organisation.anonymity_threshold = name, anonymity_threshold
     return organisation
@@ -285,6 +297,7 @@ def _save_named(item: Level | ActorGroup) -> None:
     try:
         with transaction.atomic():
             item.save()
+            pages_changed(item.organisation_id)
     except IntegrityError:
         if isinstance(item, Level):
             raise NameInUse(_("There is already a level called %(name)s.") % {"name": item.name}) from None

@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from tillit.organisations.models import Membership
+from tillit.organisations.door import memberships_of
 
 
 def acting_organisation(request: HttpRequest) -> dict[str, object]:
@@ -12,7 +12,7 @@ def acting_organisation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    memberships = list(Membership.objects.for_user(user).order_by("organisation__name"))
+    memberships = memberships_of(user)
     organisation = getattr(request, "organisation", None)
     current = getattr(request, "membership", None)
     if organisation is None:

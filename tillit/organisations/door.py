@@ -47,6 +47,7 @@ __all__ = [
     "SignInFirst",
     "acting_membership",
     "by_public_id",
+    "memberships_of",
     "organisation_of",
     "through",
 ]
@@ -70,24 +71,30 @@ class SignInFirst(Exception):
 
 
 def acting_membership(user: object, organisation: Organisation) -> Membership | None:
-    """The user's membership in `organisation`, or None; cached per request on the user.
+    """The user's membership in `organisation`, or None (from `memberships_of`).
 
     Only a `Membership` gives access: an invitation someone has not accepted yet is a `PendingMembership`,
     another model that nothing here reads."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    # getattr/setattr reach through request.user's SimpleLazyObject, so every check of one request shares one cache.
-    cache: dict[int, Membership | None] | None = getattr(user, "_memberships_by_organisation", None)
-    if cache is None:
-        cache = {}
-        user._memberships_by_organisation = cache  # type: ignore[attr-defined]  # a per-request cache on the user
-    if organisation.pk not in cache:
-        cache[organisation.pk] = (
-            Membership.objects.select_related("unit", "actor_group", "level")
-            .filter(organisation=organisation, user=user, user__is_active=True)
-            .first()
+    return next((m for m in memberships_of(user) if m.organisation_id == organisation.pk), None)
+
+
+def memberships_of(user: object) -> list[Membership]:
+    """Every membership of the signed-in user, by organisation name, with its organisation and actor group: read
+    once per request and kept on the user, so the door, the header's switcher and a stored page's key
+    share one query. Empty for a visitor who is not signed in or an account that is not active."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return []
+    # getattr/setattr reach through request.user's SimpleLazyObject, so every use in one request shares the list.
+    kept: list[Membership] | None = getattr(user, "_memberships", None)
+    if kept is None:
+        # The unit and level are read when a page needs them (a few do); joining them here would cost every page.
+        kept = list(
+            Membership.objects.select_related("organisation", "actor_group")
+            .filter(user=user)
+            .order_by("organisation__name", "pk")
         )
-    return cache[organisation.pk]
+        user._memberships = kept  # type: ignore[attr-defined]  # a per-request cache on the user
+    return kept
 
 
 @dataclass

@@ -10,7 +10,7 @@ Every row of domain data belongs to exactly one organisation.
 from __future__ import annotations
 
 import uuid
-from typing import Self
+from typing import Any, Self
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -36,6 +36,9 @@ class Organisation(models.Model):
         help_text=_("The smallest group whose answers are ever shown. Never below 3."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Raised by every action that changes what a stored page of the organisation may show besides its own row
+    # (units, levels, actor groups, rounds, decisions): `stored_pages` keys each page under it.
+    pages_version = models.PositiveBigIntegerField(db_default=0, editable=False)
 
     class Meta:
         verbose_name = _("organisation")
@@ -49,6 +52,17 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Never writes `pages_version` back: an instance read before a change would otherwise lower it again and
+        make pages stored before that change current once more. Only `actions.pages_changed` raises it."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "pages_version"
+            ]
+        super().save(*args, **kwargs)
 
 
 class OrganisationScopedQuerySet(models.QuerySet):

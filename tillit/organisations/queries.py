@@ -171,6 +171,15 @@ def _count_in_organisation(model: type[Model], **filters: object) -> Coalesce:
     return Coalesce(Subquery(rows.values("organisation").annotate(n=Count("pk")).values("n")), 0)
 
 
+def read_unit_and_level(membership: Membership) -> Membership:
+    """The membership with its unit and level read in one query, for a page that shows them (the door reads
+    memberships without them, as most pages do not)."""
+    if membership.unit_id is not None or membership.level_id is not None:
+        placed = Membership.objects.select_related("unit", "level").get(pk=membership.pk)
+        membership.unit, membership.level = placed.unit, placed.level
+    return membership
+
+
 def organisation_overview(organisation: Organisation) -> dict[str, int]:
     """Counts for the start page, in one query."""
     counts = {

@@ -38,6 +38,7 @@ from django.utils.translation import ngettext
 
 from tillit.core.mail import send_blind, send_one
 from tillit.core.periods import check_period
+from tillit.organisations import actions as organisation_actions
 from tillit.organisations.models import ActorGroup, Membership, Organisation, Unit
 from tillit.privacy.masking import mask_personal_data
 from tillit.workshops import queries
@@ -626,7 +627,7 @@ def record_decision(
         raise WorkshopError(_("Choose an activity together with an effect it is linked to."))
     try:
         with transaction.atomic():
-            return Decision.objects.create(
+            decision = Decision.objects.create(
                 workshop=workshop,
                 activity=activity,
                 effect=effect,
@@ -637,6 +638,8 @@ def record_decision(
             )
     except IntegrityError:
         raise WorkshopError(_("That activity is already chosen for that effect.")) from None
+    organisation_actions.pages_changed(workshop.organisation_id)
+    return decision
 
 
 # E-mail: invitations and reminders --------------------------------------------------------------------------------

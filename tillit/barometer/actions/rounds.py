@@ -35,6 +35,7 @@ from tillit.core import mail
 from tillit.core.periods import check_period
 from tillit.core.text import normalise_text
 from tillit.core.tokens import hash_token, keyed_digests
+from tillit.organisations import actions as organisation_actions
 from tillit.organisations.models import Membership, Organisation, Unit
 from tillit.organisations.queries import unit_parents
 
@@ -298,6 +299,7 @@ def seal_round(*, round: Round) -> Round:
             Invitation.objects.filter(round=round, answered=True).update(answered=True, awaiting_mix=False)
             round.sealed_at = round.sealed_at or timezone.now()
             round.save(update_fields=["sealed_at"])
+            organisation_actions.pages_changed(round.organisation_id)  # a later round's trend compares with it
     return round
 
 

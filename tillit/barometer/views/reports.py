@@ -56,6 +56,7 @@ from tillit.core.collation import swedish_sort_key
 from tillit.organisations import tree
 from tillit.organisations.door import Access, OrganisationRequest, through
 from tillit.organisations.models import ActorGroup, Level
+from tillit.organisations.stored_pages import stored_page
 from tillit.reports.refusals import results_not_open
 
 OPEN_ANSWERS_PER_PAGE = 50
@@ -408,6 +409,7 @@ def _with_report(earlier: Round | None) -> tuple[Round, RoundReport] | None:
 
 
 @through(ROUND, READ_RESULTS)
+@stored_page()
 def report(request: OrganisationRequest, access: Access[Round]) -> HttpResponse:
     round = access.target
     if not access.may(READ_ORGANISATION_RESULTS):  # a manager: their own unit is their whole report
@@ -450,6 +452,7 @@ def report(request: OrganisationRequest, access: Access[Round]) -> HttpResponse:
 
 
 @through(ROUND, READ_RESULTS)
+@stored_page()
 def report_unit(request: OrganisationRequest, access: Access[Round], unit: UUID) -> HttpResponse:
     round = access.target
     units = UnitTree(round, queries.report_units(round.organisation))
@@ -518,6 +521,7 @@ def flat_report(
 
 
 @through(ROUND, READ_EVERY_RESULT)
+@stored_page()
 def report_level(request: OrganisationRequest, access: Access[Round], level: UUID) -> HttpResponse:
     found = queries.level_named_by(access.target.organisation, level)
     if found is None:
@@ -526,6 +530,7 @@ def report_level(request: OrganisationRequest, access: Access[Round], level: UUI
 
 
 @through(ROUND, READ_EVERY_RESULT)
+@stored_page()
 def report_group(request: OrganisationRequest, access: Access[Round], group: UUID) -> HttpResponse:
     found = queries.actor_group_named_by(access.target.organisation, group)
     if found is None:

@@ -407,3 +407,42 @@ def test_the_dialogues_settings_say_who_sees_the_results(client, organisation, f
         html = client.get(address).content.decode()
         assert "Vilka som får se resultatet" in html, address
         assert f"färre än {dialogue.anonymity_threshold} personer" in html, address
+
+
+def test_a_stored_results_page_is_replaced_when_a_new_analysis_is_stored(
+    client, open_dialogue, organisation, make_member, facilitator, django_assert_max_num_queries
+):
+    dialogue = make_dialogue(organisation, facilitator, live_results=True)
+    voting_population(dialogue, organisation, make_member, count=12)
+    worker.analyse_dialogue(dialogue)
+    client.force_login(facilitator)
+    assert "12 personer har röstat" in client.get(url(dialogue, "results/")).content.decode()
+    with django_assert_max_num_queries(6):  # session, account, dialogue, memberships, participation, analysis state
+        assert "12 personer har röstat" in client.get(url(dialogue, "results/")).content.decode()
+
+    voting_population(dialogue, organisation, make_member, count=2)
+    assert "12 personer har röstat" in client.get(url(dialogue, "results/")).content.decode()  # not analysed yet
+    worker.analyse_dialogue(dialogue)
+
+    assert "14 personer har röstat" in client.get(url(dialogue, "results/")).content.decode()
+
+
+def test_results_are_served_when_the_shared_cache_does_not_answer(
+    client, open_dialogue, organisation, make_member, facilitator, settings
+):
+    dialogue = make_dialogue(organisation, facilitator, live_results=True)
+    voting_population(dialogue, organisation, make_member, count=12)
+    worker.analyse_dialogue(dialogue)
+    client.force_login(facilitator)
+    # A Redis that is not there (nothing listens on port 1): the page is built as if nothing were stored.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }
+    for _look in range(2):
+        response = client.get(url(dialogue, "results/"))
+        assert response.status_code == 200
+        assert "12 personer har röstat" in response.content.decode()

@@ -19,6 +19,7 @@ from tillit.dialogues.permissions import (
     DialogueAccess,
 )
 from tillit.organisations.door import OrganisationRequest, through
+from tillit.organisations.stored_pages import stored_page
 from tillit.reports.refusals import results_not_open
 
 
@@ -37,6 +38,7 @@ def _not_open(request: OrganisationRequest, access: DialogueAccess) -> HttpRespo
 
 
 @through(DIALOGUE, VIEW_DIALOGUE)
+@stored_page(lambda access: queries.results_state(access.target))
 def results(request: OrganisationRequest, access: DialogueAccess) -> HttpResponse:
     dialogue = access.target
     if not access.may(READ_RESULTS):

@@ -311,8 +311,9 @@ def test_start_page_reads_the_membership_once(client, employee, organisation, dj
     client.force_login(employee)
     client.get(url("start", organisation))
 
-    # session, user, organisation, membership, overview counts, the switcher's memberships, and the start page's
-    # "Ongoing work" with nothing going on: one query each for workshops and dialogues, two for the barometer
+    # session, user, organisation, the memberships (the door's and the switcher's), the member's unit and level,
+    # overview counts, and the start page's "Ongoing work" with nothing going on: one query each for workshops and
+    # dialogues, two for the barometer
     with django_assert_max_num_queries(10):
         client.get(url("start", organisation))
 

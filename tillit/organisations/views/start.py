@@ -38,6 +38,8 @@ def choose(request: AuthenticatedHttpRequest) -> HttpResponse:
 @through(ORGANISATION, VIEW_ORGANISATION)
 def start(request: OrganisationRequest, access: Access[Organisation]) -> HttpResponse:
     organisation = access.organisation
+    if access.membership is not None:  # the page shows where the member is placed
+        queries.read_unit_and_level(access.membership)
     return render(
         request,
         "organisations/organisation_start.html",

@@ -61,3 +61,31 @@ def test_a_refused_decision_shows_the_form_as_posted(client, published, chain, f
     assert 'value="Enhetschef"' in html
     assert "error-summary" in html
     assert not published.decisions.exists()
+
+
+def test_a_recorded_decision_is_on_the_stored_page_at_once_and_its_message_shown_once(
+    client, published, chain, facilitator, employee
+):
+    client.force_login(employee)
+    assert "Enhetschefen i Norr" not in client.get(results_url(published)).content.decode()
+    client.force_login(facilitator)
+    client.get(results_url(published))
+
+    posted = client.post(
+        results_url(published),
+        {
+            "link": f"{chain['team'].public_id}:{chain['safe'].public_id}",
+            "owner": "Enhetschefen i Norr",
+            "follow_up": "Vid arbetsplatsträffen",
+            "due_on": "2027-03-01",
+        },
+        follow=True,
+    )
+    again = client.get(results_url(published)).content.decode()
+    client.force_login(employee)
+    for_employee = client.get(results_url(published)).content.decode()
+
+    assert "Beslutet har registrerats" in posted.content.decode()
+    assert "Enhetschefen i Norr" in again
+    assert "Beslutet har registrerats" not in again
+    assert "Enhetschefen i Norr" in for_employee

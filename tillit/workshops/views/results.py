@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tillit.organisations.door import Access, OrganisationRequest, through
+from tillit.organisations.stored_pages import stored_page
 from tillit.reports.refusals import results_not_open
 from tillit.reports.spreadsheets import CSV_TYPE, attachment
 from tillit.workshops import actions, exporting, queries, report_pdf, reporting
@@ -30,6 +31,7 @@ PDF_TYPE = "application/pdf"
 
 
 @through(WORKSHOP, READ_RESULTS)
+@stored_page()
 def results(request: OrganisationRequest, access: Access[Workshop]) -> HttpResponse:
     """The results page, where the process leaders record decisions (posted here)."""
     workshop = access.target
