@@ -8,7 +8,7 @@ read from the cache, not the page's queries and templates.
 The door still runs on every request, so who may read the page is decided afresh each time; the page stored is the
 one this reader was shown, under a key that holds everything the page's HTML depends on:
 
-- the address (with its query), the language and the view;
+- the address, the language and the view;
 - the reader: their account's name and address, their membership (role, unit, level, actor group), the
   organisations they can switch to (the header), and their participation in the part, if any (its whole row: a
   workshop role, say);
@@ -19,8 +19,8 @@ one this reader was shown, under a key that holds everything the page's HTML dep
 
 Only a member's plain GET at the page's own address is stored; a query string, a page with messages waiting, an
 HTMX fragment, a page that sets a cookie, any answer but 200 and a cache that does not answer: the page is built as
-before. Each form's CSRF token is taken out before storing and the reader's own put
-back when serving, so no token of one request is ever sent in another.
+before. Each form's CSRF token is taken out before storing and the reader's own put back when serving, so no token
+of one request is ever sent in another.
 """
 
 from __future__ import annotations
