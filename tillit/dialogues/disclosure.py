@@ -361,6 +361,8 @@ class StatementVoters:
         self._by_actor = _Shares(self.seen.sum(axis=1), self.agree.sum(axis=1), self.disagree.sum(axis=1))
         self._changed: dict[int, np.ndarray] = {}  # release -> per statement: voters not as that release had them
         self._votes: dict[int, np.ndarray] = {}  # statement -> its votes (indices into the matrix), when audited
+        self._starts: np.ndarray | bool | None = False  # where each participant's votes start (False: not read yet)
+        self._after: tuple[int, np.ndarray] | None = None  # the votes counted after a release (`_counted_after`)
 
     def release(self, j: int, ledger: Ledger) -> StatementFigures:
         """The statement's figures in this release, audited against the last release that showed it."""
@@ -399,26 +401,65 @@ class StatementVoters:
 
     def _unchanged(self, j: int, release: int, then: tuple[int, np.ndarray, np.ndarray]) -> bool:
         """Whether every voter of statement j was counted in `release`, in the opinion group they are in now: computed
-        once per release for every statement, over all the votes at once."""
+        once per release for every statement (`changed_since`)."""
         changed = self._changed.get(release)
         if changed is None:
-            present, groups_then, _squares = then
-            # A vote differs from that release if it was not counted then, or its voter was not there or sat in
-            # another opinion group than now.
-            n = len(self.group_of)
-            there = min(present, len(groups_then), n)
-            moved = np.ones(n, dtype=bool)
-            group_now = np.where(self.group_of < self.n_groups, self.group_of, -1)
-            moved[:there] = groups_then[:there] != group_now[:there]
-            released = self.inputs.vote_releases
-            differs = moved[self.matrix.rows]
-            if released is not None:
-                differs |= released > release
-            else:
-                differs[:] = True
-            changed = np.bincount(self.matrix.cols[differs], minlength=len(self.inputs.statement_numbers))
-            self._changed[release] = changed
+            changed = self._changed[release] = self.changed_since(release, then)
         return not changed[j]
+
+    def changed_since(self, release: int, then: tuple[int, np.ndarray, np.ndarray]) -> np.ndarray:
+        """Per statement, its votes that differ from `release`: not counted then (counted first by a later release),
+        or cast by a voter who was not there then or sat in another opinion group than now.
+
+        A run audits against every release some statement was last shown in, and withheld statements keep older ones,
+        so this is asked for several releases per run. With the votes in participant order (as the worker loads them)
+        it reads only the votes counted after the earliest release asked about and those of the voters who moved,
+        instead of every vote once per release; otherwise, or when most voters moved, it reads every vote."""
+        present, groups_then, _squares = then
+        n, m = len(self.group_of), len(self.inputs.statement_numbers)
+        there = min(present, len(groups_then), n)
+        group_now = np.where(self.group_of < self.n_groups, self.group_of, -1)
+        moved_before = np.flatnonzero(groups_then[:there] != group_now[:there])  # there then, in another group now
+        released = self.inputs.vote_releases
+        cols = self.matrix.cols
+        if released is None:
+            return np.bincount(cols, minlength=m)  # no release is known: every vote differs
+        row_starts = self._row_starts()
+        if row_starts is None or len(moved_before) > n // 8:
+            moved = np.ones(n, dtype=bool)
+            moved[:there] = False
+            moved[moved_before] = True
+            differs = moved[self.matrix.rows] | (released > release)
+            return np.bincount(cols[differs], minlength=m)
+        later = self._counted_after(release)  # votes first counted after `release`, whoever cast them
+        changed = np.bincount(cols[later[released[later] > release]], minlength=m)
+        # Votes counted by `release` (or earlier) of voters who moved since, or who were not there then.
+        starts, stops = row_starts[moved_before], row_starts[moved_before + 1]
+        lengths = stops - starts
+        of_moved = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+        of_moved = np.concatenate([of_moved, np.arange(row_starts[there], row_starts[n])])
+        changed += np.bincount(cols[of_moved[released[of_moved] <= release]], minlength=m)
+        return changed
+
+    def _row_starts(self) -> np.ndarray | None:
+        """Where each participant's votes start in the matrix (n + 1 offsets), when the votes are in participant
+        order; None when they are not."""
+        if self._starts is False:
+            rows = self.matrix.rows
+            in_order = bool(np.all(rows[1:] >= rows[:-1])) if len(rows) > 1 else True
+            n = len(self.group_of)
+            self._starts = np.searchsorted(rows, np.arange(n + 1)) if in_order else None
+        return self._starts if isinstance(self._starts, np.ndarray) else None
+
+    def _counted_after(self, release: int) -> np.ndarray:
+        """The votes first counted after `release` (indices into the matrix): read once per run, for the earliest
+        release asked about, and narrowed for the later ones."""
+        kept = self._after
+        if kept is None or kept[0] > release:
+            released = self.inputs.vote_releases
+            assert released is not None  # noqa: S101 - changed_since reads releases only when they are known
+            kept = self._after = (release, np.flatnonzero(released > release))
+        return kept[1]
 
     def _statement_votes(self, j: int) -> np.ndarray:
         """The votes on statement j (indices into the matrix, in their order). Found in one pass for j and every

@@ -83,7 +83,10 @@ def guest_participant(request: HttpRequest, workshop: Workshop) -> Participant |
 def _participant(request: HttpRequest, workshop: Workshop, membership: Membership | None) -> Participant | None:
     """A member takes part with their account only; anyone else may be a guest of this browser session."""
     if membership is not None:
-        return Participant.objects.filter(workshop=workshop, membership=membership).select_related("workshop").first()
+        participant = Participant.objects.filter(workshop=workshop, membership=membership).first()
+        if participant is not None:
+            participant.workshop = workshop  # the row the door has just read, not read again
+        return participant
     return guest_participant(request, workshop)
 
 
