@@ -22,6 +22,7 @@ Pure: no database. The chain's cards (`Item`) are only carried along, by their `
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -31,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tillit.organisations.models import Side
 from tillit.privacy import coarsening
+from tillit.privacy.audit import determined
 from tillit.privacy.breakdowns import Disclosure, Population
 from tillit.privacy.suppression import HIDDEN, Cell, Hidden, NotAFigure, count, ranked
 from tillit.reports.charts import quadrant as charts
@@ -182,11 +184,21 @@ class RaterPopulation:
     Measures with the same raters get the same answer, computed once.
     """
 
-    def __init__(self, raters: Iterable[Rater], k: int) -> None:
+    def __init__(
+        self, raters: Iterable[Rater], k: int, *, originally: Mapping[Hashable, tuple[Hashable, Hashable]] | None = None
+    ) -> None:
+        """`originally`: where the tables compare merged levels or the two sides, each rater's own level and actor
+        group, so that no small level or actor group inside a merged one can be worked out either (`_closed`)."""
         self.k = k
         self.atom_of: dict[Hashable, int] = {}
         self.guests: set[Hashable] = set()
         raters = list(raters)
+        # Each rater's place as shown and as it is: (None, level shown, group shown, own level, own group).
+        self.own: dict[Hashable, tuple[Hashable, ...]] | None = (
+            None
+            if originally is None
+            else {rater.pk: (None, rater.level, rater.actor_group, *originally[rater.pk]) for rater in raters}
+        )
         # In a fixed order, whatever the order the raters come in: the disclosure breaks ties by the atoms'
         # order, and recomputing the results must give the same figures.
         found = {(None, rater.level, rater.actor_group) for rater in raters}
@@ -199,7 +211,7 @@ class RaterPopulation:
                 self.guests.add(rater.pk)
         self.atoms = len(atoms)
         self.population = Population({}, list(atoms)) if atoms else None
-        self._disclosed: dict[tuple[tuple[int, ...], tuple[int, ...]], Disclosure] = {}
+        self._disclosed: dict[tuple[object, ...], Disclosure] = {}
 
     def disclose(self, raters: Iterable[Hashable]) -> Disclosure:
         if self.population is None:
@@ -211,12 +223,61 @@ class RaterPopulation:
             sizes[atom] += 1
             if rater in self.guests:
                 unverified[atom] += 1
-        key = (tuple(sizes), tuple(unverified))
+        raters = list(raters)
+        own = None if self.own is None else Counter(self.own[rater] for rater in raters)
+        key = (tuple(sizes), tuple(unverified), tuple(sorted(own.items(), key=repr)) if own else ())
         disclosure = self._disclosed.get(key)
         if disclosure is None:
             disclosure = self.population.disclose(sizes, k=self.k, unverified=unverified if any(unverified) else None)
+            if own is not None and self.own is not None:
+                verified = Counter(self.own[rater] for rater in raters if rater not in self.guests)
+                disclosure = _closed(disclosure, own, verified, self.k)
             self._disclosed[key] = disclosure
         return disclosure
+
+
+def _closed(
+    disclosure: Disclosure,
+    own: Mapping[tuple[Hashable, ...], int],
+    verified: Mapping[tuple[Hashable, ...], int],
+    k: int,
+) -> Disclosure:
+    """The disclosure with shown levels and actor groups hidden, smallest first, until no level, actor group or
+    level × actor group of the raters' own (fewer than k, more than none) follows from what it shows: a merged
+    level minus an actor group that is exactly one of its levels would otherwise give that level. Decided exactly
+    (`privacy.audit.determined`), for all raters and again with the guests' ratings known."""
+    places = list(own)
+    every: list[dict[Hashable, int]] = [
+        dict(own.items()),
+        dict(verified.items()),
+    ]
+    small_in: list[dict[Hashable, set[Hashable]]] = []
+    for sizes in every:
+        crossings: dict[Hashable, set[Hashable]] = {}
+        for place in places:
+            crossings.setdefault(("level", place[3]), set()).add(place)
+            crossings.setdefault(("group", place[4]), set()).add(place)
+            crossings.setdefault(("both", place[3], place[4]), set()).add(place)
+        small_in.append(
+            {name: atoms for name, atoms in crossings.items() if 0 < sum(sizes.get(a, 0) for a in atoms) < k}
+        )
+    while True:
+        visible: list[set[tuple[Hashable, ...]]] = [set(places)] if disclosure.total else []
+        for dimension, shown in enumerate(disclosure.flat[:2]):
+            visible += [{place for place in places if place[1 + dimension] == value} for value in shown]
+        if not any(determined(sizes, visible, small) for sizes, small in zip(every, small_in, strict=True)):
+            return disclosure
+        shown_values = [
+            (sum(size for place, size in own.items() if place[1 + dimension] == value), repr(value), dimension, value)
+            for dimension, shown in enumerate(disclosure.flat[:2])
+            for value in shown
+        ]
+        if not shown_values:
+            return disclosure
+        _size, _name, dimension, value = min(shown_values)
+        flat = list(disclosure.flat)
+        flat[dimension] = flat[dimension] - {value}
+        disclosure = Disclosure(disclosure.total, disclosure.units, tuple(flat))
 
 
 def build_results(
@@ -244,7 +305,7 @@ def build_results(
     people = [
         Rater(r.pk, level_grouping.group_of[r.level], actor_grouping.group_of[r.actor_group], r.guest) for r in raters
     ]
-    population = RaterPopulation(people, k)
+    population = RaterPopulation(people, k, originally=_originally(raters, people))
     items: dict[Hashable, Item] = {item.pk: item for item in [*chain.effects, *chain.activities]}
 
     importance_raters: dict[Hashable, list[Hashable]] = {effect.pk: [] for effect in chain.effects}
@@ -417,10 +478,20 @@ def groupings(
         regrouped = [
             Rater(r.pk, by_level.group_of[r.level], by_actor_group.group_of[r.actor_group], r.guest) for r in raters
         ]
-        return RaterPopulation(regrouped, k).disclose(everyone)
+        return RaterPopulation(regrouped, k, originally=_originally(raters, regrouped)).disclose(everyone)
 
     level_grouping, actor_grouping = coarsening.choose([level_candidates, actor_candidates], disclose)
     return level_grouping, actor_grouping
+
+
+def _originally(
+    raters: Sequence[Rater], regrouped: Sequence[Rater]
+) -> dict[Hashable, tuple[Hashable, Hashable]] | None:
+    """Each rater's own level and actor group where a grouping merged some; None where the tables show them as
+    they are."""
+    if all(r.level == g.level and r.actor_group == g.actor_group for r, g in zip(raters, regrouped, strict=True)):
+        return None
+    return {r.pk: (r.level, r.actor_group) for r in raters}
 
 
 def _shown_for(dimension: int, key: Hashable) -> Callable[[Disclosure], bool]:

@@ -354,3 +354,29 @@ def test_the_order_the_raters_come_in_changes_no_figure(workshop):
     chain, ratings, raters, k = workshop
 
     assert results_of(chain, ratings, raters, k) == results_of(chain, ratings, raters[::-1], k)
+
+
+def test_a_merged_level_minus_an_actor_group_that_is_exactly_one_of_its_levels_reveals_nothing():
+    """Found by the property above: levels 2 and 3 merged (five raters), and the three employees, all of level 2,
+    shown as an actor group; the merged level minus the employees would be level 3's two raters."""
+    places = [(1, "politician")] * 4 + [(1, "top_management")] * 2 + [(2, "employee")] * 3
+    places += [(3, "top_management"), (3, "politician")]
+    raters = [Rater(pk, level, group) for pk, (level, group) in enumerate(places, start=1)]
+    effect = Item(pk=100, kind=Item.Kind.EFFECT, title="e")
+    activity = Item(pk=200, kind=Item.Kind.ACTIVITY, title="a")
+    ratings = ranking.Ratings(
+        participants=[r.pk for r in raters],
+        effects=[effect.pk],
+        activities=[activity.pk],
+        links=frozenset({(activity.pk, effect.pk)}),
+        importance={(r.pk, effect.pk): r.pk % 3 for r in raters},
+        achievement={},
+        contribution={},
+    )
+    chain = Chain(goals=[], effects=[effect], activities=[activity], links={(activity.pk, effect.pk)}, warnings=[])
+
+    results = results_of(chain, ratings, raters, 3)
+
+    measures = Measures(ratings, raters)
+    collect(results, measures, 3)
+    assert_nothing_small_is_determined(measures, 3)
