@@ -359,7 +359,7 @@ def workshop_ratings(workshop: Workshop, chain: Chain) -> ranking.Ratings:
 # Results -------------------------------------------------------------------------------------------------------
 
 RESULTS_CACHE_SECONDS = 24 * 3600
-RESULTS_FORMAT = 4  # part of the cache key: results cached in an older shape are never read back
+RESULTS_FORMAT = 5  # part of the cache key: results cached in an older shape (or by an older audit) are never read back
 
 
 def workshop_results(workshop: Workshop) -> Results:
