@@ -9,6 +9,7 @@ import json
 import logging
 
 import pytest
+import time_machine
 from axes.models import AccessAttempt
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -353,20 +354,42 @@ def test_erasing_twice_erases_once(person):
     assert DataProtectionEvent.objects.filter(kind="erasure").count() == 1
 
 
-def test_addresses_go_after_a_round_that_ended_on_its_last_day(organisation, person, footprint):
+# Midday, and half an hour after midnight in Stockholm, when the date there is a day ahead of the date in UTC.
+@pytest.mark.parametrize("moment", ["2026-12-03T11:00:00+00:00", "2026-12-03T23:30:00+00:00"])
+def test_addresses_go_after_a_round_that_ended_on_its_last_day(organisation, person, footprint, moment):
     round: Round = footprint["round"]  # type: ignore[assignment]
-    Round.objects.filter(pk=round.pk).update(
-        opens_on=timezone.localdate() - datetime.timedelta(days=120),
-        closes_on=timezone.localdate() - datetime.timedelta(days=91),
-    )
-    barometer_actions.seal_due_rounds()
-    round.refresh_from_db()
-    assert round.closed_at is None
+    with time_machine.travel(moment, tick=False):
+        Round.objects.filter(pk=round.pk).update(
+            opens_on=timezone.localdate() - datetime.timedelta(days=120),
+            closes_on=timezone.localdate() - datetime.timedelta(days=91),
+        )
+        barometer_actions.seal_due_rounds()
+        round.refresh_from_db()
+        assert round.closed_at is None
 
-    removed = personal_data.apply_retention()
+        removed = personal_data.apply_retention()
 
     assert removed["invitation_addresses"] == Invitation.objects.filter(round=round).count() > 0
     assert not Invitation.objects.filter(round=round).exclude(email="").exists()
+
+
+@pytest.mark.parametrize("moment", ["2026-12-03T11:00:00+00:00", "2026-12-03T23:30:00+00:00"])
+def test_guest_names_go_a_year_after_the_workshop_ended_whatever_the_hour(organisation, footprint, moment):
+    workshop: Workshop = footprint["workshop"]  # type: ignore[assignment]
+    guest = workshop_actions.join_as_guest(
+        code=workshop.guest_code,
+        name="Gustav G",
+        actor_group=ActorGroup.objects.get(organisation=organisation, key="employee"),
+    )
+    with time_machine.travel(moment, tick=False):
+        ended = timezone.localdate() - datetime.timedelta(days=366)
+        Workshop.objects.filter(pk=workshop.pk).update(starts_on=ended - datetime.timedelta(days=30), ends_on=ended)
+
+        removed = personal_data.apply_retention()
+
+    guest.refresh_from_db()
+    assert removed["workshop_guest_names"] == 1
+    assert guest.guest_name == ""
 
 
 def test_an_invitation_to_join_sent_again_recently_is_kept(organisation, make_member):

@@ -7,6 +7,7 @@ import datetime
 
 from django.db.models import Q, QuerySet
 from django.db.models.signals import pre_delete
+from django.utils import timezone
 
 from tillit.accounts.models import User
 from tillit.barometer.models import Invitation
@@ -59,7 +60,9 @@ def forget_address_of_membership(sender: type[Membership], instance: Membership,
 
 def _addresses_due(cutoff: datetime.datetime) -> QuerySet[Invitation]:
     """Addresses of rounds that ended before the cutoff: closed early by a process leader, or on their last day."""
-    ended = Q(round__closed_at__lt=cutoff) | Q(round__closed_at__isnull=True, round__closes_on__lt=cutoff.date())
+    ended = Q(round__closed_at__lt=cutoff) | Q(
+        round__closed_at__isnull=True, round__closes_on__lt=timezone.localdate(cutoff)
+    )
     return Invitation.objects.filter(ended).exclude(email="")
 
 

@@ -58,9 +58,8 @@ STORED_PAGE_SECONDS = 60 * 60  # bounds the space and how long a page (with its 
 STORED_PAGE_FORMAT = 1  # part of the key: pages stored by an older release are never read back
 
 _TOKEN_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-_PLACEHOLDER = (
-    "\x00csrf\x00"  # where each form's token goes; cannot occur in a rendered template: its output never holds a NUL
-)
+# Where each form's token goes: it cannot occur in a rendered template, whose output never holds a NUL.
+_PLACEHOLDER = "\x00csrf\x00"
 _KEPT_HEADERS = {"content-type", "cache-control", "x-robots-tag", "content-language"}
 
 

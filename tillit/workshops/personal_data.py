@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from tillit.accounts.models import User
 from tillit.core.personal_data import (
@@ -58,7 +59,9 @@ def erase(user: User) -> dict[str, int]:
 
 
 def _guest_names_due(cutoff: datetime.datetime) -> QuerySet[Participant]:
-    return Participant.objects.filter(joined_as_guest=True, workshop__ends_on__lt=cutoff.date()).exclude(guest_name="")
+    return Participant.objects.filter(joined_as_guest=True, workshop__ends_on__lt=timezone.localdate(cutoff)).exclude(
+        guest_name=""
+    )
 
 
 def register() -> None:
