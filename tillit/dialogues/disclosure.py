@@ -361,7 +361,6 @@ class StatementVoters:
         self._by_actor = _Shares(self.seen.sum(axis=1), self.agree.sum(axis=1), self.disagree.sum(axis=1))
         self._changed: dict[int, np.ndarray] = {}  # release -> per statement: voters not as that release had them
         self._votes: dict[int, np.ndarray] = {}  # statement -> its votes (indices into the matrix), when audited
-        self._starts: np.ndarray | bool | None = False  # where each participant's votes start (False: not read yet)
         self._after: tuple[int, np.ndarray] | None = None  # the votes counted after a release (`_counted_after`)
 
     def release(self, j: int, ledger: Ledger) -> StatementFigures:
@@ -424,14 +423,14 @@ class StatementVoters:
         cols = self.matrix.cols
         if released is None:
             return np.bincount(cols, minlength=m)  # no release is known: every vote differs
-        row_starts = self._row_starts()
+        row_starts = self._row_starts
         if row_starts is None or len(moved_before) > n // 8:
             moved = np.ones(n, dtype=bool)
             moved[:there] = False
             moved[moved_before] = True
             differs = moved[self.matrix.rows] | (released > release)
             return np.bincount(cols[differs], minlength=m)
-        later = self._counted_after(release)  # votes first counted after `release`, whoever cast them
+        later = self._counted_after(release, released)  # votes first counted after `release`, whoever cast them
         changed = np.bincount(cols[later[released[later] > release]], minlength=m)
         # Votes counted by `release` (or earlier) of voters who moved since, or who were not there then.
         starts, stops = row_starts[moved_before], row_starts[moved_before + 1]
@@ -441,25 +440,21 @@ class StatementVoters:
         changed += np.bincount(cols[of_moved[released[of_moved] <= release]], minlength=m)
         return changed
 
+    @functools.cached_property
     def _row_starts(self) -> np.ndarray | None:
         """Where each participant's votes start in the matrix (n + 1 offsets), when the votes are in participant
         order; None when they are not."""
-        if self._starts is False:
-            rows = self.matrix.rows
-            in_order = bool(np.all(rows[1:] >= rows[:-1])) if len(rows) > 1 else True
-            n = len(self.group_of)
-            self._starts = np.searchsorted(rows, np.arange(n + 1)) if in_order else None
-        return self._starts if isinstance(self._starts, np.ndarray) else None
+        rows = self.matrix.rows
+        if len(rows) > 1 and not np.all(rows[1:] >= rows[:-1]):
+            return None
+        return np.searchsorted(rows, np.arange(len(self.group_of) + 1))
 
-    def _counted_after(self, release: int) -> np.ndarray:
+    def _counted_after(self, release: int, released: np.ndarray) -> np.ndarray:
         """The votes first counted after `release` (indices into the matrix): read once per run, for the earliest
         release asked about, and narrowed for the later ones."""
-        kept = self._after
-        if kept is None or kept[0] > release:
-            released = self.inputs.vote_releases
-            assert released is not None  # noqa: S101 - changed_since reads releases only when they are known
-            kept = self._after = (release, np.flatnonzero(released > release))
-        return kept[1]
+        if self._after is None or self._after[0] > release:
+            self._after = (release, np.flatnonzero(released > release))
+        return self._after[1]
 
     def _statement_votes(self, j: int) -> np.ndarray:
         """The votes on statement j (indices into the matrix, in their order). Found in one pass for j and every

@@ -251,16 +251,15 @@ def _closed(
         dict(own.items()),
         dict(verified.items()),
     ]
-    small_in: list[dict[Hashable, set[Hashable]]] = []
-    for sizes in every:
-        crossings: dict[Hashable, set[Hashable]] = {}
-        for place in places:
-            crossings.setdefault(("level", place[3]), set()).add(place)
-            crossings.setdefault(("group", place[4]), set()).add(place)
-            crossings.setdefault(("both", place[3], place[4]), set()).add(place)
-        small_in.append(
-            {name: atoms for name, atoms in crossings.items() if 0 < sum(sizes.get(a, 0) for a in atoms) < k}
-        )
+    crossings: dict[Hashable, set[Hashable]] = {}
+    for place in places:
+        crossings.setdefault(("level", place[3]), set()).add(place)
+        crossings.setdefault(("group", place[4]), set()).add(place)
+        crossings.setdefault(("both", place[3], place[4]), set()).add(place)
+    small_in = [
+        {name: atoms for name, atoms in crossings.items() if 0 < sum(sizes.get(a, 0) for a in atoms) < k}
+        for sizes in every
+    ]
     while True:
         visible: list[set[tuple[Hashable, ...]]] = [set(places)] if disclosure.total else []
         for dimension, shown in enumerate(disclosure.flat[:2]):

@@ -409,13 +409,20 @@ def test_the_dialogues_settings_say_who_sees_the_results(client, organisation, f
         assert f"färre än {dialogue.anonymity_threshold} personer" in html, address
 
 
-def test_a_stored_results_page_is_replaced_when_a_new_analysis_is_stored(
-    client, open_dialogue, organisation, make_member, facilitator, django_assert_max_num_queries
-):
+@pytest.fixture
+def analysed(client, organisation, make_member, facilitator):
+    """A dialogue with live results, twelve voters analysed, and its process leader signed in."""
     dialogue = make_dialogue(organisation, facilitator, live_results=True)
     voting_population(dialogue, organisation, make_member, count=12)
     worker.analyse_dialogue(dialogue)
     client.force_login(facilitator)
+    return dialogue
+
+
+def test_a_stored_results_page_is_replaced_when_a_new_analysis_is_stored(
+    client, analysed, organisation, make_member, django_assert_max_num_queries
+):
+    dialogue = analysed
     assert "12 personer har röstat" in client.get(url(dialogue, "results/")).content.decode()
     with django_assert_max_num_queries(6):  # session, account, dialogue, memberships, participation, analysis state
         assert "12 personer har röstat" in client.get(url(dialogue, "results/")).content.decode()
@@ -427,13 +434,8 @@ def test_a_stored_results_page_is_replaced_when_a_new_analysis_is_stored(
     assert "14 personer har röstat" in client.get(url(dialogue, "results/")).content.decode()
 
 
-def test_results_are_served_when_the_shared_cache_does_not_answer(
-    client, open_dialogue, organisation, make_member, facilitator, settings
-):
-    dialogue = make_dialogue(organisation, facilitator, live_results=True)
-    voting_population(dialogue, organisation, make_member, count=12)
-    worker.analyse_dialogue(dialogue)
-    client.force_login(facilitator)
+def test_results_are_served_when_the_shared_cache_does_not_answer(client, analysed, settings):
+    dialogue = analysed
     # A Redis that is not there (nothing listens on port 1): the page is built as if nothing were stored.
     settings.CACHES = {
         "default": {

@@ -13,7 +13,7 @@ than k members follows once the guests' ratings are known.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from fractions import Fraction
 
 from django.utils.translation import override
@@ -228,11 +228,15 @@ def test_no_small_group_of_raters_follows_from_what_the_results_show(workshop):
     assert_nothing_small_is_determined(measures, k)
 
 
-def test_a_pilot_of_fifteen_compares_merged_levels_and_the_two_sides_and_reveals_no_small_group():
-    """Three politicians and three top managers on levels 1 and 2, nine at the front line on level 3, k = 5: no
-    level or actor group but one reaches k alone, so levels 1 and 2 are merged and the two sides compared."""
-    people = [("politician", 1)] * 3 + [("top_management", 2)] * 3 + [("employee", 3)] * 4 + [("service_user", 3)] * 5
-    raters = [Rater(pk, level, group) for pk, (group, level) in enumerate(people, start=1)]
+def one_link(
+    raters: list[Rater],
+    *,
+    importance: Callable[[Rater], int],
+    achievement: Callable[[Rater], int] | None = None,
+    contribution: Callable[[Rater], int] | None = None,
+) -> tuple[Chain, ranking.Ratings]:
+    """A chain of one effect (100) and one activity (200) serving it, rated by every rater as the functions say
+    (None: not rated)."""
     effect = Item(pk=100, kind=Item.Kind.EFFECT, title="e")
     activity = Item(pk=200, kind=Item.Kind.ACTIVITY, title="a")
     ratings = ranking.Ratings(
@@ -240,11 +244,24 @@ def test_a_pilot_of_fifteen_compares_merged_levels_and_the_two_sides_and_reveals
         effects=[effect.pk],
         activities=[activity.pk],
         links=frozenset({(activity.pk, effect.pk)}),
-        importance={(r.pk, effect.pk): 4 if SIDES[r.actor_group] == "steering" else 1 for r in raters},
-        achievement={(r.pk, effect.pk): 3 for r in raters},
-        contribution={(r.pk, activity.pk, effect.pk): 2 for r in raters},
+        importance={(r.pk, effect.pk): importance(r) for r in raters},
+        achievement={(r.pk, effect.pk): achievement(r) for r in raters} if achievement else {},
+        contribution={(r.pk, activity.pk, effect.pk): contribution(r) for r in raters} if contribution else {},
     )
-    chain = Chain([], [effect], [activity], {(activity.pk, effect.pk)}, [])
+    return Chain([], [effect], [activity], {(activity.pk, effect.pk)}, []), ratings
+
+
+def test_a_pilot_of_fifteen_compares_merged_levels_and_the_two_sides_and_reveals_no_small_group():
+    """Three politicians and three top managers on levels 1 and 2, nine at the front line on level 3, k = 5: no
+    level or actor group but one reaches k alone, so levels 1 and 2 are merged and the two sides compared."""
+    people = [("politician", 1)] * 3 + [("top_management", 2)] * 3 + [("employee", 3)] * 4 + [("service_user", 3)] * 5
+    raters = [Rater(pk, level, group) for pk, (group, level) in enumerate(people, start=1)]
+    chain, ratings = one_link(
+        raters,
+        importance=lambda r: 4 if SIDES[r.actor_group] == "steering" else 1,
+        achievement=lambda r: 3,
+        contribution=lambda r: 2,
+    )
 
     results = results_of(chain, ratings, raters, 5)
 
@@ -362,18 +379,7 @@ def test_a_merged_level_minus_an_actor_group_that_is_exactly_one_of_its_levels_r
     places = [(1, "politician")] * 4 + [(1, "top_management")] * 2 + [(2, "employee")] * 3
     places += [(3, "top_management"), (3, "politician")]
     raters = [Rater(pk, level, group) for pk, (level, group) in enumerate(places, start=1)]
-    effect = Item(pk=100, kind=Item.Kind.EFFECT, title="e")
-    activity = Item(pk=200, kind=Item.Kind.ACTIVITY, title="a")
-    ratings = ranking.Ratings(
-        participants=[r.pk for r in raters],
-        effects=[effect.pk],
-        activities=[activity.pk],
-        links=frozenset({(activity.pk, effect.pk)}),
-        importance={(r.pk, effect.pk): r.pk % 3 for r in raters},
-        achievement={},
-        contribution={},
-    )
-    chain = Chain(goals=[], effects=[effect], activities=[activity], links={(activity.pk, effect.pk)}, warnings=[])
+    chain, ratings = one_link(raters, importance=lambda r: r.pk % 3)
 
     results = results_of(chain, ratings, raters, 3)
 
