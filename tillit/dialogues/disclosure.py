@@ -124,6 +124,8 @@ class Ledger:
         self.releases: dict[str, dict[str, Any]] = dict(previous.get("releases") or {})
         self.statements: dict[str, dict[str, Any]] = dict(previous.get("statements") or {})
         self.people: dict[str, Any] | None = previous.get("people")
+        # What the last run's audit depended on besides the votes (`StatementVoters.basis`), with its release.
+        self.basis: dict[str, Any] | None = previous.get("basis")
         self._labels: dict[str, tuple[int, np.ndarray, np.ndarray] | None] = {}  # unpacked once per release
 
     def labels(self, release: int) -> tuple[int, np.ndarray, np.ndarray] | None:
@@ -138,7 +140,8 @@ class Ledger:
             )
         return self._labels[key]
 
-    def keep_labels(self, release: int, people: People) -> None:
+    def keep_labels(self, release: int, people: People, basis: dict[str, Any]) -> None:
+        self.basis = {"release": release, **basis}
         self.releases[str(release)] = {
             "participants": len(people.groups),
             "groups": _pack(people.groups),
@@ -146,12 +149,13 @@ class Ledger:
         }
         self._labels.pop(str(release), None)
         referenced = {str(entry["release"]) for entry in self.statements.values()}
+        referenced |= {str(entry["withheld_in"]) for entry in self.statements.values() if "withheld_in" in entry}
         if self.people is not None:
             referenced.add(str(self.people["release"]))
         self.releases = {key: value for key, value in self.releases.items() if key in referenced}
 
     def state(self) -> dict[str, Any]:
-        return {"releases": self.releases, "statements": self.statements, "people": self.people}
+        return {"releases": self.releases, "statements": self.statements, "people": self.people, "basis": self.basis}
 
 
 # The participants -------------------------------------------------------------------------------------------------
@@ -372,9 +376,13 @@ class StatementVoters:
         if figures.total is None:
             return figures  # nothing shown: nothing to audit, and the last release that showed it stays the reference
         if entry is not None and (then := ledger.labels(entry["release"])) is not None:
+            if self._still_withheld(j, entry, ledger):
+                ledger.statements[number] = {**entry, "withheld_in": self.inputs.release}
+                return StatementFigures(withheld=True)
             audit = self._audit(j, entry, then, disclosure)
             if audit.reveals(full=True):
                 if audit.reveals(full=False):
+                    ledger.statements[number] = {**entry, "withheld_in": self.inputs.release}
                     return StatementFigures(withheld=True)
                 figures = StatementFigures(total=figures.total)
         ids = self.inputs.actor_group_ids
@@ -385,6 +393,26 @@ class StatementVoters:
             "actors": sorted(ids[actor] for actor in figures.actors),
         }
         return figures
+
+    @property
+    def basis(self) -> dict[str, Any]:
+        """What a statement's audit depends on besides its voters, their opinion groups and the release it compares
+        with: the threshold, the number of opinion groups and the actor groups."""
+        return {"k": self.k, "groups": self.n_groups, "actors": list(self.inputs.actor_group_ids)}
+
+    def _still_withheld(self, j: int, entry: dict[str, Any], ledger: Ledger) -> bool:
+        """Whether the last run held statement j back and nothing its audit depends on has changed since: the same
+        voters, each counted by that run and in the same opinion group, on the same basis. The audit against the same
+        earlier release would then see the same classes and the same cells, and hold it back again; this answers
+        that without building them (statements held back wait for k new voters, often over many runs)."""
+        held_in = entry.get("withheld_in")
+        basis = ledger.basis
+        if held_in is None or basis is None or basis.get("release") != held_in:
+            return False
+        if {key: value for key, value in basis.items() if key != "release"} != self.basis:
+            return False
+        then = ledger.labels(held_in)
+        return then is not None and self._unchanged(j, held_in, then)
 
     def _figures(self, j: int, disclosure: Disclosure) -> StatementFigures:
         if not disclosure.total:

@@ -178,7 +178,7 @@ def build_report(
     by_name = {j: {names[actor]: cell for actor, cell in cells.items()} for j, cells in actor_breakdowns.items()}
     report["actor_consensus"] = _consensus(by_name, [names[actor] for actor in shown_actors], numbers, min_voters)
     report["participation"] = people.participation() if people_shown else {"days": [], "actor_groups": []}
-    ledger.keep_labels(inputs.release, people)
+    ledger.keep_labels(inputs.release, people, statements.basis)
     return codec.encode(report), ledger.state()
 
 

@@ -49,9 +49,8 @@ def dialogues(draw: st.DrawFn) -> dict:
     }
 
 
-def release(data: dict, up_to: int, previous: dict | None) -> tuple[reporting.Results, dict, People, list]:
-    """The publication of release `up_to` (votes of releases up to it), as stored and read back, with the ledger and
-    who sat where."""
+def analysed(data: dict, up_to: int) -> tuple[opinion.Analysis, opinion.VoteMatrix, reporting.Inputs, list]:
+    """The analysis of release `up_to` (votes of releases up to it), with what the report is built from."""
     votes = [vote for vote in data["votes"] if vote[3] <= up_to]
     rows = np.array([vote[0] for vote in votes], dtype=np.int64)
     cols = np.array([vote[1] for vote in votes], dtype=np.int64)
@@ -71,6 +70,12 @@ def release(data: dict, up_to: int, previous: dict | None) -> tuple[reporting.Re
         release=up_to,
     )
     result = opinion.analyse(matrix, actor_groups=np.array(data["actors"]), seed=1, min_clustered=0)
+    return result, matrix, inputs, votes
+
+
+def release(data: dict, up_to: int, previous: dict | None) -> tuple[reporting.Results, dict, People, list]:
+    """The publication of release `up_to`, as stored and read back, with the ledger and who sat where."""
+    result, matrix, inputs, votes = analysed(data, up_to)
     report, ledger = reporting.build_report(result, matrix, inputs, previous=previous)
     results = reporting.publication(report, texts={})
     assert results is not None
