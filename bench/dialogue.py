@@ -705,7 +705,7 @@ def background_worker(env: dict[str, str]):
         process = subprocess.Popen(
             [sys.executable, str(ROOT / "manage.py"), "worker"],
             cwd=ROOT,
-            env=env,
+            env={**env, "LOG_LEVEL": "INFO"},  # its line per run splits the run's time (`worker_runs`)
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -717,6 +717,21 @@ def background_worker(env: dict[str, str]):
         with contextlib.suppress(OSError):
             log_path.unlink()
             log_dir.rmdir()
+
+
+WORKER_RUN = re.compile(
+    r"release (?P<release>\d+): (?P<votes>\d+) votes, (?P<total>[\d.]+) s "
+    r"\(load (?P<load>[\d.]+), analyse (?P<analyse>[\d.]+), report (?P<report>[\d.]+), store (?P<store>[\d.]+)\)"
+)
+
+
+def worker_runs(log: str) -> dict[str, list[float]]:
+    """The worker's own split of each run it logged (`worker.analyse_dialogue`): seconds per part."""
+    runs: dict[str, list[float]] = {part: [] for part in ("total", "load", "analyse", "report", "store")}
+    for found in WORKER_RUN.finditer(log):
+        for part, values in runs.items():
+            values.append(float(found[part]))
+    return runs
 
 
 def worker_log(log_path: Path, limit: int = 3000) -> str:
@@ -877,6 +892,7 @@ def run_live(path: Path, data: dict[str, np.ndarray], config: dict[str, object])
                         analysis_s.append(seconds)
                         polls += round_polls
                     log = worker_log(log_path)
+                    runs = worker_runs(log_path.read_text(errors="replace"))
                     if process.poll() is not None:
                         raise harness.BenchError(f"the worker exited ({process.returncode}):\n{log}")
                     if "Analysis failed" in log or "Traceback" in log:
@@ -886,6 +902,7 @@ def run_live(path: Path, data: dict[str, np.ndarray], config: dict[str, object])
                     stream=stream,
                     stream_votes=stream_votes,
                     analysis_s=analysis_s,
+                    worker_runs=runs,
                     polls=polls,
                     stream_posts=stream_posts,
                 )
@@ -1044,6 +1061,11 @@ def report(comparison: list[dict], live: dict, config: dict[str, object], red_dw
         ),
         harness.timing_row(f"last vote → updated results, end of a {live['stream_votes']}-vote stream", live["stream"]),
         harness.timing_row("analysis by the worker (DialogueAnalysis.seconds)", live["analysis_s"]),
+        *[
+            harness.timing_row(f"  worker's {part}, every run it logged", seconds)
+            for part in ("load", "analyse", "report", "store")
+            if (seconds := live.get("worker_runs", {}).get(part))
+        ],
         {
             "measure": "analysis in process, first (packs every vote, read as rows)",
             "n": 1,

@@ -441,11 +441,15 @@ def ongoing_for(request: HttpRequest, membership: Membership) -> list[Ongoing]:
     """The member's workshops that are not closed (taking part or leading), with what waits for them: the start
     page's list (`tillit.organisations.ongoing`). Whether *they* have rated is theirs to see; nobody else's is."""
     found = []
-    participations = (
+    participations = list(
         Participant.objects.filter(membership=membership, workshop__organisation_id=membership.organisation_id)
         .exclude(workshop__step=Workshop.Step.CLOSED)
         .select_related("workshop")
         .order_by("workshop__ends_on", "workshop__title")
+    )
+    rating = [participant.pk for participant in participations if participant.workshop.step == Workshop.Step.RATE]
+    rated = (
+        set(having_rated(Participant.objects.filter(pk__in=rating)).values_list("pk", flat=True)) if rating else set()
     )
     for participant in participations:
         workshop = participant.workshop
@@ -459,7 +463,7 @@ def ongoing_for(request: HttpRequest, membership: Membership) -> list[Ongoing]:
             item = (detail, _("The chain is being structured; you can still propose cards."), _("Propose cards"), False)
         elif workshop.step == Workshop.Step.RATE:
             rate = reverse("workshops:rate", kwargs={"workshop": workshop.public_id})
-            if having_rated(Participant.objects.filter(pk=participant.pk)).exists():
+            if participant.pk in rated:
                 item = (rate, _("You have rated; you can change your ratings until rating closes."), _("Rate"), False)
             else:
                 item = (

@@ -74,3 +74,25 @@ def test_the_moderation_and_results_pages_cost_the_same_queries_whatever_the_siz
         client.get(url(dialogue, page))  # warm: what is cached after the first look is not counted
         counts.append(queries_of(lambda dialogue=dialogue: client.get(url(dialogue, page))))
     assert counts[0] == counts[1] <= (MODERATION_QUERIES if page == "manage/" else RESULTS_QUERIES), counts
+
+
+def test_the_start_page_costs_the_same_queries_however_many_dialogues_it_lists(
+    client, organisation, facilitator, employee
+):
+    """Whether the member has joined each internal dialogue is read for all of them at once."""
+    membership = employee.memberships.get()
+    client.force_login(employee)
+    start = f"/o/{organisation.slug}/"
+    counts = []
+    for dialogues in (1, 4):
+        while Dialogue.objects.filter(organisation=organisation).count() < dialogues:
+            joined = make_dialogue(organisation, facilitator, question=f"Fråga {Dialogue.objects.count()}?")
+            if Dialogue.objects.count() % 2:
+                actions.participant_for_member(joined, membership, create=True)
+        client.get(start)
+        counts.append(queries_of(lambda: client.get(start)))
+
+    page = client.get(start).content.decode()
+    assert counts[0] == counts[1], counts
+    assert page.count("Du deltar: rösta på de påståenden som är nya för dig.") == 2
+    assert page.count("Rösta på påståendena och lägg till egna.") == 2

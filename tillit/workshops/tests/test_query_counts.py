@@ -65,3 +65,44 @@ def test_the_results_page_costs_the_same_queries_whatever_the_workshops_size(
             assert client.get(address).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1] <= RESULTS_QUERIES, counts
+
+
+def captured_queries(request) -> list:
+    with CaptureQueriesContext(connection) as captured:
+        assert request().status_code == 200
+    return captured.captured_queries
+
+
+def test_the_start_page_costs_the_same_queries_however_many_workshops_it_lists(
+    client, organisation, facilitator, employee, home_unit
+):
+    """Whether the member has rated in each workshop taking ratings is read for all of them at once."""
+    membership = employee.memberships.get()
+    client.force_login(employee)
+    start = f"/o/{organisation.slug}/"
+    counts = []
+    for workshops in (1, 4):
+        while Workshop.objects.filter(organisation=organisation).count() < workshops:
+            workshop = actions.create_workshop(
+                organisation=organisation,
+                leader=facilitator.memberships.get(),
+                title=f"Arbetsmöte {Workshop.objects.count()}",
+                purpose="Äldre i hemtjänsten ska känna sig trygga hemma.",
+                service_user_group="Äldre med hemtjänst",
+                units=[home_unit],
+                starts_on=timezone.localdate(),
+                ends_on=timezone.localdate() + datetime.timedelta(days=30),
+            )
+            effect = actions.propose(participant=participant_of(workshop, facilitator), kind="effect", title="Trygghet")
+            actions.add_members(workshop=workshop, memberships=[membership])
+            actions.set_step(workshop=workshop, step=Workshop.Step.RATE)
+            if Workshop.objects.count() % 2:
+                rater = participant_of(workshop, employee)
+                actions.rate_effect(participant=rater, effect=effect, importance=3, achievement=2)
+        client.get(start)
+        counts.append(len(captured_queries(lambda: client.get(start))))
+
+    page = client.get(start).content.decode()
+    assert counts[0] == counts[1], counts
+    assert page.count("Du har betygsatt. Du kan ändra dina betyg tills betygsättningen stänger.") == 2
+    assert page.count("Betygsätt hur viktiga effekterna är och vad aktiviteterna bidrar med.") == 2
