@@ -21,17 +21,22 @@ pytestmark = pytest.mark.django_db
 RESULTS_QUERIES = 20
 
 
-def rated_workshop(organisation, facilitator, make_member, home_unit, cards: int, people: int) -> Workshop:
-    workshop = actions.create_workshop(
+def new_workshop(organisation, facilitator, home_unit, title: str) -> Workshop:
+    """A workshop of the home unit, led by the facilitator, running from today for 30 days."""
+    return actions.create_workshop(
         organisation=organisation,
         leader=facilitator.memberships.get(),
-        title=f"Arbetsmöte med {cards} effekter",
+        title=title,
         purpose="Äldre i hemtjänsten ska känna sig trygga hemma.",
         service_user_group="Äldre med hemtjänst",
         units=[home_unit],
         starts_on=timezone.localdate(),
         ends_on=timezone.localdate() + datetime.timedelta(days=30),
     )
+
+
+def rated_workshop(organisation, facilitator, make_member, home_unit, cards: int, people: int) -> Workshop:
+    workshop = new_workshop(organisation, facilitator, home_unit, f"Arbetsmöte med {cards} effekter")
     author = participant_of(workshop, facilitator)
     goal = actions.propose(participant=author, kind="goal", title="Trygghet i hemmet")
     effects = [actions.propose(participant=author, kind="effect", title=f"Effekt {n}") for n in range(cards)]
@@ -83,16 +88,7 @@ def test_the_start_page_costs_the_same_queries_however_many_workshops_it_lists(
     counts = []
     for workshops in (1, 4):
         while Workshop.objects.filter(organisation=organisation).count() < workshops:
-            workshop = actions.create_workshop(
-                organisation=organisation,
-                leader=facilitator.memberships.get(),
-                title=f"Arbetsmöte {Workshop.objects.count()}",
-                purpose="Äldre i hemtjänsten ska känna sig trygga hemma.",
-                service_user_group="Äldre med hemtjänst",
-                units=[home_unit],
-                starts_on=timezone.localdate(),
-                ends_on=timezone.localdate() + datetime.timedelta(days=30),
-            )
+            workshop = new_workshop(organisation, facilitator, home_unit, f"Arbetsmöte {Workshop.objects.count()}")
             effect = actions.propose(participant=participant_of(workshop, facilitator), kind="effect", title="Trygghet")
             actions.add_members(workshop=workshop, memberships=[membership])
             actions.set_step(workshop=workshop, step=Workshop.Step.RATE)
