@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "tillit.workshops",
     "tillit.dialogues",
     "tillit.barometer",
+    "tillit.voice",
     "tillit.demo",
 ]
 
@@ -263,6 +264,10 @@ DIALOGUE_JOINS_PER_ADDRESS_PER_HOUR = env_int("DIALOGUE_JOINS_PER_ADDRESS_PER_HO
 # How many participants one network address may add to one open dialogue in a day: the bound on fake participants.
 DIALOGUE_JOINS_PER_ADDRESS_PER_DIALOGUE = env_int("DIALOGUE_JOINS_PER_ADDRESS_PER_DIALOGUE", 200)
 DIALOGUE_STATEMENTS_PER_ADDRESS_PER_HOUR = env_int("DIALOGUE_STATEMENTS_PER_ADDRESS_PER_HOUR", 300)
+# Brukarrösten: suggestions one network address may send in an hour (a shared tablet in a day centre sends many).
+VOICE_SUGGESTIONS_PER_ADDRESS_PER_HOUR = env_int("VOICE_SUGGESTIONS_PER_ADDRESS_PER_HOUR", 30)
+# Addresses of service pages that do not exist, asked for by one network address in an hour: guessing codes is slow.
+VOICE_CODE_MISSES_PER_ADDRESS_PER_HOUR = env_int("VOICE_CODE_MISSES_PER_ADDRESS_PER_HOUR", 30)
 BAROMETER_OPEN_ANSWERS_PER_ADDRESS_PER_HOUR = env_int("BAROMETER_OPEN_ANSWERS_PER_ADDRESS_PER_HOUR", 1000)
 # How many answers the barometer's inbox gathers before they are mixed into the stored responses in random order.
 BAROMETER_MIX_BATCH = env_int("BAROMETER_MIX_BATCH", 20)

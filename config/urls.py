@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("tillit.workshops.urls")),
     path("", include("tillit.dialogues.urls")),
     path("", include("tillit.barometer.urls")),
+    path("", include("tillit.voice.urls")),
 ]
 
 handler400 = "tillit.core.views.bad_request"

@@ -40,7 +40,7 @@ LAYERS: list[set[str]] = [
     {"core", "privacy", "locale", "static", "templates"},
     {"reports", "accounts"},
     {"organisations"},
-    {"workshops", "dialogues", "barometer"},
+    {"workshops", "dialogues", "barometer", "voice"},
     {"demo"},
 ]
 PARTS = LAYERS[3]

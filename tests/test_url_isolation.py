@@ -29,6 +29,8 @@ from tillit.dialogues import actions as dialogue_actions
 from tillit.dialogues import worker as dialogue_worker
 from tillit.dialogues.models import Dialogue, DialogueParticipant, Flag, Statement, Vote
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, PendingMembership, Unit, UnitEvent
+from tillit.voice import actions as voice_actions
+from tillit.voice.models import ServicePage, Suggestion
 from tillit.workshops import actions as workshop_actions
 from tillit.workshops.models import ImportanceRating, Item, Link, Participant, Workshop
 
@@ -110,6 +112,14 @@ ACCESS: dict[str, Access] = {
     "workshops:results": Access(MEMBER),
     "workshops:results_csv": Access(MEMBER, ("GET",)),
     "workshops:results_pdf": Access(MEMBER, ("GET",)),
+    "voice:suggest": Access(PUBLIC),
+    "voice:thanks": Access(PUBLIC, ("GET",)),
+    "voice:suggestions": Access(FACILITATOR, ("GET",)),
+    "voice:pages": Access(FACILITATOR),
+    "voice:page_open": Access(FACILITATOR, ("POST",)),
+    "voice:entry": Access(FACILITATOR),
+    "voice:suggestion": Access(FACILITATOR),
+    # Brukarrösten: the public page's code is printed on a poster; the rest is for process leaders.
     # Dialogues: the fixture's dialogue is internal (members only); open ones are tested in tillit/dialogues.
     "dialogues:list": Access(MEMBER, ("GET",)),
     "dialogues:create": Access(FACILITATOR),
@@ -211,6 +221,9 @@ OBJECT_IN: dict[str, Callable[[Organisation], object]] = {
     "statement": lambda org: Statement.objects.filter(dialogue__organisation=org).order_by("pk").first().public_id,
     "group": lambda org: ActorGroup.objects.filter(organisation=org).order_by("pk").first().public_id,
     "round": lambda org: Round.objects.filter(organisation=org).order_by("pk").first().public_id,
+    "page": lambda org: ServicePage.objects.filter(organisation=org).order_by("pk").first().public_id,
+    "code": lambda org: ServicePage.objects.filter(organisation=org).order_by("pk").first().code,
+    "suggestion": lambda org: Suggestion.objects.filter(organisation=org).order_by("pk").first().public_id,
 }
 
 
@@ -242,6 +255,8 @@ def snapshot() -> tuple[int, ...]:
         BarometerItem.objects.count(),
         Invitation.objects.filter(answered=True).count(),
         Response.objects.count(),
+        tuple(ServicePage.objects.order_by("pk").values_list("name", "is_open")),
+        tuple(Suggestion.objects.order_by("pk").values_list("review", "theme", "status", "answer")),
     )
 
 
@@ -313,6 +328,13 @@ def barometer_round_in(organisation: Organisation, respondents: Unit) -> None:
     barometer_actions.close_round(round=round)
 
 
+def voice_page_in(organisation: Organisation) -> None:
+    """A service page with one suggestion waiting for review."""
+    unit = Unit.objects.filter(organisation=organisation).order_by("pk").first()
+    page = voice_actions.open_page(organisation=organisation, unit=unit, name="Hemtjänst Norr")
+    voice_actions.submit(page=page, helps="Samma personal varje vecka.", respondent="service_user")
+
+
 @dataclass(frozen=True)
 class World:
     """Two organisations, each with a workshop, a dialogue and a barometer round, and the people who walk them."""
@@ -339,6 +361,7 @@ def build_world() -> World:
     dialogue_in(other_organisation, people["outsider"].memberships.get(), colleague)
     for owner in (organisation, other_organisation):
         barometer_round_in(owner, Unit.objects.filter(organisation=owner).order_by("pk").first())
+        voice_page_in(owner)
     return World(organisation, other_organisation, people)
 
 

@@ -2,7 +2,8 @@
 
 The counter's key is an HMAC of the client address under a random salt that lives in the shared
 cache for one window and is then forgotten, so neither the database nor the cache ever holds an
-address, and once a window has passed its keys cannot be tied to one even with the server's secrets.
+address, and once a window has passed its keys cannot be tied to one even with the server's secrets. An IPv6 address
+counts as its /64 (`_network`), since one subscriber has all of it.
 Counting uses the cache shared by all app processes; an increment there is not strictly atomic on
 every backend, so a burst may get slightly more than the limit through, never fewer.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import time
 
@@ -27,9 +29,21 @@ def _salt(window: int, seconds: int) -> bytes:
     return salt.encode()
 
 
+def _network(address: str) -> str:
+    """The address as one sender: an IPv4 address itself, an IPv6 address its /64 (one subscriber's network, whose
+    other addresses cost nothing to take)."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return address
+
+
 def _key(request: HttpRequest, scope: str, seconds: int) -> str:
     window = int(time.time() // seconds)
-    address = client_address(request).encode()
+    address = _network(client_address(request)).encode()
     digest = hmac.new(_salt(window, seconds), address, hashlib.sha256).hexdigest()[:32]
     return f"ratelimit:{scope}:{window}:{digest}"
 
@@ -59,4 +73,8 @@ def _count(key: str, *, limit: int, seconds: int) -> bool:
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=seconds * 2)
         count = 1
+    else:
+        # The database cache's incr saves the counter again with the default lifetime (5 minutes), which would let
+        # a new window of attempts through every 5 minutes; the counter must live as long as its window.
+        cache.touch(key, timeout=seconds * 2)
     return count <= limit

@@ -19,6 +19,8 @@ from tillit.demo.organisations import (
 )
 from tillit.dialogues.demo import build_demo_dialogues, dialogue_summary
 from tillit.organisations.models import Organisation
+from tillit.voice.demo import build_demo_voice, voice_summary
+from tillit.voice.models import ServicePage
 from tillit.workshops.demo import build_demo_workshops, workshop_summary
 from tillit.workshops.models import Decision, Workshop
 
@@ -36,6 +38,7 @@ def build_demo() -> list[Organisation]:
     build_demo_workshops(exempelkommun, _seeded())
     build_demo_dialogues(exempelkommun, _seeded())
     build_demo_barometer(exempelkommun, _seeded())
+    build_demo_voice(exempelkommun, _seeded())
     return organisations
 
 
@@ -52,6 +55,7 @@ def delete_demo() -> None:
     # A decision protects its activity and effect, and a participant its actor group: delete them first.
     Decision.objects.filter(workshop__organisation__in=organisations).delete()
     Workshop.objects.filter(organisation__in=organisations).delete()
+    ServicePage.objects.filter(organisation__in=organisations).delete()  # a service page protects its unit
     delete_demo_organisations()
 
 
@@ -64,4 +68,9 @@ def summary_lines(organisations: list[Organisation]) -> list[str]:
 def entry_points(exempelkommun: Organisation) -> list[str]:
     """Where to start in each part: the workshops (and how a guest joins), the dialogues and the barometer rounds
     (and how to answer the open one)."""
-    return [workshop_summary(exempelkommun), dialogue_summary(exempelkommun), barometer_summary(exempelkommun)]
+    return [
+        workshop_summary(exempelkommun),
+        dialogue_summary(exempelkommun),
+        barometer_summary(exempelkommun),
+        voice_summary(exempelkommun),
+    ]

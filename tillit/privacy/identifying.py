@@ -7,8 +7,9 @@ read it (Brukarrösten's pre-moderation, issue 16). A flag errs on the side of f
 
 - **Names**: a capitalised word that is one of the 1,000 most common Swedish first names or 500 most common surnames
   (the Swedish lists the demo's Faker already ships, from Statistics Sweden's name statistics), written with a
-  capital; at the start of a sentence only when another name follows ("Anna Berg kom aldrig."), since "Maj" or "Ros"
-  may open a sentence as ordinary words.
+  capital, also at the start of a sentence ("Karin på förmiddagen är fantastisk."), except the names that are also
+  common words ("Maj", "Dag", "Bo", "Sten" …, `_ALSO_WORDS`), which open a sentence as ordinary words and are flagged
+  there only when another name follows ("Bo Ek kom aldrig.").
 - **Street addresses**: a word ending in a Swedish street suffix (gatan, vägen, stigen, gränd, torget, allén, backen,
   leden, liden, stranden, plan, …) after at least one letter, followed by a house number and perhaps a letter
   ("Storgatan 12", "björkvägen 3 B", "Norra Långgatan 4a"; not "på gatan 5 gånger"), and a postcode followed by a
@@ -42,6 +43,51 @@ _STREET: Final = re.compile(
 _POSTCODE: Final = re.compile(r"(?<!\d)\d{3}\s?\d{2}(?!\d)\s+[A-ZÅÄÖ][^\W\d_]+")
 _WORD: Final = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
 _SENTENCE_END: Final = re.compile(r"[.!?:;\n]\s*$")
+
+
+# Names that are also ordinary Swedish words, in lower case: at the start of a sentence they are taken for the word.
+_ALSO_WORDS: Final = frozenset(
+    [
+        "maj",
+        "dag",
+        "bo",
+        "sten",
+        "sol",
+        "ros",
+        "stig",
+        "björn",
+        "berg",
+        "ek",
+        "lind",
+        "björk",
+        "ström",
+        "strand",
+        "holm",
+        "sjöberg",
+        "eng",
+        "hav",
+        "rut",
+        "siv",
+        "vera",
+        "liv",
+        "juni",
+        "april",
+        "ekström",
+        "åsa",
+        "hans",
+        "hennes",
+        "bengt",
+        "mats",
+        "alma",
+        "gun",
+        "mona",
+        "saga",
+        "minna",
+        "lilly",
+        "ella",
+        "idun",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -79,7 +125,7 @@ def flag_identifying_details(text: str) -> list[Flag]:
             and not text[match.end() : following.start()].strip()
             and _is_capitalised(following.group())
         )
-        if not opens_sentence or followed_by_name:
+        if not opens_sentence or followed_by_name or word.casefold() not in _ALSO_WORDS:
             flags.append(Flag(NAME, match.start(), match.end(), word))
     covered: list[Flag] = []
     for flag in sorted(flags, key=lambda flag: (flag.start, -flag.end)):

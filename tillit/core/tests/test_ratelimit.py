@@ -1,3 +1,8 @@
+import datetime
+
+import pytest
+import time_machine
+from django.core.management import call_command
 from django.test import RequestFactory, override_settings
 
 from tillit.core.http import client_address
@@ -25,3 +30,29 @@ def test_each_address_has_its_own_count():
 def test_a_limit_for_all_is_shared_by_every_address_and_scope_apart():
     assert [allow_in_all("reminder:one", limit=2, seconds=3600) for _attempt in range(3)] == [True, True, False]
     assert allow_in_all("reminder:two", limit=2, seconds=3600)
+
+
+def test_an_ipv6_network_counts_as_one_sender():
+    addresses = [f"2001:db8:1:2::{suffix:x}" for suffix in range(1, 4)]
+    answers = [
+        allow(RequestFactory().post("/", REMOTE_ADDR=address), "v6", limit=2, seconds=3600) for address in addresses
+    ]
+
+    assert answers == [True, True, False]
+    assert allow(RequestFactory().post("/", REMOTE_ADDR="2001:db8:1:3::1"), "v6", limit=2, seconds=3600)
+
+
+DATABASE_CACHE = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tillit_cache"}}
+
+
+@pytest.mark.django_db
+@override_settings(CACHES=DATABASE_CACHE)
+def test_with_the_database_cache_a_counter_lives_as_long_as_its_window():
+    """Django's database cache saves a counter again with the default five minutes when it is increased."""
+    call_command("createcachetable", verbosity=0)  # the test settings keep the cache in memory
+    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.7")
+    with time_machine.travel(datetime.datetime(2026, 12, 4, 10, 0, 5, tzinfo=datetime.UTC), tick=False) as clock:
+        assert [allow(request, "slow", limit=2, seconds=3600) for _attempt in range(3)] == [True, True, False]
+        clock.shift(datetime.timedelta(minutes=10))
+
+        assert not allow(request, "slow", limit=2, seconds=3600)

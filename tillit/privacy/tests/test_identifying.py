@@ -50,6 +50,13 @@ def test_a_street_address_with_its_number_is_flagged(street):
     assert flagged(f"Jag bor på {street} i Norrby.", ADDRESS) == [street]
 
 
+def test_a_first_name_opening_a_sentence_is_flagged_unless_it_is_also_a_word():
+    assert flagged("Karin på förmiddagen är fantastisk.", NAME) == ["Karin"]
+    assert flagged("Bra besök. Ahmed kom i tid.", NAME) == ["Ahmed"]
+    assert flagged("Maj var en fin månad.", NAME) == []
+    assert flagged("Bo Ek kom aldrig.", NAME) == ["Bo", "Ek"]
+
+
 def test_a_postcode_and_place_is_flagged():
     assert flagged("Skicka svaret till 123 45 Norrby, tack.", ADDRESS) == ["123 45 Norrby"]
 

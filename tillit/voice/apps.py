@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VoiceConfig(AppConfig):
+    name = "tillit.voice"
+    label = "voice"
+    verbose_name = _("Service users' voice")
+
+    def ready(self) -> None:
+        from tillit.organisations import ongoing
+        from tillit.voice import queries
+
+        ongoing.register(self.name, queries.ongoing_for)  # the start page's "Ongoing work"

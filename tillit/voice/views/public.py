@@ -1,0 +1,100 @@
+"""The public page of a service (`/r/<code>/`): no account, works without JavaScript, plain Swedish.
+
+Outside the door on purpose (docs/architecture.md): the code on the poster is the way in, and nothing of the person
+who answers is kept (no account, session row, address or time beyond the day)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from tillit.core.ratelimit import allow, exceeded
+from tillit.privacy.masking import removal_notice
+from tillit.voice import actions, queries
+from tillit.voice.forms import EDIT, PREVIEW, SEND, SuggestionForm
+from tillit.voice.models import TEXT_MAX_LENGTH, ServicePage
+
+
+def _unknown(request: HttpRequest) -> HttpResponse:
+    return render(request, "voice/unknown.html", status=404)
+
+
+def _closed(request: HttpRequest, page: ServicePage) -> HttpResponse:
+    return render(request, "voice/closed.html", {"service": page}, status=410)
+
+
+CODE_SCOPE = "voice-code"
+
+
+def _guessing(request: HttpRequest) -> bool:
+    return exceeded(request, CODE_SCOPE, limit=settings.VOICE_CODE_MISSES_PER_ADDRESS_PER_HOUR, seconds=3600)
+
+
+@never_cache
+def suggest(request: HttpRequest, code: str) -> HttpResponse:
+    if _guessing(request):
+        return render(request, "voice/too_many.html", status=429)
+    page = queries.page_by_code(code)
+    if page is None:
+        allow(request, CODE_SCOPE, limit=settings.VOICE_CODE_MISSES_PER_ADDRESS_PER_HOUR, seconds=3600)
+        return _unknown(request)
+    if not page.is_open:
+        return _closed(request, page)
+    if request.method != "POST":
+        return render(request, "voice/suggest.html", {"service": page, "form": SuggestionForm()})
+    form = SuggestionForm(request.POST)
+    step = request.POST.get("step", PREVIEW)
+    if step == EDIT or not form.is_valid():
+        return _form(request, page, form, status=200 if step == EDIT else 422)
+    if form.cleaned_data["extra_note"]:
+        return redirect("voice:thanks", code=page.code)  # a program filled the hidden field: nothing is stored
+    helps, hinders = actions.prepare(form.cleaned_data["helps"], form.cleaned_data["hinders"])
+    for name, masked in (("helps", helps), ("hinders", hinders)):
+        if len(masked.text) > TEXT_MAX_LENGTH:  # the placeholders are longer than what they replace
+            form.add_error(name, _("Write at most %(limit)s characters in each box.") % {"limit": TEXT_MAX_LENGTH})
+    if form.errors:
+        return _form(request, page, form, status=422)
+    if step != SEND:
+        removed = {**helps.removed}
+        for kind, count in hinders.removed.items():
+            removed[kind] = removed.get(kind, 0) + count
+        context = {
+            "service": page,
+            "form": form,
+            "helps": helps.text,
+            "hinders": hinders.text,
+            "removed": removal_notice(removed) if removed else "",
+        }
+        return render(request, "voice/preview.html", context)
+    if not allow(request, "voice-suggestion", limit=settings.VOICE_SUGGESTIONS_PER_ADDRESS_PER_HOUR, seconds=3600):
+        # Their text stays in the form, so that it can be sent later or copied.
+        form.add_error(None, _("Many suggestions have come from this network in the last hour. Try again later."))
+        return _form(request, page, form, status=429)
+    try:
+        actions.submit(
+            page=page,
+            helps=form.cleaned_data["helps"],
+            hinders=form.cleaned_data["hinders"],
+            theme=form.cleaned_data["theme"],
+            respondent=form.cleaned_data["respondent"],
+            contact=form.cleaned_data["contact"],
+            language=(get_language() or "sv")[:2],
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _form(request, page, form, status=422)
+    return redirect("voice:thanks", code=page.code)
+
+
+def _form(request: HttpRequest, page: ServicePage, form: SuggestionForm, *, status: int) -> HttpResponse:
+    return render(request, "voice/suggest.html", {"service": page, "form": form}, status=status)
+
+
+def thanks(request: HttpRequest, code: str) -> HttpResponse:
+    """The same page for every code, so that it confirms none (the service's name is not on it)."""
+    return render(request, "voice/thanks.html", {"code": code.strip().lower()[:16]})
