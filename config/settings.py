@@ -286,6 +286,7 @@ RETENTION_DAYS = {
     "invitation_addresses": env_int("RETENTION_DAYS_INVITATION_ADDRESSES", 90),
     "pending_invitations": env_int("RETENTION_DAYS_PENDING_INVITATIONS", 90),
     "workshop_guest_names": env_int("RETENTION_DAYS_WORKSHOP_GUEST_NAMES", 365),
+    "voice_contacts": env_int("RETENTION_DAYS_VOICE_CONTACTS", 180),
     "sign_in_records": env_int("RETENTION_DAYS_SIGN_IN_RECORDS", 30),
     "unused_accounts": env_int("RETENTION_DAYS_UNUSED_ACCOUNTS", 730),
     "data_protection_log": env_int("RETENTION_DAYS_DATA_PROTECTION_LOG", 1095),
