@@ -114,6 +114,7 @@ ACCESS: dict[str, Access] = {
     "workshops:results_pdf": Access(MEMBER, ("GET",)),
     "voice:suggest": Access(PUBLIC),
     "voice:thanks": Access(PUBLIC, ("GET",)),
+    "voice:you_said": Access(PUBLIC, ("GET",)),
     "voice:suggestions": Access(FACILITATOR, ("GET",)),
     "voice:pages": Access(FACILITATOR),
     "voice:page_open": Access(FACILITATOR, ("POST",)),

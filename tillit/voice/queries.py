@@ -12,7 +12,15 @@ from tillit.organisations.models import Membership, Organisation, Unit
 from tillit.organisations.ongoing import Ongoing
 from tillit.voice.models import ContactRequest, ServicePage, Suggestion
 
-__all__ = ["contact_of", "ongoing_for", "page_by_code", "pages_of", "suggestions_of", "units_without_page"]
+__all__ = [
+    "contact_of",
+    "ongoing_for",
+    "page_by_code",
+    "pages_of",
+    "published_on",
+    "suggestions_of",
+    "units_without_page",
+]
 
 
 def pages_of(organisation: Organisation) -> QuerySet[ServicePage]:
@@ -74,3 +82,10 @@ def ongoing_for(request: HttpRequest, membership: Membership) -> list[Ongoing]:
             _("Service users' voice"), _("Suggestions from service users"), url, text, _("Review the suggestions"), True
         )
     ]
+
+
+def published_on(page: ServicePage) -> QuerySet[Suggestion]:
+    """The suggestions a process leader published on the service's page, by theme, newest month first."""
+    return Suggestion.objects.filter(page=page, review=Suggestion.Review.PUBLISHED).order_by(
+        "theme", "-received_on", "public_id"
+    )

@@ -279,3 +279,30 @@ def test_the_start_page_tells_process_leaders_what_waits_for_review_and_nobody_e
     assert "2 synpunkter väntar på granskning." in client.get(start).content.decode()
     client.force_login(employee)
     assert "väntar på granskning" not in client.get(start).content.decode()
+
+
+def test_you_said_we_did_shows_published_suggestions_by_theme_once_there_are_k(client, organisation, service):
+    url = public(service, "vi-gjorde/")
+    made = [
+        actions.submit(page=service, helps=f"Synpunkt nummer {n}.", respondent="relative", theme="continuity")
+        for n in range(organisation.anonymity_threshold)
+    ]
+    hidden = actions.submit(page=service, helps="Inte publicerad.", respondent="service_user")
+    for suggestion in made[:-1]:
+        actions.review(suggestion=suggestion, publish=True)
+
+    before = client.get(url).content.decode()
+    assert "Synpunkt nummer" not in before
+    assert f"minst {organisation.anonymity_threshold} synpunkter" in before
+
+    actions.review(suggestion=made[-1], publish=True)
+    actions.set_status(suggestion=made[0], status="done")
+    actions.answer(suggestion=made[0], text="Fasta team från januari.")
+    after = client.get(url).content.decode()
+
+    assert after.count("Synpunkt nummer") == organisation.anonymity_threshold
+    assert "Kontinuitet" in after
+    assert "Fasta team från januari." in after
+    assert hidden.helps not in after
+    assert "Jag är anhörig" not in after  # never who wrote it
+    assert made[0].received_on.isoformat() not in after  # the month only

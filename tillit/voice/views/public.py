@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from tillit.core.ratelimit import allow, exceeded
 from tillit.privacy.masking import removal_notice
-from tillit.voice import actions, queries
+from tillit.voice import actions, queries, reporting
 from tillit.voice.forms import EDIT, PREVIEW, SEND, SuggestionForm
 from tillit.voice.models import TEXT_MAX_LENGTH, ServicePage
 
@@ -98,3 +98,15 @@ def _form(request: HttpRequest, page: ServicePage, form: SuggestionForm, *, stat
 def thanks(request: HttpRequest, code: str) -> HttpResponse:
     """The same page for every code, so that it confirms none (the service's name is not on it)."""
     return render(request, "voice/thanks.html", {"code": code.strip().lower()[:16]})
+
+
+def you_said(request: HttpRequest, code: str) -> HttpResponse:
+    """*Ni sa – vi gjorde*: what the service's users said and what came of it."""
+    if _guessing(request):
+        return render(request, "voice/too_many.html", status=429)
+    page = queries.page_by_code(code)
+    if page is None:
+        allow(request, CODE_SCOPE, limit=settings.VOICE_CODE_MISSES_PER_ADDRESS_PER_HOUR, seconds=3600)
+        return _unknown(request)
+    report = reporting.you_said(page, queries.published_on(page))
+    return render(request, "voice/you_said.html", {"service": page, "report": report})
