@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -85,7 +86,10 @@ def ongoing_for(request: HttpRequest, membership: Membership) -> list[Ongoing]:
 
 
 def published_on(page: ServicePage) -> QuerySet[Suggestion]:
-    """The suggestions a process leader published on the service's page, by theme, newest month first."""
-    return Suggestion.objects.filter(page=page, review=Suggestion.Review.PUBLISHED).order_by(
-        "theme", "-received_on", "public_id"
+    """The suggestions a process leader published on the service's page, by theme, newest month first, and within
+    a month in random order (the public id): the page shows the month only, and its order must not tell the days."""
+    return (
+        Suggestion.objects.filter(page=page, review=Suggestion.Review.PUBLISHED)
+        .annotate(month=TruncMonth("received_on"))
+        .order_by("theme", "-month", "public_id")
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import uuid
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -306,3 +309,19 @@ def test_you_said_we_did_shows_published_suggestions_by_theme_once_there_are_k(c
     assert hidden.helps not in after
     assert "Jag är anhörig" not in after  # never who wrote it
     assert made[0].received_on.isoformat() not in after  # the month only
+
+
+def test_within_a_month_the_published_suggestions_are_not_in_the_order_of_their_days(service):
+    from tillit.voice import queries
+
+    first = actions.submit(page=service, helps="Först.", respondent="relative")
+    second = actions.submit(page=service, helps="Sedan.", respondent="relative")
+    early, late = uuid.UUID(int=1), uuid.UUID(int=2**128 - 1)  # the later day gets the later id: the orders differ
+    Suggestion.objects.filter(pk=first.pk).update(received_on=datetime.date(2026, 11, 2), public_id=early)
+    Suggestion.objects.filter(pk=second.pk).update(received_on=datetime.date(2026, 11, 28), public_id=late)
+    for suggestion in Suggestion.objects.all():
+        actions.review(suggestion=suggestion, publish=True)
+
+    listed = [suggestion.public_id for suggestion in queries.published_on(service)]
+
+    assert listed == [early, late]
