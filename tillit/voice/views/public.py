@@ -31,18 +31,24 @@ def _closed(request: HttpRequest, page: ServicePage) -> HttpResponse:
 CODE_SCOPE = "voice-code"
 
 
-def _guessing(request: HttpRequest) -> bool:
-    return exceeded(request, CODE_SCOPE, limit=settings.VOICE_CODE_MISSES_PER_ADDRESS_PER_HOUR, seconds=3600)
+def _service(request: HttpRequest, code: str) -> ServicePage | HttpResponse:
+    """The page the code names, or the answer instead of it: 429 once this network has missed too many codes in
+    the hour (guessing), 404 with a way on for a code that does not exist (counted as a miss)."""
+    limit = settings.VOICE_CODE_MISSES_PER_ADDRESS_PER_HOUR
+    if exceeded(request, CODE_SCOPE, limit=limit, seconds=3600):
+        return render(request, "voice/too_many.html", status=429)
+    page = queries.page_by_code(code)
+    if page is None:
+        allow(request, CODE_SCOPE, limit=limit, seconds=3600)
+        return _unknown(request)
+    return page
 
 
 @never_cache
 def suggest(request: HttpRequest, code: str) -> HttpResponse:
-    if _guessing(request):
-        return render(request, "voice/too_many.html", status=429)
-    page = queries.page_by_code(code)
-    if page is None:
-        allow(request, CODE_SCOPE, limit=settings.VOICE_CODE_MISSES_PER_ADDRESS_PER_HOUR, seconds=3600)
-        return _unknown(request)
+    page = _service(request, code)
+    if isinstance(page, HttpResponse):
+        return page
     if not page.is_open:
         return _closed(request, page)
     if request.method != "POST":
@@ -102,11 +108,8 @@ def thanks(request: HttpRequest, code: str) -> HttpResponse:
 
 def you_said(request: HttpRequest, code: str) -> HttpResponse:
     """*Ni sa – vi gjorde*: what the service's users said and what came of it."""
-    if _guessing(request):
-        return render(request, "voice/too_many.html", status=429)
-    page = queries.page_by_code(code)
-    if page is None:
-        allow(request, CODE_SCOPE, limit=settings.VOICE_CODE_MISSES_PER_ADDRESS_PER_HOUR, seconds=3600)
-        return _unknown(request)
+    page = _service(request, code)
+    if isinstance(page, HttpResponse):
+        return page
     report = reporting.you_said(page, queries.published_on(page))
     return render(request, "voice/you_said.html", {"service": page, "report": report})
