@@ -71,6 +71,7 @@ __all__ = [
     "Masked",
     "mask_personal_data",
     "removal_notice",
+    "removed_in",
 ]
 
 PERSONAL_NUMBER: Final = "personal_number"
@@ -185,6 +186,15 @@ def mask_personal_data(text: str) -> Masked:
         position = item.end
     pieces.append(text[position:])
     return Masked(text="".join(pieces), removed={kind: count for kind, count in counts.items() if count})
+
+
+def removed_in(*texts: Masked) -> dict[str, int]:
+    """What was removed from several masked texts together, per kind (for one `removal_notice` about all of them)."""
+    total: dict[str, int] = {}
+    for masked in texts:
+        for kind, count in masked.removed.items():
+            total[kind] = total.get(kind, 0) + count
+    return total
 
 
 def removal_notice(removed: Mapping[str, int]) -> str:

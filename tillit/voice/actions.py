@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from tillit.core.text import normalise_text
 from tillit.organisations.models import Organisation, Unit
 from tillit.privacy.identifying import flag_identifying_details
-from tillit.privacy.masking import Masked, mask_personal_data
+from tillit.privacy.masking import Masked, mask_personal_data, removed_in
 from tillit.voice.models import (
     CONTACT_MAX_LENGTH,
     TEXT_MAX_LENGTH,
@@ -116,10 +116,7 @@ def submit(
     )
     if contact:
         ContactRequest.objects.create(suggestion=suggestion, contact=contact)
-    removed = dict(masked_helps.removed)
-    for kind, count in masked_hinders.removed.items():
-        removed[kind] = removed.get(kind, 0) + count
-    suggestion.removed_personal_data = removed  # type: ignore[attr-defined]  # for the thank-you message
+    suggestion.removed_personal_data = removed_in(masked_helps, masked_hinders)  # type: ignore[attr-defined]  # for the message
     return suggestion
 
 

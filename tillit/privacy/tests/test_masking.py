@@ -23,6 +23,7 @@ from tillit.privacy.masking import (
     Masked,
     mask_personal_data,
     removal_notice,
+    removed_in,
 )
 
 # Bounded so the module runs in a few seconds; no example database, so no .hypothesis/ in the repository. The
@@ -739,3 +740,11 @@ def test_the_notice_for_a_masked_text_says_what_it_removed(swedish):
     assert removal_notice(masked.removed) == (
         "Vi tog bort 2 telefonnummer och en e-postadress ur din text innan den sparades."
     )
+
+
+def test_what_was_removed_from_several_texts_is_summed_per_kind():
+    first = mask_personal_data("Ring 070-123 45 67 eller 08-123 456 78.")
+    second = mask_personal_data("Skriv till anna@example.se, ring 070-765 43 21.")
+
+    assert removed_in(first, second) == {PHONE_NUMBER: 3, EMAIL: 1}
+    assert removed_in() == {}

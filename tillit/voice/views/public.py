@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from tillit.core.ratelimit import allow, exceeded
-from tillit.privacy.masking import removal_notice
+from tillit.privacy.masking import removal_notice, removed_in
 from tillit.voice import actions, queries, reporting
 from tillit.voice.forms import EDIT, PREVIEW, SEND, SuggestionForm
 from tillit.voice.models import TEXT_MAX_LENGTH, ServicePage
@@ -66,9 +66,7 @@ def suggest(request: HttpRequest, code: str) -> HttpResponse:
     if form.errors:
         return _form(request, page, form, status=422)
     if step != SEND:
-        removed = {**helps.removed}
-        for kind, count in hinders.removed.items():
-            removed[kind] = removed.get(kind, 0) + count
+        removed = removed_in(helps, hinders)
         context = {
             "service": page,
             "form": form,
