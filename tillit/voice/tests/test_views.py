@@ -9,7 +9,9 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
 
+from tillit.organisations.models import Unit
 from tillit.voice import actions
 from tillit.voice.models import ContactRequest, Suggestion
 
@@ -325,3 +327,16 @@ def test_within_a_month_the_published_suggestions_are_not_in_the_order_of_their_
     listed = [suggestion.public_id for suggestion in queries.published_on(service)]
 
     assert listed == [early, late]
+
+
+def test_reopening_the_page_of_a_closed_unit_is_refused_with_a_message(client, organisation, facilitator, service):
+    actions.set_page_open(page=service, is_open=False)
+    Unit.objects.filter(pk=service.unit_id).update(closed_at=timezone.now())
+    client.force_login(facilitator)
+
+    response = client.post(manage(organisation, f"sidor/{service.public_id}/oppen/"), {"open": "1"}, follow=True)
+
+    assert response.status_code == 200
+    assert "Enheten är stängd." in response.content.decode()
+    service.refresh_from_db()
+    assert not service.is_open

@@ -45,12 +45,20 @@ def pages(request: OrganisationRequest, access: Access[Organisation]) -> HttpRes
 def page_open(request: OrganisationRequest, access: Access[Organisation], page: UUID) -> HttpResponse:
     found = get_in_organisation(ServicePage, access.target, page)
     is_open = request.POST.get("open") == "1"
-    actions.set_page_open(page=found, is_open=is_open)
+    try:
+        actions.set_page_open(page=found, is_open=is_open)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        _say_open(request, is_open)
+    return redirect("voice:pages", organisation=access.target.slug)
+
+
+def _say_open(request: OrganisationRequest, is_open: bool) -> None:
     if is_open:
         messages.success(request, _("The page takes suggestions again."))
     else:
         messages.success(request, _("The page is closed. Its address shows that it no longer takes suggestions."))
-    return redirect("voice:pages", organisation=access.target.slug)
 
 
 @through(ORGANISATION, MANAGE)
