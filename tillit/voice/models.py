@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 import uuid
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -101,16 +102,38 @@ class Suggestion(models.Model):
     reason = models.TextField(_("reason"), max_length=TEXT_MAX_LENGTH, blank=True)
     answer = models.TextField(_("public answer"), max_length=TEXT_MAX_LENGTH, blank=True)
     answered_on = models.DateField(null=True, blank=True)
+    # A process leader merged this suggestion into another that says the same: it is shown and answered there.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_suggestions"
+    )
+    # The workshop effect or activity this suggestion is a voice behind (linked by a process leader).
+    item = models.ForeignKey("workshops.Item", on_delete=models.SET_NULL, null=True, blank=True, related_name="voices")
+    # The day the texts were deleted at the end of retention: the row stays, so that counts by theme and status do.
+    text_removed_on = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="not_possible") | ~Q(reason=""), name="not_possible_has_a_reason"
             ),
+            models.CheckConstraint(condition=~Q(merged_into=models.F("pk")), name="suggestion_not_merged_into_itself"),
         ]
 
     def __str__(self) -> str:
         return self.helps[:60]
+
+
+class VoiceSettings(models.Model):
+    """An organisation's choices for Brukarrösten (one row, created when first changed)."""
+
+    DEFAULT_RETENTION_MONTHS = 24
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="+")
+    retention_months = models.PositiveSmallIntegerField(
+        _("months before the texts are deleted"),
+        default=DEFAULT_RETENTION_MONTHS,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
 
 
 class ContactRequest(models.Model):
