@@ -1,8 +1,10 @@
 """Limits on how often one network address (or anyone at all) may do something, without keeping the address.
 
 The counter's key is an HMAC of the client address under a random salt that lives in the shared
-cache for one window and is then forgotten, so neither the database nor the cache ever holds an
-address, and once a window has passed its keys cannot be tied to one even with the server's secrets. An IPv6 address
+cache for one window and is then forgotten, joined with the server's secret key, so neither the database nor the
+cache ever holds an address; someone who can read the cache (with the database cache: the database) cannot test
+addresses against the counters without the secret key, and once a window has passed its keys cannot be tied to an
+address even with the server's secrets. An IPv6 address
 counts as its /64 (`_network`), since one subscriber has all of it.
 Counting uses the cache shared by all app processes; an increment there is not strictly atomic on
 every backend, so a burst may get slightly more than the limit through, never fewer.
@@ -16,6 +18,7 @@ import ipaddress
 import secrets
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
@@ -44,7 +47,8 @@ def _network(address: str) -> str:
 def _key(request: HttpRequest, scope: str, seconds: int) -> str:
     window = int(time.time() // seconds)
     address = _network(client_address(request)).encode()
-    digest = hmac.new(_salt(window, seconds), address, hashlib.sha256).hexdigest()[:32]
+    secret = hashlib.sha256(settings.SECRET_KEY.encode() + _salt(window, seconds)).digest()
+    digest = hmac.new(secret, address, hashlib.sha256).hexdigest()[:32]
     return f"ratelimit:{scope}:{window}:{digest}"
 
 

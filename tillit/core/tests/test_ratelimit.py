@@ -56,3 +56,23 @@ def test_with_the_database_cache_a_counter_lives_as_long_as_its_window():
         clock.shift(datetime.timedelta(minutes=10))
 
         assert not allow(request, "slow", limit=2, seconds=3600)
+
+
+def test_what_the_cache_holds_does_not_tell_an_address_without_the_secret_key():
+    """Someone reading the shared cache (the salt and the counters) cannot test addresses against its keys."""
+    import hashlib
+    import hmac
+    import time
+
+    from django.core.cache import cache
+
+    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.44")
+    with time_machine.travel(datetime.datetime(2026, 12, 4, 10, 0, 5, tzinfo=datetime.UTC), tick=False):
+        allow(request, "secret", limit=5, seconds=3600)
+        window = int(time.time() // 3600)
+        salt = cache.get(f"ratelimit-salt:3600:{window}").encode()
+        guessed = hmac.new(salt, b"192.0.2.44", hashlib.sha256).hexdigest()[:32]
+
+        assert cache.get(f"ratelimit:secret:{window}:{guessed}") is None
+        with override_settings(SECRET_KEY="another-secret-key-for-the-test-only-0123456789"):
+            assert allow(request, "secret", limit=1, seconds=3600)  # another key: another counter
