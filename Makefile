@@ -79,9 +79,12 @@ format: $(VENV)/.dev ## Format and fix what ruff can
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-messages: $(VENV)/.dev ## Update and compile the Swedish catalogue
+messages: $(VENV)/.dev ## Update and compile the catalogues: Swedish, and Brukarrösten's public pages in Finnish and Arabic
 	$(PY) manage.py makemessages -l sv --no-obsolete --add-location file --ignore '.venv/*' --ignore 'bench/*' --ignore 'tests/*' --settings=config.settings_test
 	$(PY) manage.py compilemessages -l sv --ignore '.venv/*' --settings=config.settings_test
+	@# Finnish and Arabic: only the public pages are translated (drafts for a native speaker to review: docs/i18n.md).
+	$(PY) manage.py makemessages -l fi -l ar --no-obsolete --add-location file --ignore '.venv/*' --ignore 'bench/*' --ignore 'tests/*' --settings=config.settings_test
+	$(PY) manage.py compilemessages -l fi -l ar --ignore '.venv/*' --settings=config.settings_test
 
 # Benchmark-only packages (red-dwarf, the peer the dialogue benchmark compares with); never runtime dependencies.
 $(VENV)/.bench: $(VENV)/.dev requirements/bench.txt

@@ -112,14 +112,27 @@ ACCESS: dict[str, Access] = {
     "workshops:results": Access(MEMBER),
     "workshops:results_csv": Access(MEMBER, ("GET",)),
     "workshops:results_pdf": Access(MEMBER, ("GET",)),
+    "voice:language": Access(PUBLIC, ("POST",)),
     "voice:suggest": Access(PUBLIC),
     "voice:thanks": Access(PUBLIC, ("GET",)),
     "voice:you_said": Access(PUBLIC, ("GET",)),
     "voice:suggestions": Access(FACILITATOR, ("GET",)),
     "voice:pages": Access(FACILITATOR),
+    "voice:retention": Access(FACILITATOR, ("POST",)),
+    "voice:overview": Access(FACILITATOR, ("GET",)),
     "voice:page_open": Access(FACILITATOR, ("POST",)),
     "voice:entry": Access(FACILITATOR),
     "voice:suggestion": Access(FACILITATOR),
+    "voice:similar": Access(FACILITATOR, ("GET",)),
+    "voice:merge": Access(FACILITATOR, ("POST",)),
+    "voice:unmerge": Access(FACILITATOR, ("POST",)),
+    "voice:link": Access(FACILITATOR, ("POST",)),
+    "voice:unlink": Access(FACILITATOR, ("POST",)),
+    "voice:poster_a4": Access(FACILITATOR, ("GET",)),
+    "voice:poster_a3": Access(FACILITATOR, ("GET",)),
+    "voice:poster_png": Access(FACILITATOR, ("GET",)),
+    "voice:export_csv": Access(FACILITATOR, ("GET",)),
+    "voice:export_xlsx": Access(FACILITATOR, ("GET",)),
     # Brukarrösten: the public page's code is printed on a poster; the rest is for process leaders.
     # Dialogues: the fixture's dialogue is internal (members only); open ones are tested in tillit/dialogues.
     "dialogues:list": Access(MEMBER, ("GET",)),
@@ -257,7 +270,9 @@ def snapshot() -> tuple[int, ...]:
         Invitation.objects.filter(answered=True).count(),
         Response.objects.count(),
         tuple(ServicePage.objects.order_by("pk").values_list("name", "is_open")),
-        tuple(Suggestion.objects.order_by("pk").values_list("review", "theme", "status", "answer")),
+        tuple(
+            Suggestion.objects.order_by("pk").values_list("review", "theme", "status", "answer", "merged_into", "item")
+        ),
     )
 
 
@@ -330,10 +345,12 @@ def barometer_round_in(organisation: Organisation, respondents: Unit) -> None:
 
 
 def voice_page_in(organisation: Organisation) -> None:
-    """A service page with one suggestion waiting for review."""
+    """A service page with two similar suggestions waiting for review."""
     unit = Unit.objects.filter(organisation=organisation).order_by("pk").first()
     page = voice_actions.open_page(organisation=organisation, unit=unit, name="Hemtjänst Norr")
     voice_actions.submit(page=page, helps="Samma personal varje vecka.", respondent="service_user")
+    # A second one alike, so that the review page and the similar pairs propose merging them.
+    voice_actions.submit(page=page, helps="Samma personal varje vecka, tack.", respondent="service_user")
 
 
 @dataclass(frozen=True)

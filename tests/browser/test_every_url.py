@@ -34,7 +34,7 @@ OPENED_BY = {SIGNED_IN: "employee", MEMBER: "employee", FACILITATOR: "facilitato
 # Addresses that are not pages: the load balancer's and the benchmark's plain answers, the language switch
 # and signing out. Downloads are left out by their suffix.
 NOT_PAGES = {"health", "ready", "metrics", "bare", "set_language", "accounts:logout"}
-DOWNLOAD_SUFFIXES = (".csv", ".xlsx", ".pdf")
+DOWNLOAD_SUFFIXES = (".csv", ".xlsx", ".pdf", ".png")
 
 
 def opened_by_a_link_only(name: str) -> bool:

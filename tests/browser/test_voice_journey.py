@@ -2,17 +2,22 @@
 
 A relative opens the service's short address on a 375 px phone without an account, writes a suggestion with a phone
 number in it (partly with the keyboard alone), sees it masked and why before sending, and sends it. The process
-leader finds it waiting for review, publishes it, sets a theme and a status, sees how to reach the person, and
-answers: the contact details are then gone. Every page and state is scanned with axe-core.
+leader finds it waiting for review, publishes it, sets a theme and a status, sees how to reach the person, links it
+to an effect of a workshop, and answers: the contact details are then gone. The answer is then on the service's public *ni sa – vi gjorde* page on
+the phone, and in the workshop's chain behind the effect. Every page and state is scanned with axe-core.
 """
 
 from __future__ import annotations
+
+import datetime
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tillit.voice import actions
 from tillit.voice.models import ContactRequest, Suggestion
+from tillit.workshops import actions as workshop_actions
+from tillit.workshops.models import Participant
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,6 +29,18 @@ def test_from_the_poster_to_the_answer(
     page: Page, base_url, organisation, home_unit, facilitator, sign_in, assert_accessible
 ):
     service = actions.open_page(organisation=organisation, unit=home_unit, name="Hemtjänst Norr")
+    workshop = workshop_actions.create_workshop(
+        organisation=organisation,
+        leader=facilitator.memberships.get(),
+        title="Trygg hemtjänst",
+        purpose="Äldre i hemtjänsten ska känna sig trygga hemma.",
+        service_user_group="Äldre med hemtjänst",
+        units=[home_unit],
+        starts_on=datetime.date(2026, 11, 1),
+        ends_on=datetime.date(2027, 1, 31),
+    )
+    author = Participant.objects.get(workshop=workshop, membership__user=facilitator)
+    effect = workshop_actions.propose(participant=author, kind="effect", title="Samma personal kommer")
     page.set_viewport_size(PHONE)
 
     page.goto(f"{base_url}/r/{service.code.upper()}/")
@@ -67,6 +84,9 @@ def test_from_the_poster_to_the_answer(
     page.get_by_role("button", name="Spara temat").click()
     page.get_by_role("combobox", name="Status").select_option("considered")
     page.get_by_role("button", name="Spara statusen").click()
+    page.get_by_role("combobox", name="Effekt eller aktivitet").select_option(str(effect.public_id))
+    page.get_by_role("button", name="Koppla", exact=True).click()
+    expect(page.get_by_role("link", name="Samma personal kommer")).to_be_visible()
     page.get_by_label("Svar (visas öppet)").fill("Vi planerar fasta team från januari.")
     page.get_by_role("button", name="Spara svaret").click()
 
@@ -75,4 +95,23 @@ def test_from_the_poster_to_the_answer(
     suggestion.refresh_from_db()
     assert (suggestion.review, suggestion.theme, suggestion.status) == ("published", "continuity", "considered")
     assert suggestion.answer == "Vi planerar fasta team från januari."
+    assert suggestion.item == effect
     assert not ContactRequest.objects.exists()
+
+    for number in range(organisation.anonymity_threshold - 1):  # the public page shows texts once k are published
+        earlier = actions.submit(page=service, helps=f"Tidigare synpunkt {number}.", respondent="service_user")
+        actions.review(suggestion=earlier, publish=True)
+    page.set_viewport_size(PHONE)
+    page.goto(f"{base_url}/r/{service.code}/vi-gjorde/")
+    expect(page.get_by_role("heading", name="Kontinuitet")).to_be_visible()
+    expect(page.get_by_text("Vi planerar fasta team från januari.")).to_be_visible()
+    expect(page.get_by_text("anna@example.se")).to_have_count(0)
+    assert page.evaluate(NO_HORIZONTAL_OVERFLOW)
+    assert_accessible(page)
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{base_url}/w/{workshop.public_id}/")  # the effect in the chain: the service users' voice behind it
+    card = page.locator(f"#card-{effect.public_id}")
+    card.get_by_text("Brukarnas röst (1)").click()
+    expect(card.get_by_text("Nya vikarier varje dag.", exact=False)).to_be_visible()
+    assert_accessible(page)

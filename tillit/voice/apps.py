@@ -9,7 +9,7 @@ class VoiceConfig(AppConfig):
 
     def ready(self) -> None:
         from tillit.organisations import ongoing
-        from tillit.voice import personal_data, queries
+        from tillit.voice import personal_data, queries, tasks  # noqa: F401  (tasks: the daily retention of texts)
 
         ongoing.register(self.name, queries.ongoing_for)  # the start page's "Ongoing work"
         personal_data.register()

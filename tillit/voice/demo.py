@@ -1,9 +1,10 @@
 """Demo of Brukarrösten for Exempelkommun (PRODUCT.md 3.3), built through tillit.voice.actions.
 
-Two services have public pages: Hemtjänst Norr (about twenty suggestions over the last two months, from service
-users and relatives on the web, some on paper and by phone, in every state of review and status, a few answered)
-and Elevhälsan (a page opened last week, three suggestions waiting for review). One suggestion names a member of
-staff and is flagged for the moderator.
+Four services have public pages, with about 80 suggestions over the last two months: Hemtjänst Norr (from service
+users and relatives on the web, some on paper and by phone, in every state of review and status, a few answered),
+Hemtjänst Söder, Särskilt boende Lindgården and Elevhälsan (`demo_texts`: a few in English, Finnish and Arabic, some
+with a personnummer, phone numbers or an e-mail address that masking removes before storage). One suggestion names a
+member of staff and is flagged for the moderator.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from django.utils import timezone
 
 from tillit.organisations.models import Organisation, Unit
 from tillit.voice import actions
+from tillit.voice.demo_texts import MORE
 from tillit.voice.models import ServicePage, Suggestion
+from tillit.workshops import queries as workshop_queries
 
 S = Suggestion
 # (what makes a difference, what gets in the way, theme, who, channel, review, status, reason or answer)
@@ -208,14 +211,7 @@ def build_demo_voice(organisation: Organisation, rng: random.Random) -> None:
             channel=channel,
             contact="070-000 00 00" if index == 9 else "",
         )
-        if review != S.Review.PENDING:
-            actions.review(suggestion=suggestion, publish=review == S.Review.PUBLISHED)
-        if status == S.Status.NOT_POSSIBLE:
-            actions.set_status(suggestion=suggestion, status=status, reason=text)
-        elif status != S.Status.RECEIVED:
-            actions.set_status(suggestion=suggestion, status=status)
-        if status == S.Status.DONE:
-            actions.answer(suggestion=suggestion, text=text)
+        _decide(suggestion, review, status, text)
         received = today - datetime.timedelta(
             days=rng.randint(3, 60) if review != S.Review.PENDING else rng.randint(0, 4)
         )
@@ -223,9 +219,42 @@ def build_demo_voice(organisation: Organisation, rng: random.Random) -> None:
             received_on=received,
             answered_on=received + datetime.timedelta(days=rng.randint(2, 14)) if status == S.Status.DONE else None,
         )
-    health = _page(organisation, "Elevhälsan", opened_days_ago=6)
+    health = _page(organisation, "Elevhälsan", opened_days_ago=50)
     for helps, hinders, theme, who in STUDENT_HEALTH:
         actions.submit(page=health, helps=helps, hinders=hinders, theme=theme, respondent=who)
+    pages = {
+        "Elevhälsan": health,
+        "Hemtjänst Söder": _page(organisation, "Hemtjänst Söder", opened_days_ago=60),
+        "Särskilt boende Lindgården": _page(organisation, "Särskilt boende Lindgården", opened_days_ago=62),
+    }
+    for service, helps, hinders, theme, who, channel, language, review, status, text, days_ago in MORE:
+        suggestion = actions.submit(
+            page=pages[service],
+            helps=helps,
+            hinders=hinders,
+            theme=theme,
+            respondent=who,
+            channel=channel,
+            language=language,
+        )
+        _decide(suggestion, review, status, text)
+        received = today - datetime.timedelta(days=days_ago)
+        answered = min(today, received + datetime.timedelta(days=rng.randint(2, 21)))
+        Suggestion.objects.filter(pk=suggestion.pk).update(
+            received_on=received, answered_on=answered if status == S.Status.DONE else None
+        )
+    merge_and_link_demo(organisation)
+
+
+def _decide(suggestion: Suggestion, review: str, status: str, text: str) -> None:
+    if review != S.Review.PENDING:
+        actions.review(suggestion=suggestion, publish=review == S.Review.PUBLISHED)
+    if status == S.Status.NOT_POSSIBLE:
+        actions.set_status(suggestion=suggestion, status=status, reason=text)
+    elif status != S.Status.RECEIVED:
+        actions.set_status(suggestion=suggestion, status=status)
+    if status == S.Status.DONE:
+        actions.answer(suggestion=suggestion, text=text)
 
 
 def _page(organisation: Organisation, unit_name: str, *, opened_days_ago: int) -> ServicePage:
@@ -245,3 +274,81 @@ def voice_summary(organisation: Organisation) -> str:
     )
     review = reverse("voice:suggestions", kwargs={"organisation": organisation.slug})
     return f"Brukarrösten in {organisation.name}: public pages {addresses}; review at {settings.SITE_URL}{review}"
+
+
+# Merged near-duplicates, and suggestions behind the demo workshops' cards ----------------------------------------
+
+# (service, the one merged, service, the one kept): a waiting one, and a published one counted under the one kept
+# on the service's public page (only the same service's count there).
+DEMO_MERGES = [
+    ("Hemtjänst Norr", "Samma personal varje vecka.", "Hemtjänst Norr", "Att det är samma personal som kommer."),
+    ("Hemtjänst Söder", "Samma personal på morgnarna, tack.", "Hemtjänst Söder", "Samma två personer på morgonen."),
+]
+# (service, suggestion, workshop, effect or activity). The waiting ones show in the workshop once published; "Mina
+# anhöriga får veta när något ändras" has only a waiting one, so the chain warns that no service user's voice is
+# behind it, as it does for the effects no suggestion is linked to.
+DEMO_LINKS = [
+    ("Hemtjänst Norr", "Att det är samma personal som kommer.", "Trygg hemtjänst", "Jag känner igen personalen"),
+    (
+        "Hemtjänst Norr",
+        "Att de har tid att sitta ner en stund.",
+        "Trygg hemtjänst",
+        "Personalen har tid att prata en stund",
+    ),
+    (
+        "Hemtjänst Söder",
+        "När de har tid att prata om annat än sysslorna.",
+        "Trygg hemtjänst",
+        "Personalen har tid att prata en stund",
+    ),
+    ("Hemtjänst Norr", "Jag vill veta vilken tid de kommer.", "Trygg hemtjänst", "Jag vet vem som kommer och när"),
+    (
+        "Hemtjänst Norr",
+        "Jag vill själv bestämma när jag duschar.",
+        "Trygg hemtjänst",
+        "Jag får hjälp på det sätt jag vill",
+    ),
+    (
+        "Hemtjänst Norr",
+        "Att larmet fungerar och att någon kommer snabbt.",
+        "Trygg hemtjänst",
+        "Jag når någon som känner mig, också på kvällar och helger",
+    ),
+    ("Hemtjänst Söder", "Att de ringer om de blir sena.", "Trygg hemtjänst", "Kontaktperson som ringer vid förändring"),
+    (
+        "Hemtjänst Norr",
+        "Anhöriga vill få veta hur det går.",
+        "Trygg hemtjänst",
+        "Mina anhöriga får veta när något ändras",
+    ),
+    (
+        "Elevhälsan",
+        "Drop-in efter lunch också.",
+        "Elevhälsa som når fram",
+        "Drop-in-tid hos skolsköterskan utan bokning",
+    ),
+    (
+        "Elevhälsan",
+        "Att man får prata med samma kurator hela tiden.",
+        "Elevhälsa som når fram",
+        "Jag slipper berätta samma sak för flera vuxna",
+    ),
+]
+
+
+def merge_and_link_demo(organisation: Organisation) -> None:
+    """Merge the demo's near-duplicates and link suggestions to the demo workshops' effects and activities, through
+    the actions (after the workshops are built: `tillit.demo.seeding` builds them first)."""
+
+    def suggestion(service: str, helps: str) -> Suggestion:
+        return Suggestion.objects.get(organisation=organisation, page__name=service, helps=helps)
+
+    for service, merged, kept_service, kept in DEMO_MERGES:
+        actions.merge(suggestion=suggestion(service, merged), into=suggestion(kept_service, kept))
+    cards = {
+        (workshop.title, card.title): card
+        for workshop, listed in workshop_queries.cards_for_voices(organisation)
+        for card in listed
+    }
+    for service, helps, workshop, title in DEMO_LINKS:
+        actions.link_to_item(suggestion=suggestion(service, helps), item=cards[workshop, title])

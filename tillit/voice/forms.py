@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from tillit.core.forms import CleanText
 from tillit.organisations.models import Unit
 from tillit.voice.models import CONTACT_MAX_LENGTH, TEXT_MAX_LENGTH, Suggestion
+from tillit.voice.overview import DEFAULT_PERIOD, PERIODS
 
 PREVIEW, SEND, EDIT = "preview", "send", "edit"
 
@@ -116,6 +119,26 @@ class PageForm(forms.Form):
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
 
 
+class RetentionForm(forms.Form):
+    months = forms.IntegerField(
+        label=_("Months"),
+        min_value=1,
+        max_value=120,
+        help_text=_("From 1 to 120 months."),
+        error_messages={
+            "required": _("Choose a number of months from 1 to 120."),
+            "invalid": _("Choose a number of months from 1 to 120."),
+            "min_value": _("Choose a number of months from 1 to 120."),
+            "max_value": _("Choose a number of months from 1 to 120."),
+        },
+    )
+    shorter_confirmed = forms.BooleanField(
+        label=_("I know that a shorter time deletes the older texts for good"),
+        help_text=_("Needed only when you shorten the time."),
+        required=False,
+    )
+
+
 class ReviewForm(forms.Form):
     """One moderation change of a suggestion: publish or not, theme, status (with a reason), answer."""
 
@@ -141,3 +164,129 @@ class ReviewForm(forms.Form):
     answer = CleanText(
         label=_("Public answer"), max_length=TEXT_MAX_LENGTH, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    names_checked = forms.BooleanField(
+        label=_("I have checked that the text points at nobody"),
+        help_text=_("Needed only when Tillit finds what may be a name or an address in a reason or an answer."),
+        required=False,
+    )
+
+
+class OverviewForm(forms.Form):
+    """The overview's filters, from the address: the period, a unit with a service page, and what to break the
+    suggestions down by. A period or breakdown that is not one of the choices falls back to the default without a
+    word (an old bookmark, a hand-edited address); a unit that is not one of the organisation's is said to be so."""
+
+    DIMENSIONS = ("theme", "channel", "status", "unit")
+    DEFAULT_DIMENSION = "theme"
+
+    period = forms.ChoiceField(
+        label=_("Period"),
+        choices=[("12", _("The last 12 months")), ("24", _("The last 24 months")), ("all", _("Everything"))],  # PERIODS
+        required=False,
+    )
+    unit = forms.ChoiceField(
+        label=_("Unit"),
+        required=False,
+        error_messages={
+            "invalid_choice": _("Choose a unit from the list: the one in the address has no service page here.")
+        },
+    )
+    dimension = forms.ChoiceField(
+        label=_("Break down by"),
+        choices=[("theme", _("Theme")), ("channel", _("Channel")), ("status", _("Status")), ("unit", _("Unit"))],
+        required=False,
+    )
+
+    def __init__(self, data: Any, *, units: list[Unit]) -> None:
+        self.units = {str(unit.public_id): unit for unit in units}
+        unit = str(data.get("unit", "") or "").strip()
+        period = str(data.get("period", "") or "")
+        dimension = str(data.get("dimension", "") or "")
+        one_unit = unit in self.units
+        if period not in PERIODS:
+            period = DEFAULT_PERIOD
+        if dimension not in self.DIMENSIONS or (one_unit and dimension == "unit"):
+            dimension = self.DEFAULT_DIMENSION
+        super().__init__({"period": period, "unit": unit, "dimension": dimension})
+        self.fields["unit"].choices = [  # type: ignore[attr-defined]
+            ("", gettext("All units")),
+            *[(key, chosen.name) for key, chosen in self.units.items()],
+        ]
+        if one_unit:  # one unit cannot be broken down by unit
+            self.fields["dimension"].choices = [  # type: ignore[attr-defined]
+                choice
+                for choice in self.fields["dimension"].choices  # type: ignore[attr-defined]
+                if choice[0] != "unit"
+            ]
+
+    @property
+    def chosen_period(self) -> str:
+        return str(self.data["period"])
+
+    @property
+    def chosen_dimension(self) -> str:
+        return str(self.data["dimension"])
+
+    @property
+    def chosen_unit(self) -> Unit | None:
+        """The unit chosen, or None for all of them (also when the address named one that is not in the list)."""
+        return self.units.get(str(self.data["unit"]))
+
+
+class BackForm(forms.Form):
+    """Where a merge or its undoing goes back to: the suggestion's page (`suggestion`), the page of the one it was
+    merged into (`into`), or the list of similar pairs (`similar`, at `page`). Anything else goes to the suggestion."""
+
+    BACK = ("suggestion", "into", "similar")
+
+    back = forms.CharField(required=False)
+    page = forms.CharField(required=False)
+
+    def clean_back(self) -> str:
+        back = str(self.cleaned_data.get("back") or "")
+        return back if back in self.BACK else "suggestion"
+
+    def clean_page(self) -> int:
+        page = str(self.cleaned_data.get("page") or "")
+        return int(page) if page.isascii() and page.isdigit() and len(page) < 7 and int(page) > 0 else 1
+
+
+class MergeForm(BackForm):
+    """Merge the suggestion into another one of the organisation (its public id)."""
+
+    into = forms.UUIDField(
+        error_messages={
+            "required": _("Choose the suggestion to merge with."),
+            "invalid": _("Choose the suggestion to merge with."),
+        }
+    )
+
+
+class LinkForm(forms.Form):
+    """The workshop card (an effect or activity) a suggestion is linked to, from the organisation's workshops."""
+
+    item = forms.ChoiceField(
+        label=_("Effect or activity"),
+        error_messages={
+            "required": _("Choose an effect or an activity from the list."),
+            "invalid_choice": _("Choose an effect or an activity from the list."),
+        },
+    )
+
+    def __init__(self, *args: Any, cards: Sequence[tuple[Any, Sequence[Any]]], **kwargs: Any) -> None:
+        """`cards`: (workshop, its effects and activities), as `workshops.queries.cards_for_voices` gives them; each
+        workshop is a group of the list."""
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = [  # type: ignore[attr-defined]
+            ("", gettext("Choose an effect or an activity")),
+            *[
+                (
+                    workshop.title,
+                    [(str(item.public_id), f"{item.get_kind_display()}: {item.title}") for item in items],
+                )
+                for workshop, items in cards
+            ],
+        ]
+
+    def clean_item(self) -> uuid.UUID:
+        return uuid.UUID(str(self.cleaned_data["item"]))

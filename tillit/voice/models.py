@@ -50,6 +50,11 @@ class ServicePage(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def takes_suggestions(self) -> bool:
+        """Open, and its unit too: closing a unit closes its page without a second step."""
+        return self.is_open and self.unit.is_open
+
 
 class Suggestion(models.Model):
     """What one person told a service: what makes a difference, what gets in the way."""

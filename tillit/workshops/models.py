@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from typing import TYPE_CHECKING
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -20,6 +21,9 @@ from django.utils.translation import pgettext_lazy
 
 from tillit.organisations.models import MIN_ANONYMITY_THRESHOLD, ActorGroup, Level, Membership, Organisation, Unit
 from tillit.privacy.suppression import DEFAULT_THRESHOLD
+
+if TYPE_CHECKING:
+    from tillit.voice.reporting import Voice
 
 GUEST_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 # 32**8 codes: with wrong codes rate-limited per address, guessing one is out of reach. Codes made
@@ -225,6 +229,9 @@ class Item(models.Model):
     # Not stored. Set by the actions that mask a card's text: how much personal data of each kind was removed,
     # so that the view can tell the writer.
     personal_data_removed: dict[str, int]
+    # Not stored. Set by queries.effect_chain(…, voices=True): the published suggestions from Brukarrösten linked to
+    # the card (`voice.reporting.Voice`). Not `voices`, which is the manager of every suggestion linked to it.
+    user_voices: list[Voice]
 
     def __str__(self) -> str:
         return self.title

@@ -2,7 +2,12 @@
 for ranking, and the results (built in reporting.py, cached once published). Nothing here writes.
 
 Other parts reach workshops through this module and `actions`: `workshops_taking_proposals` and `PROMOTABLE_KINDS`
-say where and as what a dialogue's statement can become a card (`actions.propose`).
+say where and as what a dialogue's statement can become a card (`actions.propose`); `cards_for_voices` and
+`voice_card` which cards a service user's suggestion (Brukarrösten) can be linked to.
+
+The service users' voice in a workshop comes from Brukarrösten, through `voice.queries`, and only as it is published
+there: the suggestions linked to a card (`effect_chain(…, voices=True)`) and those of the workshop's units
+(`voices_of_workshop`), never one that is waiting, not published, or of a service with fewer than k published.
 """
 
 from __future__ import annotations
@@ -21,8 +26,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tillit.organisations import tree
 from tillit.organisations.models import ActorGroup, Membership, Organisation
 from tillit.organisations.ongoing import Ongoing
+from tillit.organisations.queries import unit_parents
+from tillit.voice import queries as voice_queries
 from tillit.workshops import ranking
 from tillit.workshops.models import (
     SERVES,
@@ -134,19 +142,26 @@ class Chain:
     activities: list[Item]
     links: set[tuple[int, int]]
     warnings: list[str]
+    # Whether the service users' voice is asked for: the workshop's units (or the organisation, when it names none)
+    # have a service page in Brukarrösten, so an effect without a suggestion behind it is warned about.
+    listens: bool = False
 
     def serves(self, source: Item, target: Item) -> bool:
         return (source.pk, target.pk) in self.links
 
 
-def effect_chain(workshop: Workshop) -> Chain:
+def effect_chain(workshop: Workshop, *, voices: bool = False) -> Chain:
     """The workshop's cards by kind (merged duplicates left out, their proposers counted in),
-    its links, and chain-hygiene warnings."""
+    its links, and chain-hygiene warnings. With `voices`, each effect and activity also carries the published
+    suggestions from Brukarrösten linked to it (`item.user_voices`), and effects without one are warned about when
+    the workshop's units have a service page: four queries more, whatever the number of cards."""
     items = list(
         Item.objects.filter(workshop=workshop, merged_into__isnull=True)
-        .select_related("proposed_by")
+        .select_related("proposed_by__membership__user")  # the card names its proposer: not a query per card
         .order_by("position", "created_at", "pk")
-        .prefetch_related(Prefetch("merged_items", queryset=Item.objects.select_related("proposed_by")))
+        .prefetch_related(
+            Prefetch("merged_items", queryset=Item.objects.select_related("proposed_by__membership__user"))
+        )
     )
     by_kind: dict[str, list[Item]] = {kind: [] for kind in Item.Kind.values}
     for item in items:
@@ -160,6 +175,11 @@ def effect_chain(workshop: Workshop) -> Chain:
     for item in items:
         item.serves = serves.get(item.pk, [])
     chain = Chain(by_kind["goal"], by_kind["effect"], by_kind["activity"], links, [])
+    if voices:
+        chain.listens = voice_queries.has_service_pages(workshop.organisation_id, voice_units(workshop))
+        behind = voice_queries.voices_behind([item.pk for item in items if item.kind != Item.Kind.GOAL])
+        for item in items:
+            item.user_voices = behind.get(item.pk, [])
     chain.warnings = _chain_warnings(chain)
     return chain
 
@@ -181,7 +201,61 @@ def _chain_warnings(chain: Chain) -> list[str]:
             warnings.append(_("No activity serves the effect “%(title)s”.") % {"title": effect.title})
         if effect.pk not in serving:
             warnings.append(_("The effect “%(title)s” is not linked to a goal.") % {"title": effect.title})
+        if chain.listens and not getattr(effect, "user_voices", None):
+            warnings.append(
+                _("No service user's voice is behind the effect “%(title)s”: no published suggestion is linked to it.")
+                % {"title": effect.title}
+            )
     return warnings
+
+
+# The service users' voice (Brukarrösten) ---------------------------------------------------------------------
+
+
+def voice_units(workshop: Workshop) -> set[int] | None:
+    """The units whose service pages speak for the workshop's service users: the units it names and every unit
+    below them; None (every unit of the organisation) when it names none."""
+    named = list(workshop.units.values_list("pk", flat=True))
+    if not named:
+        return None
+    parents = unit_parents(workshop.organisation_id)
+    return set().union(*(tree.subtree(unit, parents) for unit in named))
+
+
+def voices_of_workshop(workshop: Workshop) -> list[Any] | None:
+    """What the service users of the workshop's units say: the latest published suggestions on their service pages,
+    by theme (`voice.reporting.VoicesByTheme`); None when those units have no service page at all."""
+    units = voice_units(workshop)
+    if not voice_queries.has_service_pages(workshop.organisation_id, units):
+        return None
+    return voice_queries.voices_of_units(workshop.organisation_id, units)
+
+
+def cards_for_voices(organisation: Organisation) -> list[tuple[Workshop, list[Item]]]:
+    """The effects and activities a suggestion can be linked to, by workshop: not merged into another card, in the
+    organisation's workshops that are not closed (newest first), in one query."""
+    cards = (
+        Item.objects.filter(
+            workshop__organisation=organisation,
+            kind__in=[kind for kind, _label in PROMOTABLE_KINDS],
+            merged_into__isnull=True,
+        )
+        .exclude(workshop__step=Workshop.Step.CLOSED)
+        .select_related("workshop")
+        .order_by("-workshop__starts_on", "workshop__title", "workshop_id", "-kind", "position", "created_at", "pk")
+    )
+    found: dict[int, tuple[Workshop, list[Item]]] = {}
+    for card in cards:
+        found.setdefault(card.workshop_id, (card.workshop, []))[1].append(card)
+    return list(found.values())
+
+
+def voice_card(organisation: Organisation, public_id: UUID) -> Item | None:
+    """The organisation's card with this public id, of any kind and workshop (`voice.actions.link_to_item` says why
+    it cannot take a suggestion), with its workshop; None for any other."""
+    return (
+        Item.objects.filter(workshop__organisation=organisation, public_id=public_id).select_related("workshop").first()
+    )
 
 
 @dataclass(frozen=True)

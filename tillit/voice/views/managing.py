@@ -17,9 +17,10 @@ from tillit.organisations.models import Organisation
 from tillit.organisations.permissions import ORGANISATION, get_in_organisation
 from tillit.privacy.masking import removal_notice
 from tillit.voice import actions, queries
-from tillit.voice.forms import EntryForm, PageForm, ReviewForm
+from tillit.voice.forms import EntryForm, PageForm, RetentionForm, ReviewForm
 from tillit.voice.models import ServicePage, Suggestion
 from tillit.voice.permissions import MANAGE
+from tillit.voice.views import merging
 
 PER_PAGE = 25
 
@@ -36,8 +37,48 @@ def pages(request: OrganisationRequest, access: Access[Organisation]) -> HttpRes
         else:
             messages.success(request, _("The page is open. Put its address where the service users see it."))
             return redirect("voice:pages", organisation=organisation.slug)
-    context = {"organisation": organisation, "pages": queries.pages_of(organisation), "form": form}
-    return render(request, "voice/pages.html", context, status=422 if form.errors else 200)
+    return _pages_page(
+        request, organisation, form, RetentionForm(initial={"months": queries.retention_months(organisation)})
+    )
+
+
+def _pages_page(
+    request: OrganisationRequest, organisation: Organisation, form: PageForm, retention_form: RetentionForm
+) -> HttpResponse:
+    context = {
+        "organisation": organisation,
+        "pages": queries.pages_of(organisation),
+        "form": form,
+        "retention_form": retention_form,
+    }
+    return render(request, "voice/pages.html", context, status=422 if form.errors or retention_form.errors else 200)
+
+
+@require_POST
+@through(ORGANISATION, MANAGE)
+def retention(request: OrganisationRequest, access: Access[Organisation]) -> HttpResponse:
+    """How many months the organisation keeps the texts of its suggestions."""
+    organisation = access.target
+    form = RetentionForm(request.POST)
+    if form.is_valid():
+        months, current = form.cleaned_data["months"], queries.retention_months(organisation)
+        if months < current and not form.cleaned_data["shorter_confirmed"]:
+            form.add_error(
+                "shorter_confirmed",
+                _(
+                    "Texts older than %(months)s months are deleted within a day and cannot be brought back. Tick to confirm."
+                )
+                % {"months": months},
+            )
+        else:
+            try:
+                actions.set_retention(organisation=organisation, months=months)
+            except ValidationError as error:
+                form.add_error("months", error)
+            else:
+                messages.success(request, _("Saved. The texts are kept for %(months)s months.") % {"months": months})
+                return redirect("voice:pages", organisation=organisation.slug)
+    return _pages_page(request, organisation, PageForm(units=queries.units_without_page(organisation)), form)
 
 
 @require_POST
@@ -96,7 +137,8 @@ def suggestions(request: OrganisationRequest, access: Access[Organisation]) -> H
     review = request.GET.get("review", Suggestion.Review.PENDING)
     if review not in {"", *Suggestion.Review.values}:
         review = Suggestion.Review.PENDING
-    listed = Paginator(queries.suggestions_of(organisation, review), PER_PAGE).get_page(request.GET.get("page"))
+    # Those merged into another are listed under it, not on their own.
+    listed = Paginator(queries.suggestions_to_review(organisation, review), PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "organisation": organisation,
         "listed": listed,
@@ -127,6 +169,7 @@ def suggestion(request: OrganisationRequest, access: Access[Organisation], sugge
             return redirect("voice:suggestion", organisation=access.target.slug, suggestion=found.public_id)
     contact = queries.contact_of(found)
     context = {"organisation": access.target, "suggestion": found, "contact": contact, "form": form}
+    context |= merging.sections(access.target, found)  # similar ones, merged ones, the linked workshop card
     return render(request, "voice/suggestion.html", context, status=422 if form.errors else 200)
 
 
@@ -137,6 +180,8 @@ def _decide(found: Suggestion, data: dict) -> None:
     elif decision == "theme":
         actions.set_theme(suggestion=found, theme=data["theme"])
     elif decision == "status":
-        actions.set_status(suggestion=found, status=data["status"] or "", reason=data["reason"])
+        actions.set_status(
+            suggestion=found, status=data["status"] or "", reason=data["reason"], names_checked=data["names_checked"]
+        )
     else:
-        actions.answer(suggestion=found, text=data["answer"])
+        actions.answer(suggestion=found, text=data["answer"], names_checked=data["names_checked"])

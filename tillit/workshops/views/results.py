@@ -126,7 +126,7 @@ def results_pdf(request: OrganisationRequest, access: Access[Workshop]) -> HttpR
         workshop=workshop,
         results=queries.workshop_results(workshop),
         mix=queries.participant_mix(workshop),
-        chain=queries.effect_chain(workshop),
+        chain=queries.effect_chain(workshop, voices=True),  # its warnings: an effect without a service user's voice
         decisions=list(queries.decisions(workshop)),
     )
     return attachment(pdf, PDF_TYPE, f"arbetsmote-{workshop.public_id}.pdf")

@@ -33,7 +33,9 @@ def _page(access: Access[Workshop], proposal_form: ProposalForm) -> dict[str, ob
     return context(
         access,
         mix=queries.participant_mix(workshop),
-        chain=queries.effect_chain(workshop),
+        chain=queries.effect_chain(workshop, voices=True),
+        said=queries.voices_of_workshop(workshop),
+        reviews_voices=access.membership is not None and access.membership.is_facilitator,
         proposal_form=proposal_form,
         steps=_steps(workshop),
         **queries.guest_counts(workshop),
@@ -75,7 +77,7 @@ def cards(request: OrganisationRequest, access: Access[Workshop]) -> HttpRespons
                     messages.warning(request, notice)
                 return back(access, "chain")
             form = ProposalForm(initial={"kind": form.cleaned_data["kind"]})
-    fragment = context(access, chain=queries.effect_chain(workshop), proposal_form=form, notice=notice)
+    fragment = context(access, chain=queries.effect_chain(workshop, voices=True), proposal_form=form, notice=notice)
     if request.htmx and form.errors:
         # Send the form back with its errors in place of the form, so nothing typed is lost.
         response = render(request, "workshops/workshop_detail.html#proposal-form", fragment, status=422)
