@@ -3,7 +3,6 @@ changes nothing."""
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from typing import TYPE_CHECKING
 
@@ -16,7 +15,7 @@ from tillit.core.text import normalise_text
 from tillit.organisations.models import Organisation, Unit
 from tillit.privacy.identifying import flag_identifying_details
 from tillit.privacy.masking import Masked, mask_personal_data, removed_in
-from tillit.voice import languages
+from tillit.voice import languages, overview
 from tillit.voice.models import (
     CONTACT_MAX_LENGTH,
     TEXT_MAX_LENGTH,
@@ -49,7 +48,6 @@ __all__ = [
 ]
 
 LANGUAGES = tuple(languages.LANGUAGES)  # the public pages' languages, which a suggestion keeps
-RETENTION_MONTHS_MAX = 120
 
 
 def prepare(helps: str, hinders: str) -> tuple[Masked, Masked]:
@@ -204,19 +202,14 @@ def set_retention(*, organisation: Organisation, months: object) -> VoiceSetting
         chosen = int(str(months).strip())
     except ValueError:
         chosen = 0
-    if not 1 <= chosen <= RETENTION_MONTHS_MAX:
-        raise ValidationError(_("Choose a number of months from 1 to %(limit)s.") % {"limit": RETENTION_MONTHS_MAX})
+    if not 1 <= chosen <= VoiceSettings.RETENTION_MONTHS_MAX:
+        raise ValidationError(
+            _("Choose a number of months from 1 to %(limit)s.") % {"limit": VoiceSettings.RETENTION_MONTHS_MAX}
+        )
     found, _created = VoiceSettings.objects.update_or_create(
         organisation=organisation, defaults={"retention_months": chosen}
     )
     return found
-
-
-def months_before(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` calendar months earlier (the month's last day where it is shorter)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 @transaction.atomic
@@ -229,7 +222,7 @@ def remove_texts_past_retention(*, today: datetime.date | None = None) -> int:
     organisations = Suggestion.objects.filter(text_removed_on__isnull=True).values_list("organisation_id", flat=True)
     removed = 0
     for organisation_id in sorted(set(organisations)):
-        cutoff = months_before(today, months_of.get(organisation_id, VoiceSettings.DEFAULT_RETENTION_MONTHS))
+        cutoff = overview.months_before(today, months_of.get(organisation_id, VoiceSettings.DEFAULT_RETENTION_MONTHS))
         due = Suggestion.objects.filter(
             organisation_id=organisation_id, received_on__lt=cutoff, text_removed_on__isnull=True
         )

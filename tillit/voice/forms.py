@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tillit.core.forms import CleanText
 from tillit.organisations.models import Unit
-from tillit.voice.models import CONTACT_MAX_LENGTH, TEXT_MAX_LENGTH, Suggestion
+from tillit.voice.models import CONTACT_MAX_LENGTH, TEXT_MAX_LENGTH, Suggestion, VoiceSettings
 from tillit.voice.overview import DEFAULT_PERIOD, PERIODS
 
 PREVIEW, SEND, EDIT = "preview", "send", "edit"
@@ -123,7 +123,7 @@ class RetentionForm(forms.Form):
     months = forms.IntegerField(
         label=_("Months"),
         min_value=1,
-        max_value=120,
+        max_value=VoiceSettings.RETENTION_MONTHS_MAX,
         help_text=_("From 1 to 120 months."),
         error_messages={
             "required": _("Choose a number of months from 1 to 120."),

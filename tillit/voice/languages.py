@@ -70,15 +70,16 @@ class LanguageLink:
         return "rtl" if self.code in settings.LANGUAGES_BIDI else "ltr"
 
 
-def _known(value: object) -> str | None:
+def known(value: object) -> str | None:
+    """`value` when it is one of the public pages' languages, else None."""
     text = value.strip().lower() if isinstance(value, str) else ""
     return text if text in LANGUAGES else None
 
 
 def chosen(request: HttpRequest) -> str | None:
     """The language the visitor chose on this request (the language list's link, or the form's field), if any."""
-    return _known(request.GET.get(PARAMETER)) or (
-        _known(request.POST.get(PARAMETER)) if request.method == "POST" else None
+    return known(request.GET.get(PARAMETER)) or (
+        known(request.POST.get(PARAMETER)) if request.method == "POST" else None
     )
 
 
@@ -96,7 +97,7 @@ def from_browser(header: str) -> str | None:
                 weight = float(value) if name.strip().lower() == "q" else 1.0
             except ValueError:
                 continue
-        language = _known(tag.split("-")[0])
+        language = known(tag.split("-")[0])
         if language in BROWSER_LANGUAGES and 0 < weight <= 1:
             weighted.append((-weight, position, language))
     return min(weighted)[2] if weighted else None
@@ -110,8 +111,8 @@ def language_of(request: HttpRequest) -> str:
 def _unchosen(request: HttpRequest) -> str:
     """The language without a choice on this request: remembered, the site's, the browser's, or Swedish."""
     return (
-        _known(request.COOKIES.get(COOKIE))
-        or _known(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+        known(request.COOKIES.get(COOKIE))
+        or known(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
         or from_browser(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
         or DEFAULT
     )
@@ -120,11 +121,6 @@ def _unchosen(request: HttpRequest) -> str:
 def links(current: str) -> list[LanguageLink]:
     """The language list (buttons of one form posting to `views.public.choose_language`)."""
     return [LanguageLink(code, name, code == current) for code, name in LANGUAGES.items()]
-
-
-def known(value: object) -> str | None:
-    """`value` when it is one of the public pages' languages, else None."""
-    return _known(value)
 
 
 def remember(response: HttpResponse, language: str) -> None:

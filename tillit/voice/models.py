@@ -132,12 +132,13 @@ class VoiceSettings(models.Model):
     """An organisation's choices for Brukarrösten (one row, created when first changed)."""
 
     DEFAULT_RETENTION_MONTHS = 24
+    RETENTION_MONTHS_MAX = 120
 
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="+")
     retention_months = models.PositiveSmallIntegerField(
         _("months before the texts are deleted"),
         default=DEFAULT_RETENTION_MONTHS,
-        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        validators=[MinValueValidator(1), MaxValueValidator(RETENTION_MONTHS_MAX)],
     )
 
 

@@ -11,6 +11,7 @@ without the anonymity threshold (docs/voice.md, *The overview*).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -59,6 +60,12 @@ def add_months(month: dt.date, count: int) -> dt.date:
     """The first day of the month `count` months after (or, negative, before) the month of `month`."""
     index = month.year * 12 + month.month - 1 + count
     return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months earlier (the month's last day where it is shorter)."""
+    month = add_months(day, -months)
+    return month.replace(day=min(day.day, calendar.monthrange(month.year, month.month)[1]))
 
 
 def months_between(first: dt.date, last: dt.date) -> list[dt.date]:

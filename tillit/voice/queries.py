@@ -61,6 +61,10 @@ __all__ = [
 ]
 
 
+# What a public page (and a workshop, which shows no more) may show of a suggestion: published, its texts kept.
+_SHOWN_PUBLICLY = Q(review=Suggestion.Review.PUBLISHED, text_removed_on__isnull=True)
+
+
 def pages_of(organisation: Organisation) -> QuerySet[ServicePage]:
     """The organisation's service pages, with how many suggestions wait for review."""
     return (
@@ -126,7 +130,7 @@ def published_on(page: ServicePage) -> QuerySet[Suggestion]:
     """The suggestions a process leader published on the service's page, by theme, newest month first, and within
     a month in random order (the public id): the page shows the month only, and its order must not tell the days."""
     return (
-        Suggestion.objects.filter(page=page, review=Suggestion.Review.PUBLISHED, text_removed_on__isnull=True)
+        Suggestion.objects.filter(_SHOWN_PUBLICLY, page=page)
         .annotate(month=TruncMonth("received_on"), similar=_similar_published())
         .order_by("theme", "-month", "public_id")
     )
@@ -343,7 +347,7 @@ def _count_merged(condition: Q) -> Coalesce:
 def _similar_published() -> Coalesce:
     """How many published suggestions of the same service page, their texts kept, were merged into each (the "3 said
     something similar"): one merged across services is on its own page's count of k, never on this one's."""
-    return _count_merged(Q(review=Suggestion.Review.PUBLISHED, text_removed_on__isnull=True, page=OuterRef("page")))
+    return _count_merged(_SHOWN_PUBLICLY & Q(page=OuterRef("page")))
 
 
 # The service users' voice in a workshop (through workshops.queries) --------------------------------------------
@@ -353,16 +357,15 @@ def _shown_publicly() -> QuerySet[Suggestion]:
     """The suggestions whose texts *ni sa – vi gjorde* shows, and so the only ones a workshop may show: published,
     their texts kept, on a service page with at least k of them (the organisation's anonymity threshold, counted as
     `reporting.you_said` counts: merged ones too)."""
-    published = Q(review=Suggestion.Review.PUBLISHED, text_removed_on__isnull=True)
     on_page = (
-        Suggestion.objects.filter(published, page=OuterRef("page"))
+        Suggestion.objects.filter(_SHOWN_PUBLICLY, page=OuterRef("page"))
         .order_by()
         .values("page")
         .annotate(count=Count("pk"))
         .values("count")
     )
     return (
-        Suggestion.objects.filter(published)
+        Suggestion.objects.filter(_SHOWN_PUBLICLY)
         .annotate(published_on_page=Subquery(on_page, output_field=IntegerField()), similar=_similar_published())
         .filter(published_on_page__gte=F("organisation__anonymity_threshold"))
     )

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tillit.core.models import DataProtectionEvent
 from tillit.organisations import actions as organisation_actions
-from tillit.voice import actions, queries, tasks
+from tillit.voice import actions, overview, queries, tasks
 from tillit.voice.models import ContactRequest, Suggestion, VoiceSettings
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def received(service, day: datetime.date, **fields) -> Suggestion:
 
 @given(st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2200, 12, 31)), st.integers(0, 240))
 def test_months_before_keeps_the_day_or_the_months_last(day, months):
-    earlier = actions.months_before(day, months)
+    earlier = overview.months_before(day, months)
 
     assert (day.year * 12 + day.month) - (earlier.year * 12 + earlier.month) == months
     assert earlier.day == day.day or (earlier.day < day.day and (earlier + datetime.timedelta(days=1)).day == 1)
@@ -55,8 +55,8 @@ def test_texts_past_the_organisations_months_are_deleted_and_the_counts_stay(org
 
 def test_an_organisation_without_a_choice_keeps_texts_for_the_default(organisation, service):
     months = VoiceSettings.DEFAULT_RETENTION_MONTHS
-    inside = received(service, actions.months_before(TODAY, months))
-    outside = received(service, actions.months_before(TODAY, months) - datetime.timedelta(days=1))
+    inside = received(service, overview.months_before(TODAY, months))
+    outside = received(service, overview.months_before(TODAY, months) - datetime.timedelta(days=1))
 
     actions.remove_texts_past_retention(today=TODAY)
 
