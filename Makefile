@@ -6,6 +6,9 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tillit
 DEMO_ADDRESS ?= 127.0.0.1:8000
+# The ASGI server (uvicorn: pages, static files through WhiteNoise, and the live meetings' WebSockets) takes them apart.
+DEMO_HOST = $(patsubst %:$(DEMO_PORT),%,$(DEMO_ADDRESS))
+DEMO_PORT = $(lastword $(subst :, ,$(DEMO_ADDRESS)))
 # Links the demo prints and e-mails point at the address it serves on, unless SITE_URL says otherwise.
 DEMO_SITE_URL := $(or $(SITE_URL),http://$(DEMO_ADDRESS))
 
@@ -29,7 +32,8 @@ demo: $(VENV)/.base ## Set up the demo organisation and serve it on http://127.0
 	DEBUG=1 SITE_URL=$(DEMO_SITE_URL) $(PY) manage.py seed_demo
 	@# The worker runs the background tasks (dialogue analyses, sealing rounds); it stops with the server.
 	OPENBLAS_NUM_THREADS=1 DEBUG=1 SITE_URL=$(DEMO_SITE_URL) $(PY) manage.py worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT; \
-	DEBUG=1 SITE_URL=$(DEMO_SITE_URL) $(PY) manage.py runserver --noreload $(DEMO_ADDRESS)
+	DEBUG=1 SITE_URL=$(DEMO_SITE_URL) $(PY) -m uvicorn config.asgi:application --host $(DEMO_HOST) --port $(DEMO_PORT) \
+		--lifespan on --ws-max-size 65536 --no-access-log
 
 prerequisites: $(VENV)/.dev ## Install Chromium and gettext and start PostgreSQL where missing
 	scripts/ensure-chromium

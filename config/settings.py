@@ -4,6 +4,7 @@ Production behaviour is switched on by the environment, never by a separate
 module. See "Configuration" in README.md for every variable.
 """
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "tillit.dialogues",
     "tillit.barometer",
     "tillit.voice",
+    "tillit.live",
     "tillit.demo",
 ]
 
@@ -131,6 +133,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
+    }
+elif env_bool("DATABASE_POOL"):
+    # Served over ASGI (config/asgi.py turns this on) every request runs in a thread of its own, so connections kept
+    # per thread (CONN_MAX_AGE) pile up until PostgreSQL refuses more: a pool per process lends them instead.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 2,
+        "max_size": env_int("DATABASE_POOL_SIZE", 10),
+        "timeout": 10,
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -268,6 +279,11 @@ DIALOGUE_STATEMENTS_PER_ADDRESS_PER_HOUR = env_int("DIALOGUE_STATEMENTS_PER_ADDR
 VOICE_SUGGESTIONS_PER_ADDRESS_PER_HOUR = env_int("VOICE_SUGGESTIONS_PER_ADDRESS_PER_HOUR", 30)
 # Addresses of service pages that do not exist, asked for by one network address in an hour: guessing codes is slow.
 VOICE_CODE_MISSES_PER_ADDRESS_PER_HOUR = env_int("VOICE_CODE_MISSES_PER_ADDRESS_PER_HOUR", 30)
+# Live meetings: six-digit codes that name no meeting, tried by one network address in an hour. Once used up, every
+# code is refused to that network except to phones that have already joined the meeting (tillit/live/views/phone.py).
+LIVE_CODE_MISSES_PER_ADDRESS_PER_HOUR = env_int("LIVE_CODE_MISSES_PER_ADDRESS_PER_HOUR", 20)
+# Participants one network address may add to live meetings in an hour: a conference of 2,000 behind one NAT fits.
+LIVE_JOINS_PER_ADDRESS_PER_HOUR = env_int("LIVE_JOINS_PER_ADDRESS_PER_HOUR", 2500)
 BAROMETER_OPEN_ANSWERS_PER_ADDRESS_PER_HOUR = env_int("BAROMETER_OPEN_ANSWERS_PER_ADDRESS_PER_HOUR", 1000)
 # How many answers the barometer's inbox gathers before they are mixed into the stored responses in random order.
 BAROMETER_MIX_BATCH = env_int("BAROMETER_MIX_BATCH", 20)
@@ -301,8 +317,33 @@ CACHES = {
 }
 # With several app servers, Redis takes the shared cache off the database (rate-limit counters, stored reports);
 # the embedded default needs nothing but Python.
+# A Redis that does not answer is a cache that holds nothing (tillit/core/cache.py): pages and votes go on without it.
 if REDIS_URL := os.environ.get("REDIS_URL", ""):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "tillit.core.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+
+# Live meetings push over WebSockets (Django Channels, `tillit/live/realtime.py`). With REDIS_URL the app processes
+# meet in Redis's publish/subscribe, so a vote taken by one process reaches a screen connected to another; without it
+# the in-process layer serves `make demo`'s one process. Publish/subscribe ignores Redis's database number, so the
+# names carry a digest of this deployment's database: two deployments sharing one Redis never hear each other.
+CHANNEL_LAYERS: dict[str, dict[str, object]] = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+if REDIS_URL:
+    _database = DATABASES["default"]
+    _deployment = f"{_database.get('HOST') or ''}:{_database.get('PORT') or ''}/{_database.get('NAME') or ''}"
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 2}],
+                "prefix": f"tillit.{hashlib.sha256(_deployment.encode()).hexdigest()[:12]}.",
+            },
+        }
+    }
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("tillit.dialogues.urls")),
     path("", include("tillit.barometer.urls")),
     path("", include("tillit.voice.urls")),
+    path("", include("tillit.live.urls")),
 ]
 
 handler400 = "tillit.core.views.bad_request"

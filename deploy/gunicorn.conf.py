@@ -5,6 +5,9 @@ import shutil
 
 bind = os.environ.get("BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))  # 2 × cores + 1 is the usual rule
+# The ASGI application (config.asgi:application): pages and the live meetings' WebSockets in the same processes, which
+# meet through Redis (REDIS_URL, the same for every process and machine). uvicorn's worker, config/workers.py.
+worker_class = "config.workers.Worker"
 timeout = 30
 graceful_timeout = 30
 # No access log: a barometer answer link's first-visit path must not be kept (README, "Barometer answers and logs").

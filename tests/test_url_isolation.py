@@ -28,6 +28,10 @@ from tillit.barometer.models import Item as BarometerItem
 from tillit.dialogues import actions as dialogue_actions
 from tillit.dialogues import worker as dialogue_worker
 from tillit.dialogues.models import Dialogue, DialogueParticipant, Flag, Statement, Vote
+from tillit.live import actions as live_actions
+from tillit.live.models import Activity as LiveActivity
+from tillit.live.models import LiveSession
+from tillit.live.models import Question as LiveQuestion
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, PendingMembership, Unit, UnitEvent
 from tillit.voice import actions as voice_actions
 from tillit.voice.models import ServicePage, Suggestion
@@ -134,6 +138,32 @@ ACCESS: dict[str, Access] = {
     "voice:export_csv": Access(FACILITATOR, ("GET",)),
     "voice:export_xlsx": Access(FACILITATOR, ("GET",)),
     # Brukarrösten: the public page's code is printed on a poster; the rest is for process leaders.
+    # Live: participants join with the code, without an account; everything else is for process leaders.
+    "live:enter_code": Access(PUBLIC),
+    "live:follow": Access(PUBLIC, ("GET",)),
+    "live:join": Access(PUBLIC, ("POST",)),
+    "live:answer": Access(PUBLIC, ("POST",)),
+    "live:ask": Access(PUBLIC, ("POST",)),
+    "live:upvote": Access(PUBLIC, ("POST",)),
+    "live:phone_state": Access(PUBLIC, ("GET",)),
+    "live:sessions": Access(FACILITATOR),
+    "live:agenda": Access(FACILITATOR, ("GET",)),
+    "live:settings": Access(FACILITATOR),
+    "live:add_activity": Access(FACILITATOR),
+    "live:edit_activity": Access(FACILITATOR),
+    "live:move_activity": Access(FACILITATOR, ("POST",)),
+    "live:delete_activity": Access(FACILITATOR),
+    "live:screen": Access(FACILITATOR, ("GET",)),
+    "live:screen_state": Access(FACILITATOR, ("GET",)),
+    "live:qr": Access(FACILITATOR, ("GET",)),
+    "live:moderate": Access(FACILITATOR, ("GET",)),
+    "live:control": Access(FACILITATOR, ("POST",)),
+    "live:question": Access(FACILITATOR, ("POST",)),
+    "live:word": Access(FACILITATOR, ("POST",)),
+    "live:results": Access(FACILITATOR, ("GET",)),
+    "live:export_csv": Access(FACILITATOR, ("GET",)),
+    "live:export_pdf": Access(FACILITATOR, ("GET",)),
+    "live:send_on": Access(FACILITATOR),
     # Dialogues: the fixture's dialogue is internal (members only); open ones are tested in tillit/dialogues.
     "dialogues:list": Access(MEMBER, ("GET",)),
     "dialogues:create": Access(FACILITATOR),
@@ -213,7 +243,9 @@ def kwargs_for(name: str, organisation: Organisation) -> dict[str, object]:
     pattern = dict(named_patterns())[name]
     kwargs: dict[str, object] = {}
     for argument in pattern.pattern.regex.groupindex:
-        if name.startswith("barometer:") and argument == "item":
+        if name.startswith("live:") and argument in LIVE_OBJECT_IN:
+            kwargs[argument] = LIVE_OBJECT_IN[argument](organisation)
+        elif name.startswith("barometer:") and argument == "item":
             kwargs[argument] = (
                 BarometerItem.objects.filter(instrument__organisation=organisation).order_by("pk").first().pk
             )
@@ -238,6 +270,16 @@ OBJECT_IN: dict[str, Callable[[Organisation], object]] = {
     "page": lambda org: ServicePage.objects.filter(organisation=org).order_by("pk").first().public_id,
     "code": lambda org: ServicePage.objects.filter(organisation=org).order_by("pk").first().code,
     "suggestion": lambda org: Suggestion.objects.filter(organisation=org).order_by("pk").first().public_id,
+}
+
+
+LIVE_OBJECT_IN: dict[str, Callable[[Organisation], object]] = {
+    "code": lambda org: LiveSession.objects.filter(organisation=org).order_by("pk").first().code,
+    "session": lambda org: LiveSession.objects.filter(organisation=org).order_by("pk").first().public_id,
+    "activity": lambda org: LiveActivity.objects.filter(session__organisation=org).order_by("pk").first().public_id,
+    "question": lambda org: (
+        LiveQuestion.objects.filter(activity__session__organisation=org).order_by("pk").first().public_id
+    ),
 }
 
 
@@ -273,6 +315,9 @@ def snapshot() -> tuple[int, ...]:
         tuple(
             Suggestion.objects.order_by("pk").values_list("review", "theme", "status", "answer", "merged_into", "item")
         ),
+        tuple(LiveSession.objects.order_by("pk").values_list("title", "status", "current", "version")),
+        tuple(LiveActivity.objects.order_by("pk").values_list("prompt", "position", "state", "results_shown")),
+        tuple(LiveQuestion.objects.order_by("pk").values_list("status", "on_screen", "upvotes")),
     )
 
 
@@ -344,6 +389,17 @@ def barometer_round_in(organisation: Organisation, respondents: Unit) -> None:
     barometer_actions.close_round(round=round)
 
 
+def live_session_in(organisation: Organisation) -> None:
+    """A live meeting going on, with a word cloud on the screen and a panel's question waiting."""
+    session = live_actions.create_session(organisation=organisation, title="Forum Tillit")
+    cloud = live_actions.add_activity(session, kind=LiveActivity.Kind.WORDS, prompt="Ett ord om tillit")
+    panel = live_actions.add_activity(session, kind=LiveActivity.Kind.QUESTIONS, prompt="Frågor till panelen")
+    live_actions.show(session, panel)
+    phone = live_actions.join(session, token=f"isolation-{organisation.slug}")
+    live_actions.ask(panel, phone, "Hur minskar vi detaljstyrningen?")
+    live_actions.show(session, cloud)
+
+
 def voice_page_in(organisation: Organisation) -> None:
     """A service page with two similar suggestions waiting for review."""
     unit = Unit.objects.filter(organisation=organisation).order_by("pk").first()
@@ -380,6 +436,7 @@ def build_world() -> World:
     for owner in (organisation, other_organisation):
         barometer_round_in(owner, Unit.objects.filter(organisation=owner).order_by("pk").first())
         voice_page_in(owner)
+        live_session_in(owner)
     return World(organisation, other_organisation, people)
 
 

@@ -32,8 +32,8 @@ WIDTHS = (375, 1280)
 # Who opens a page that needs a role: the weakest role that may.
 OPENED_BY = {SIGNED_IN: "employee", MEMBER: "employee", FACILITATOR: "facilitator", ADMIN: "org_admin"}
 # Addresses that are not pages: the load balancer's and the benchmark's plain answers, the language switch
-# and signing out. Downloads are left out by their suffix.
-NOT_PAGES = {"health", "ready", "metrics", "bare", "set_language", "accounts:logout"}
+# and signing out, and a live meeting's state that polling phones read as JSON. Downloads are left out by their suffix.
+NOT_PAGES = {"health", "ready", "metrics", "bare", "set_language", "accounts:logout", "live:phone_state"}
 DOWNLOAD_SUFFIXES = (".csv", ".xlsx", ".pdf", ".png")
 
 

@@ -18,6 +18,7 @@ from tillit.demo.organisations import (
     summary,
 )
 from tillit.dialogues.demo import build_demo_dialogues, dialogue_summary
+from tillit.live.demo import build_demo_live, live_summary
 from tillit.organisations.models import Organisation
 from tillit.voice.demo import build_demo_voice, voice_summary
 from tillit.voice.models import ServicePage
@@ -39,6 +40,7 @@ def build_demo() -> list[Organisation]:
     build_demo_dialogues(exempelkommun, _seeded())
     build_demo_barometer(exempelkommun, _seeded())
     build_demo_voice(exempelkommun, _seeded())
+    build_demo_live(exempelkommun, _seeded())
     return organisations
 
 
@@ -73,4 +75,5 @@ def entry_points(exempelkommun: Organisation) -> list[str]:
         dialogue_summary(exempelkommun),
         barometer_summary(exempelkommun),
         voice_summary(exempelkommun),
+        live_summary(exempelkommun),
     ]

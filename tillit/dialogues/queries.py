@@ -118,6 +118,12 @@ def dialogues_of(organisation: Organisation) -> QuerySet[Dialogue]:
     return Dialogue.objects.in_organisation(organisation).select_related("analysis")
 
 
+def participant_count(dialogue: Dialogue) -> int:
+    """How many take part in the dialogue (a count of people: callers publish it only through `privacy.count`);
+    for a live meeting's screen while the dialogue's voting runs there."""
+    return DialogueParticipant.objects.filter(dialogue=dialogue).count()
+
+
 # Statements -------------------------------------------------------------------------------------------------------
 
 

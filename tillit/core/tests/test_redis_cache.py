@@ -8,6 +8,7 @@ import redis
 from django.core.cache import cache
 from django.test import RequestFactory, override_settings
 
+from tillit.core import cache as tolerant
 from tillit.core import ratelimit
 from tillit.core.tests.test_settings import PRODUCTION, run_manage
 
@@ -30,7 +31,7 @@ def test_redis_url_chooses_the_redis_cache_and_its_absence_the_database():
     with_redis = run_manage("shell", "--no-imports", "-c", PRINT_CACHE, env={**PRODUCTION, "REDIS_URL": REDIS_URL})
     without = run_manage("shell", "--no-imports", "-c", PRINT_CACHE, env=PRODUCTION)
 
-    assert with_redis.stdout.strip() == "django.core.cache.backends.redis.RedisCache", with_redis.stderr
+    assert with_redis.stdout.strip() == "tillit.core.cache.TolerantRedisCache", with_redis.stderr
     assert without.stdout.strip() == "django.core.cache.backends.db.DatabaseCache", without.stderr
 
 
@@ -44,3 +45,26 @@ def test_rate_limits_count_in_redis_and_keep_no_address(redis_cache):
     assert any("ratelimit:test-scope" in key for key in keys)
     assert all("198.51.100.7" not in key for key in keys)
     assert cache.get("anything-else") is None
+
+
+def test_a_redis_that_does_not_answer_is_a_cache_that_holds_nothing(caplog, monkeypatch):
+    # Nothing listens on port 1: reads miss, writes are dropped, and rate limits let the request through.
+    monkeypatch.setattr(tolerant, "_warned_at", -float(tolerant.WARN_EVERY_SECONDS))
+    with override_settings(
+        CACHES={
+            "default": {
+                "BACKEND": "tillit.core.cache.TolerantRedisCache",
+                "LOCATION": "redis://127.0.0.1:1/0",
+                "OPTIONS": {"socket_connect_timeout": 0.2},
+            }
+        }
+    ):
+        cache.set("key", "value")
+        assert cache.get("key", "default") == "default"
+        assert cache.add("key", 1) is False
+        assert cache.get_many(["key"]) == {}
+        with pytest.raises(ValueError, match="not found"):
+            cache.incr("key")
+        request = RequestFactory().post("/", REMOTE_ADDR="198.51.100.7")
+        assert all(ratelimit.allow(request, "test-scope", limit=1, seconds=60) for _attempt in range(3))
+    assert any("does not answer" in record.getMessage() for record in caplog.records)
