@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -21,6 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+from tillit.live.tests.servers import uvicorn_command
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 30
@@ -70,23 +71,7 @@ def asgi_server(settings_dict: Mapping[str, Any], *, log: Path) -> Iterator[str]
             "PYTHONUNBUFFERED": "1",
         }
     )
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "config.asgi:application",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--lifespan",
-        "on",
-        "--ws-max-size",
-        "65536",
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
+    command = uvicorn_command(port)
     with log.open("wb") as output:
         server = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT)  # noqa: S603
         try:

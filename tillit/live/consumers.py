@@ -311,21 +311,18 @@ def _session_by_code(scope: dict[str, Any], code: str, token: str) -> LiveSessio
     session = None
     well_formed = len(code) == 6 and code.isascii() and code.isdigit()  # also: no NUL for the database to refuse
     if well_formed:
-        session = LiveSession.objects.filter(code=code).exclude(status=LiveSession.Status.ENDED).first()
+        session = queries.open_session_by_code(code)
     if too_many and (session is None or actions.find_participant(session, token) is None):
         return TOO_MANY
     if session is None:
-        if (
-            not (len(code) == 6 and code.isascii() and code.isdigit())
-            or not LiveSession.objects.filter(code=code).exists()
-        ):
+        if not (len(code) == 6 and code.isascii() and code.isdigit()) or not queries.code_ever_used(code):
             allow(request, CODE_SCOPE, limit=limit, seconds=3600)
         return NOT_FOUND
     return session
 
 
 def _phone_state(session_id: int) -> str | None:
-    session = LiveSession.objects.select_related("organisation", "current").filter(pk=session_id).first()
+    session = queries.session_with_current(session_id)
     return realtime.phone_state(session) if session is not None else None
 
 

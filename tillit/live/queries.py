@@ -13,7 +13,7 @@ from uuid import UUID
 from django.db.models import Count, QuerySet
 
 from tillit.dialogues import queries as dialogue_queries
-from tillit.live.models import Activity, Answer, LiveSession, Participant, Question
+from tillit.live.models import Activity, Answer, LiveSession, Participant, Question, Upvote
 from tillit.live.tally import stem_of
 from tillit.organisations.models import ActorGroup, Level, Organisation
 from tillit.workshops import queries as workshop_queries
@@ -151,3 +151,64 @@ def activity_to_answer(session_id: int, public_id: UUID) -> Activity | None:
 
 def session_by_pk(pk: int) -> LiveSession | None:
     return LiveSession.objects.filter(pk=pk).first()
+
+
+# --- The phones and the sockets ---------------------------------------------------------------------------------
+
+
+def open_session_by_code(code: str) -> LiveSession | None:
+    """The meeting (being prepared or live) a well-formed six-digit code names."""
+    return (
+        LiveSession.objects.select_related("organisation")
+        .filter(code=code)
+        .exclude(status=LiveSession.Status.ENDED)
+        .first()
+    )
+
+
+def ended_session_by_code(code: str) -> LiveSession | None:
+    """The latest ended meeting that had the code."""
+    return LiveSession.objects.filter(code=code, status=LiveSession.Status.ENDED).order_by("-pk").first()
+
+
+def code_ever_used(code: str) -> bool:
+    return LiveSession.objects.filter(code=code).exists()
+
+
+def session_with_current(pk: int) -> LiveSession | None:
+    """A meeting with what the phones' and screens' regions need read along."""
+    return LiveSession.objects.select_related("organisation", "current").filter(pk=pk).first()
+
+
+def current_activity(session: LiveSession) -> Activity | None:
+    """The activity on now, with the workshop or dialogue it runs."""
+    if session.current_id is None:
+        return None
+    return (
+        Activity.objects.select_related("workshop", "dialogue").filter(pk=session.current_id, session=session).first()
+    )
+
+
+def own_answer_rows(activity: Activity, participant: Participant) -> list[tuple[int, int | None, str]]:
+    """The phone's own answer to the activity (item, value, text), for its own page only."""
+    return list(Answer.objects.filter(activity=activity, participant=participant).values_list("item", "value", "text"))
+
+
+def own_questions(activity: Activity, participant: Participant) -> list[Question]:
+    """The questions this phone asked (kept only while the activity takes questions), for its own page only."""
+    return list(Question.objects.filter(activity=activity, participant=participant).order_by("pk"))
+
+
+def upvoted_by(activity: Activity, participant: Participant) -> set[int]:
+    return set(
+        Upvote.objects.filter(question__activity=activity, participant=participant).values_list(
+            "question_id", flat=True
+        )
+    )
+
+
+def shown_questions(activity: Activity) -> QuerySet[Question]:
+    """The approved and answered questions, in the order they were asked."""
+    return Question.objects.filter(
+        activity=activity, status__in=(Question.Status.APPROVED, Question.Status.ANSWERED)
+    ).order_by("pk")

@@ -26,7 +26,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import translation
 
-from tillit.live import rendering
+from tillit.live import queries, rendering
 from tillit.live.models import LiveSession
 
 logger = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ def screen_state(session: LiveSession) -> str:
 
 def session_changed(session_id: int) -> None:
     """The session moved on (an activity shown, locked, hidden; the agenda changed): phones and screens follow."""
-    session = LiveSession.objects.select_related("organisation", "current").filter(pk=session_id).first()
+    session = queries.session_with_current(session_id)
     if session is None:
         return
     try:

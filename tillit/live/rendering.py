@@ -16,11 +16,9 @@ from tillit.live.models import (
     WORD_MAX_LENGTH,
     WORDS_PER_PARTICIPANT,
     Activity,
-    Answer,
     LiveSession,
     Participant,
     Question,
-    Upvote,
 )
 from tillit.privacy.suppression import Cell, NotAFigure, count, ranked
 
@@ -54,13 +52,7 @@ def phone_region(
 ) -> dict[str, Any]:
     """What the phones' region shows for what is on now. With `participant` (the phone's own full page, never a push)
     its own answer is shown as chosen; `csrf_token` is the page's (empty in a push)."""
-    activity = None
-    if session.current_id is not None and not session.is_ended:
-        activity = (
-            Activity.objects.select_related("workshop", "dialogue")
-            .filter(pk=session.current_id, session=session)
-            .first()
-        )
+    activity = None if session.is_ended else queries.current_activity(session)
     region: dict[str, Any] = {
         "code": session.code,
         "csrf_token": csrf_token,
@@ -107,9 +99,7 @@ def phone_region(
         region["questions"] = _phone_questions(session, activity, participant)
         region["question_max_length"] = QUESTION_MAX_LENGTH
         if participant is not None:
-            region["own_questions"] = list(
-                Question.objects.filter(activity=activity, participant=participant).order_by("pk")
-            )
+            region["own_questions"] = queries.own_questions(activity, participant)
     elif kind == Activity.Kind.WORKSHOP and activity.workshop is not None:
         workshop = activity.workshop
         region["workshop"] = workshop
@@ -143,7 +133,7 @@ def _own_answer(activity: Activity, participant: Participant) -> dict[int, Any]:
     word cloud's words."""
     if activity.kind == Activity.Kind.QUESTIONS:
         return {}
-    rows = Answer.objects.filter(activity=activity, participant=participant).values_list("item", "value", "text")
+    rows = queries.own_answer_rows(activity, participant)
     if activity.kind == Activity.Kind.WORDS:
         return {item: text for item, _value, text in rows}
     return {item: value for item, value, _text in rows}
@@ -157,14 +147,8 @@ def _phone_questions(session: LiveSession, activity: Activity, participant: Part
     counts = whole.get("counts", {}) if isinstance(whole, dict) else {}
     upvoted: set[int] = set()
     if participant is not None:
-        upvoted = set(
-            Upvote.objects.filter(question__activity=activity, participant=participant).values_list(
-                "question_id", flat=True
-            )
-        )
-    questions = Question.objects.filter(
-        activity=activity, status__in=(Question.Status.APPROVED, Question.Status.ANSWERED)
-    ).order_by("pk")
+        upvoted = queries.upvoted_by(activity, participant)
+    questions = queries.shown_questions(activity)
     listed = [(question, count(int(counts.get(str(question.pk), {}).get("1", 0)), k=k)) for question in questions]
     return [
         PhoneQuestion(

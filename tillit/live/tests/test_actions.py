@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 Kind = Activity.Kind
 
 
-@pytest.fixture
-def session(organisation):
-    return actions.create_session(organisation=organisation, title="Forum Tillit")
-
-
 def phones(session, count, **background):
     return [actions.join(session, token=f"token-{session.pk}-{n}", **background) for n in range(count)]
 

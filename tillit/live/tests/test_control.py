@@ -9,7 +9,6 @@ import re
 import uuid
 
 import pytest
-from django.conf import settings
 
 from tillit.live import actions
 from tillit.live.models import Activity, LiveSession, Question
@@ -17,17 +16,6 @@ from tillit.live.models import Activity, LiveSession, Question
 pytestmark = pytest.mark.django_db
 
 Kind = Activity.Kind
-
-
-@pytest.fixture
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-@pytest.fixture
-def session(organisation) -> LiveSession:
-    return actions.create_session(organisation=organisation, title="Forum Tillit")
 
 
 @pytest.fixture

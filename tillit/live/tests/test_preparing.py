@@ -19,18 +19,6 @@ pytestmark = pytest.mark.django_db
 Kind = Activity.Kind
 
 
-@pytest.fixture
-def english(client):
-    """Pages in English (the msgids), so the tests do not depend on the Swedish catalogue."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-@pytest.fixture
-def session(organisation) -> LiveSession:
-    return actions.create_session(organisation=organisation, title="Forum Tillit")
-
-
 def sessions_url(organisation) -> str:
     return f"/o/{organisation.slug}/live/"
 

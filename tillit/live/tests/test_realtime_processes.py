@@ -29,6 +29,8 @@ import pytest
 import websockets
 from django.conf import settings
 
+from tillit.live.tests.servers import uvicorn_command
+
 ROOT = Path(settings.BASE_DIR)
 REDIS_URL = "redis://127.0.0.1:6379/12"  # its cache keys only; publish/subscribe is scoped by the database's digest
 WAIT = 10.0  # seconds for anything to arrive: far above what it takes, so a slow machine does not fail the test
@@ -123,19 +125,7 @@ class Server:
         self.port = free_port()
         self.log = log
         self.process = subprocess.Popen(  # noqa: S603 - our own server
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "config.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--lifespan",
-                "on",
-                "--no-access-log",
-            ],
+            uvicorn_command(self.port),
             cwd=ROOT,
             env=env,
             stdout=log.open("w"),

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from conftest import actor_group, level
 from tillit.live import actions, reporting
-from tillit.live.models import Activity, LiveSession, Question
+from tillit.live.models import Activity, Question
 from tillit.organisations.models import ActorGroup
 from tillit.privacy.suppression import HIDDEN, Cell
 
@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 
 Kind = Activity.Kind
 Key = ActorGroup.Key
-
-
-@pytest.fixture
-def session(organisation) -> LiveSession:
-    return actions.create_session(organisation=organisation, title="Forum Tillit")
 
 
 def on_now(session, kind=Kind.POLL, **fields) -> Activity:

@@ -14,24 +14,13 @@ from django.conf import settings
 
 from conftest import actor_group, level
 from tillit.live import actions, rendering
-from tillit.live.models import Activity, LiveSession
+from tillit.live.models import Activity
 from tillit.organisations.models import ActorGroup
 from tillit.workshops import actions as workshop_actions
 
 pytestmark = pytest.mark.django_db
 
 Kind = Activity.Kind
-
-
-@pytest.fixture
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-@pytest.fixture
-def session(organisation) -> LiveSession:
-    return actions.create_session(organisation=organisation, title="Forum Tillit")
 
 
 @pytest.fixture

@@ -94,12 +94,7 @@ def _session(request: HttpRequest, code: str) -> LiveSession | _Refusal:
     cleaned = clean_code(code)
     session = None
     if cleaned is not None and cleaned == code:
-        session = (
-            LiveSession.objects.select_related("organisation")
-            .filter(code=cleaned)
-            .exclude(status=LiveSession.Status.ENDED)
-            .first()
-        )
+        session = queries.open_session_by_code(cleaned)
     if too_many and (session is None or actions.find_participant(session, _token(request, code)) is None):
         return _Refusal(
             429,
@@ -108,11 +103,7 @@ def _session(request: HttpRequest, code: str) -> LiveSession | _Refusal:
         )
     if session is not None:
         return session
-    ended = (
-        LiveSession.objects.filter(code=cleaned, status=LiveSession.Status.ENDED).order_by("-pk").first()
-        if cleaned is not None and cleaned == code
-        else None
-    )
+    ended = queries.ended_session_by_code(cleaned) if cleaned is not None and cleaned == code else None
     if ended is not None:
         joined = actions.find_participant(ended, _token(request, code)) is not None
         return _ended(ended, joined=joined)
@@ -254,16 +245,33 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
 # --- Answering --------------------------------------------------------------------------------------------------
 
 
-@never_cache
-@require_POST
-def answer(request: HttpRequest, code: str) -> HttpResponse:
-    """An answer to a poll, a scale, "rate these" or a word cloud (the form names the activity)."""
+@dataclass(frozen=True)
+class _Phone:
+    """A joined phone of a meeting going on, as the answering views need it."""
+
+    session: LiveSession
+    participant: Participant
+
+
+def _joined(request: HttpRequest, code: str) -> _Phone | HttpResponse:
+    """The phone's meeting and participant, or the answer instead: the code's refusal, or "join first"."""
     session = _session(request, code)
     if isinstance(session, _Refusal):
         return session.response(request)
     participant = _participant(request, session)
     if participant is None:
         return _reply(request, session, ok=False, message=_("Join the meeting first."))
+    return _Phone(session, participant)
+
+
+@never_cache
+@require_POST
+def answer(request: HttpRequest, code: str) -> HttpResponse:
+    """An answer to a poll, a scale, "rate these" or a word cloud (the form names the activity)."""
+    phone = _joined(request, code)
+    if isinstance(phone, HttpResponse):
+        return phone
+    session, participant = phone.session, phone.participant
     activity = queries.activity_of(session, activity_id(request.POST))
     if activity is None:
         return _reply(request, session, ok=False, message=_("That question is not part of this meeting."))
@@ -279,12 +287,10 @@ def answer(request: HttpRequest, code: str) -> HttpResponse:
 def ask(request: HttpRequest, code: str) -> HttpResponse:
     """A question to the panel, shown once a moderator has approved it (at once where the activity is not
     moderated)."""
-    session = _session(request, code)
-    if isinstance(session, _Refusal):
-        return session.response(request)
-    participant = _participant(request, session)
-    if participant is None:
-        return _reply(request, session, ok=False, message=_("Join the meeting first."))
+    phone = _joined(request, code)
+    if isinstance(phone, HttpResponse):
+        return phone
+    session, participant = phone.session, phone.participant
     activity = queries.activity_of(session, activity_id(request.POST))
     if activity is None:
         return _reply(request, session, ok=False, message=_("That question is not part of this meeting."))
@@ -306,12 +312,10 @@ def ask(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def upvote(request: HttpRequest, code: str, question: UUID) -> HttpResponse:
     """Vote a question up, once per phone."""
-    session = _session(request, code)
-    if isinstance(session, _Refusal):
-        return session.response(request)
-    participant = _participant(request, session)
-    if participant is None:
-        return _reply(request, session, ok=False, message=_("Join the meeting first."))
+    phone = _joined(request, code)
+    if isinstance(phone, HttpResponse):
+        return phone
+    session, participant = phone.session, phone.participant
     found = queries.question_of(session, question)
     if found is None:
         return _reply(request, session, ok=False, message=_("That question is not part of this meeting."))
