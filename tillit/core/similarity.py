@@ -30,7 +30,7 @@ import numpy as np
 import snowballstemmer
 from scipy import sparse
 
-__all__ = ["LANGUAGES", "PER_TEXT", "THRESHOLD", "Pair", "features", "similar_pairs", "similarity_matrix"]
+__all__ = ["LANGUAGES", "PER_TEXT", "THRESHOLD", "Pair", "features", "similar_pairs", "similarity_matrix", "stems"]
 
 LANGUAGES: Final = {"sv": "swedish", "en": "english", "fi": "finnish", "ar": "arabic"}
 THRESHOLD: Final = 0.1
@@ -82,6 +82,14 @@ def _stemmer(language: str) -> _Stemmer:
     return stemmer
 
 
+def stems(words: list[str], language: str = "sv") -> list[str]:
+    """The Snowball stems of words already lower-cased ("tilliten" → "tillit"): what merges a live word cloud's
+    answers, as it merges the features here."""
+    if language not in LANGUAGES:
+        raise ValueError(f"no stemmer for language {language!r}")
+    return _stemmer(language).stemWords(words)
+
+
 def features(text: str, language: str = "sv") -> list[str]:
     """The text's features: the stems of its words (function words left out), then the letter runs of the longer
     stems, marked with a leading "~" so that a run never counts as a word."""
@@ -89,14 +97,14 @@ def features(text: str, language: str = "sv") -> list[str]:
         raise ValueError(f"no stemmer for language {language!r}")
     stop = _STOP_WORDS.get(language, frozenset())
     words = [word for word in _WORD.findall(unicodedata.normalize("NFKC", text).casefold()) if word not in stop]
-    stems = _stemmer(language).stemWords(words)
+    stemmed = _stemmer(language).stemWords(words)
     parts = [
         "~" + stem[start : start + PART_LENGTH]
-        for stem in stems
+        for stem in stemmed
         if len(stem) >= MIN_PART_LENGTH
         for start in range(len(stem) - PART_LENGTH + 1)
     ]
-    return [*stems, *parts]
+    return [*stemmed, *parts]
 
 
 def similarity_matrix(texts: Sequence[str], language: str = "sv") -> sparse.csr_matrix:

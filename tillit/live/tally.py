@@ -7,15 +7,14 @@ answered and, per kind, what they said. It is not yet a publication: `reporting`
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Final, Protocol
+from typing import Final
 
-import snowballstemmer
+from tillit.core.similarity import stems
 
 __all__ = ["Row", "Tally", "WordCount", "count_words", "stem_of", "tally"]
 
@@ -58,16 +57,6 @@ class Tally:
         return sum(value * n for value, n in values.items()) / total
 
 
-class _Stemmer(Protocol):
-    def stemWord(self, word: str) -> str: ...  # noqa: N802  (the library's name)
-
-
-@functools.cache
-def _stemmer() -> _Stemmer:
-    stemmer: _Stemmer = snowballstemmer.stemmer("swedish")
-    return stemmer
-
-
 def normal_words(text: str) -> str:
     """The answer as it is merged and shown: NFKC, lower case, words joined by single spaces."""
     return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
@@ -75,7 +64,7 @@ def normal_words(text: str) -> str:
 
 def stem_of(text: str) -> str:
     """What merges two answers of a word cloud: the Swedish stems of their words ("Tilliten", "tillit" → "tillit")."""
-    return " ".join(_stemmer().stemWord(word) for word in normal_words(text).split())
+    return " ".join(stems(normal_words(text).split()))
 
 
 def count_words(rows: Iterable[Row], hidden: Sequence[str] = ()) -> tuple[WordCount, ...]:
