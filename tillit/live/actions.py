@@ -557,11 +557,14 @@ def release(activity: Activity) -> bool:
     """Release the activity's results to the screen when at least k participants have answered or changed their
     answer since the last release (the organisation's threshold): then two looks at the screen always differ by at
     least k people. Returns whether a new release was made. Called when a screen asks, at most a few times a second,
-    and when the activity locks."""
+    and when the activity locks. Either way `activity` is left holding its row as read under the lock (its latest
+    release and state), so that a screen renders what it just released without reading it again."""
     with transaction.atomic():
         locked = (
             Activity.objects.select_for_update(of=("self",)).select_related("session__organisation").get(pk=activity.pk)
         )
+        for field in Activity._meta.concrete_fields:
+            setattr(activity, field.attname, getattr(locked, field.attname))
         if locked.state == Activity.State.LOCKED or locked.kind in (Kind.WORKSHOP, Kind.DIALOGUE):
             return False
         k = locked.session.organisation.anonymity_threshold

@@ -166,19 +166,16 @@ def _phone_questions(session: LiveSession, activity: Activity, participant: Part
 # --- The big screen and the moderator ---------------------------------------------------------------------------
 
 
-def screen_fragment(session: LiveSession) -> str:
-    """The big screen's region for what is on now, with the latest release (`reporting.publication`): the same for
-    every screen. It releases nothing itself: the screen's views call `actions.release` first."""
-    return render_to_string("live/screen/region.html", screen_region(session))
+def screen_fragment(session: LiveSession, activity: Activity | None) -> str:
+    """The big screen's region for what is on now (`activity`, as `views.screen.release_current` gives it), with its
+    latest release (`reporting.publication`): the same for every screen. It releases nothing itself."""
+    return render_to_string("live/screen/region.html", screen_region(session, activity))
 
 
-def screen_region(session: LiveSession) -> dict[str, Any]:
+def screen_region(session: LiveSession, activity: Activity | None) -> dict[str, Any]:
     """What the big screen's region shows: the activity on now and its publication (None when nothing is shown:
     the screen then shows the code alone), and how many have joined, through `privacy.count`."""
     k = session.organisation.anonymity_threshold
-    activity = None
-    if session.current_id is not None and not session.is_ended:
-        activity = queries.activity_of_pk(session, session.current_id)
     return {
         "session": session,
         "k": k,

@@ -117,7 +117,8 @@ def test_the_region_releases_the_answers_and_shows_them_with_a_table_beside_the_
     assert "<table" in html
     assert re.search(r"Regler</th><td class=\"number\">4</td><td class=\"number\">80&nbsp;%</td>", html)
     assert re.search(r"Uppföljning</th><td class=\"number\">1</td><td class=\"number\">20&nbsp;%</td>", html)
-    assert html == rendering.screen_fragment(Activity.objects.get(pk=poll.pk).session)
+    on_screen = Activity.objects.get(pk=poll.pk)
+    assert html == rendering.screen_fragment(on_screen.session, on_screen)
 
 
 def test_results_hidden_by_the_moderator_are_not_shown(presenter, session):

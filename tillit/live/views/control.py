@@ -34,19 +34,17 @@ NEEDS_ACTIVITY = {"show", "lock", "reopen", "results_on", "results_off"}
 def moderate(request: OrganisationRequest, access: Access[LiveSession]) -> HttpResponse:
     """The moderator's page; with `?region=1` its region alone (plain HTML, for live.js)."""
     session = access.target
-    release_current(session)
-    context = {"organisation": access.organisation, **moderator_region(session)}
+    context = {"organisation": access.organisation, **moderator_region(session, release_current(session))}
     if request.GET.get("region") == "1":
         return render(request, "live/moderate_region.html", context)
     context["socket"] = socket_path(session)
     return render(request, "live/moderate.html", context)
 
 
-def moderator_region(session: LiveSession) -> dict[str, Any]:
+def moderator_region(session: LiveSession, activity: Activity | None) -> dict[str, Any]:
     """What the moderator's region shows: the agenda, the activity on now with its publication, the questions
     waiting for moderation and the word cloud's words."""
-    region = rendering.screen_region(session)
-    activity: Activity | None = region["activity"]
+    region = rendering.screen_region(session, activity)
     region["activities"] = queries.activities_of(session)
     region["pending"] = []
     region["approved"] = []

@@ -24,9 +24,8 @@ from tillit.organisations.door import Access, OrganisationRequest, through
 @through(SESSION, MANAGE)
 def screen(request: OrganisationRequest, access: Access[LiveSession]) -> HttpResponse:
     session = access.target
-    release_current(session)
     context = {
-        **rendering.screen_region(session),
+        **rendering.screen_region(session, release_current(session)),
         "join_address": join_address(),
         "join_display": shown_address(join_address()),
         "code_address": code_address(session),
@@ -40,21 +39,22 @@ def screen(request: OrganisationRequest, access: Access[LiveSession]) -> HttpRes
 def state(request: OrganisationRequest, access: Access[LiveSession]) -> HttpResponse:
     """The screen's region alone (plain HTML), for live.js to put in place."""
     session = access.target
-    release_current(session)
-    return HttpResponse(rendering.screen_fragment(session))
+    return HttpResponse(rendering.screen_fragment(session, release_current(session)))
 
 
-def release_current(session: LiveSession) -> None:
-    """Release the answers of the activity on now, if enough have come in since the last release."""
+def release_current(session: LiveSession) -> Activity | None:
+    """The activity on now (None when nothing is shown), its answers released first if enough have come in since the
+    last release: read once for the release and the region both."""
     if session.current_id is None or session.is_ended:
-        return
+        return None
     activity = queries.activity_of_pk(session, session.current_id)
     if activity is None:
-        return
+        return None
     try:
         actions.release(activity)
     except Activity.DoesNotExist:  # deleted between the two reads
-        return
+        return None
+    return activity
 
 
 def socket_path(session: LiveSession) -> str:
