@@ -12,32 +12,29 @@ the page is offered in) and reads nothing from the database or the request.
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import segno
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import WrapMode
 
 from tillit.reports.pdf import ENCODING, printable
+from tillit.reports.qr import QUIET_ZONE, qr_code
+from tillit.reports.qr import qr_png as reports_qr_png
 
 __all__ = [
     "LANGUAGE_NAMES",
-    "QUIET_ZONE",
     "SIZES",
     "Poster",
     "poster_pdf",
-    "qr_code",
     "qr_matrix",
     "qr_png",
 ]
 
 # The page sizes in millimetres (PDF points: A4 595 × 842, A3 842 × 1191).
 SIZES: dict[str, tuple[float, float]] = {"a4": (210.0, 297.0), "a3": (297.0, 420.0)}
-QUIET_ZONE = 4  # modules of white around the symbol, as the standard asks
 PNG_PIXELS = 1200  # at least this many pixels wide: 10 cm at 300 dpi
 PNG_DPI = 300
 # Each language's name in itself, as the poster's language line writes it.
@@ -64,12 +61,6 @@ class Poster:
     language: str
 
 
-def qr_code(address: str) -> segno.QRCode:
-    """The QR code of the address: a full QR code (never a Micro QR), error correction M or better (segno raises it
-    when that costs no extra size), so that a smudged or folded poster still scans."""
-    return segno.make_qr(address, error="m")
-
-
 def qr_matrix(address: str) -> list[list[bool]]:
     """The code's modules without the quiet zone, row by row: True for dark."""
     return [[bool(module) for module in row] for row in qr_code(address).matrix_iter(scale=1, border=0)]
@@ -79,9 +70,7 @@ def qr_png(address: str) -> bytes:
     """The QR code alone, black on white with its quiet zone, at least `PNG_PIXELS` wide at 300 dpi."""
     code = qr_code(address)
     modules = code.symbol_size(scale=1, border=QUIET_ZONE)[0]
-    out = io.BytesIO()
-    code.save(out, kind="png", scale=math.ceil(PNG_PIXELS / modules), border=QUIET_ZONE, dpi=PNG_DPI)
-    return out.getvalue()
+    return reports_qr_png(code, scale=math.ceil(PNG_PIXELS / modules), dpi=PNG_DPI)
 
 
 def printable_languages(languages: Sequence[str], own: str) -> list[str]:
