@@ -1,4 +1,4 @@
-"""Meetings built through `actions` for the tests of the results, the exports and sending on (helper R's tests)."""
+"""Meetings built through `actions` for the tests of the results, the exports and sending on."""
 
 from __future__ import annotations
 
