@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "tillit.barometer",
     "tillit.voice",
     "tillit.live",
+    "tillit.steering",
     "tillit.demo",
 ]
 
@@ -300,6 +301,7 @@ DIALOGUE_ANALYSIS_LEASE_SECONDS = env_int("DIALOGUE_ANALYSIS_LEASE_SECONDS", 120
 # (`tillit.core.personal_data`, `python manage.py personal_data retention`). See docs/privacy.md.
 RETENTION_DAYS = {
     "invitation_addresses": env_int("RETENTION_DAYS_INVITATION_ADDRESSES", 90),
+    "campaign_invitation_addresses": env_int("RETENTION_DAYS_CAMPAIGN_INVITATION_ADDRESSES", 90),
     "pending_invitations": env_int("RETENTION_DAYS_PENDING_INVITATIONS", 90),
     "workshop_guest_names": env_int("RETENTION_DAYS_WORKSHOP_GUEST_NAMES", 365),
     "voice_contacts": env_int("RETENTION_DAYS_VOICE_CONTACTS", 180),

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("tillit.barometer.urls")),
     path("", include("tillit.voice.urls")),
     path("", include("tillit.live.urls")),
+    path("", include("tillit.steering.urls")),
 ]
 
 handler400 = "tillit.core.views.bad_request"

@@ -40,7 +40,7 @@ LAYERS: list[set[str]] = [
     {"core", "privacy", "locale", "static", "templates"},
     {"reports", "accounts"},
     {"organisations"},
-    {"workshops", "dialogues", "barometer", "voice", "live"},
+    {"workshops", "dialogues", "barometer", "voice", "live", "steering"},
     {"demo"},
 ]
 PARTS = LAYERS[3]

@@ -81,7 +81,13 @@ def open_round(organisation, name):
 
 
 def test_every_part_has_registered_its_list():
-    assert set(ongoing._providers) == {"tillit.workshops", "tillit.dialogues", "tillit.barometer", "tillit.voice"}
+    assert set(ongoing._providers) == {
+        "tillit.workshops",
+        "tillit.dialogues",
+        "tillit.barometer",
+        "tillit.voice",
+        "tillit.steering",
+    }
 
 
 def test_a_member_with_nothing_going_on_is_told_so_in_clear_words(client, employee, organisation):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -33,6 +34,8 @@ from tillit.live.models import Activity as LiveActivity
 from tillit.live.models import LiveSession
 from tillit.live.models import Question as LiveQuestion
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, PendingMembership, Unit, UnitEvent
+from tillit.steering import actions as steering_actions
+from tillit.steering.models import Campaign, CampaignSignal, Kind, Owner, Rating, Signal, Source, TimeThief
 from tillit.voice import actions as voice_actions
 from tillit.voice.models import ServicePage, Suggestion
 from tillit.workshops import actions as workshop_actions
@@ -212,6 +215,35 @@ ACCESS: dict[str, Access] = {
     "barometer:export_pdf": Access(FACILITATOR, ("GET",)),
     "barometer:export_pdf_unit": Access(FACILITATOR, ("GET",)),
     "barometer:codebook": Access(FACILITATOR, ("GET",)),
+    # Styrsignaler: every member reads the catalogue, a sealed campaign's analysis and the tidstjuvar, and reports
+    # one; process leaders change everything (tillit/steering/tests). Rating needs a personal link, not an account.
+    "steering:catalogue": Access(MEMBER, ("GET",)),
+    "steering:add_signal": Access(FACILITATOR),
+    "steering:import": Access(FACILITATOR),
+    "steering:signal": Access(MEMBER, ("GET",)),
+    "steering:edit_signal": Access(FACILITATOR),
+    "steering:delete_signal": Access(FACILITATOR),
+    "steering:campaigns": Access(MEMBER, ("GET",)),
+    "steering:campaign": Access(FACILITATOR, ("GET",)),
+    "steering:edit_campaign": Access(FACILITATOR),
+    "steering:launch": Access(FACILITATOR),
+    "steering:remind": Access(FACILITATOR),
+    "steering:close": Access(FACILITATOR),
+    "steering:analysis": Access(MEMBER, ("GET",)),
+    "steering:analysis_csv": Access(MEMBER, ("GET",)),
+    "steering:analysis_xlsx": Access(MEMBER, ("GET",)),
+    "steering:rate": Access(PUBLIC),
+    "steering:thanks": Access(PUBLIC, ("GET",)),
+    "steering:rate_link": Access(PUBLIC, ("GET",)),
+    "steering:time_thieves": Access(MEMBER, ("GET",)),
+    "steering:report": Access(MEMBER),
+    "steering:triage_list": Access(FACILITATOR, ("GET",)),
+    "steering:triage": Access(FACILITATOR),
+    "steering:owners": Access(MEMBER, ("GET",)),
+    "steering:owner": Access(FACILITATOR, ("GET",)),
+    "steering:owner_csv": Access(FACILITATOR, ("GET",)),
+    "steering:owner_pdf": Access(FACILITATOR, ("GET",)),
+    "steering:open_dialogue": Access(FACILITATOR, ("POST",)),
 }
 
 ORGANISATION_SCOPED = {MEMBER, FACILITATOR, ADMIN}
@@ -270,6 +302,10 @@ OBJECT_IN: dict[str, Callable[[Organisation], object]] = {
     "page": lambda org: ServicePage.objects.filter(organisation=org).order_by("pk").first().public_id,
     "code": lambda org: ServicePage.objects.filter(organisation=org).order_by("pk").first().code,
     "suggestion": lambda org: Suggestion.objects.filter(organisation=org).order_by("pk").first().public_id,
+    "signal": lambda org: Signal.objects.filter(organisation=org).order_by("pk").first().public_id,
+    "owner": lambda org: Owner.objects.filter(organisation=org).order_by("pk").first().public_id,
+    "campaign": lambda org: Campaign.objects.filter(organisation=org).order_by("pk").first().public_id,
+    "time_thief": lambda org: TimeThief.objects.filter(organisation=org).order_by("pk").first().public_id,
 }
 
 
@@ -318,6 +354,11 @@ def snapshot() -> tuple[int, ...]:
         tuple(LiveSession.objects.order_by("pk").values_list("title", "status", "current", "version")),
         tuple(LiveActivity.objects.order_by("pk").values_list("prompt", "position", "state", "results_shown")),
         tuple(LiveQuestion.objects.order_by("pk").values_list("status", "on_screen", "upvotes")),
+        tuple(Signal.objects.order_by("pk").values_list("name", "occurrences_per_year", "minutes_per_occurrence")),
+        Owner.objects.count(),
+        tuple(Campaign.objects.order_by("pk").values_list("name", "opened_at", "closed_at", "sealed_at")),
+        Rating.objects.count(),
+        tuple(TimeThief.objects.order_by("pk").values_list("status", "route", "reason", "hours_freed")),
     )
 
 
@@ -400,6 +441,46 @@ def live_session_in(organisation: Organisation) -> None:
     live_actions.show(session, cloud)
 
 
+def steering_in(organisation: Organisation) -> None:
+    """A signal with its owner, a sealed rating campaign with ratings, and a tidstjuv escalated to the owner."""
+    unit = Unit.objects.filter(organisation=organisation).order_by("pk").first()
+    signal = steering_actions.create_signal(
+        organisation=organisation,
+        name="Månadsrapport om övertid",
+        source=Source.ADMINISTRATION,
+        kind=Kind.PERFORMANCE,
+        owner_name="Socialförvaltningen",
+        occurrences_per_year=Decimal(12),
+        minutes_per_occurrence=Decimal(90),
+        people=2,
+        units=[unit],
+    )
+    today = timezone.localdate()
+    campaign = steering_actions.create_campaign(
+        organisation=organisation,
+        created_by=None,
+        name="Skattning av styrsignaler",
+        opens_on=today - datetime.timedelta(days=20),
+        closes_on=today - datetime.timedelta(days=1),
+    )
+    Campaign.objects.filter(pk=campaign.pk).update(
+        opened_at=timezone.now(), closed_at=timezone.now(), sealed_at=timezone.now(), anonymity_threshold=5
+    )
+    CampaignSignal.objects.create(campaign=campaign, signal=signal, reached_unit_ids=[unit.pk])
+    Rating.objects.bulk_create(
+        Rating(campaign=campaign, signal=signal, unit=unit, value=2, burden=4, knows_user=False) for _ in range(6)
+    )
+    thief = steering_actions.report_time_thief(organisation=organisation, title="Dubbel registrering", signal=signal)
+    steering_actions.triage(
+        time_thief=thief,
+        route=TimeThief.Route.ADMINISTRATION,
+        status=TimeThief.Status.ESCALATED,
+        reason="Förvaltningen äger mallen.",
+        hours_freed=None,
+        owner_name="",
+    )
+
+
 def voice_page_in(organisation: Organisation) -> None:
     """A service page with two similar suggestions waiting for review."""
     unit = Unit.objects.filter(organisation=organisation).order_by("pk").first()
@@ -437,6 +518,7 @@ def build_world() -> World:
         barometer_round_in(owner, Unit.objects.filter(organisation=owner).order_by("pk").first())
         voice_page_in(owner)
         live_session_in(owner)
+        steering_in(owner)
     return World(organisation, other_organisation, people)
 
 

@@ -1,4 +1,4 @@
-"""What a respondent's device keeps while answering, in HttpOnly cookies scoped to the round's path, never on the
+"""What a respondent's device keeps while answering (through `organisations.personal_links`' cookie helpers), in HttpOnly cookies scoped to the round's path, never on the
 server: the personal link's token after its first visit, a draft of partial answers, and the mark that this device
 has answered through the open link.
 
@@ -15,15 +15,14 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 
 from tillit.barometer.forms import OPEN_FIELD_PREFIX, SCALE_FIELD_PREFIX, SCALE_VALUES
 from tillit.barometer.models import Invitation, Item, Round
 from tillit.core.tokens import hash_token
+from tillit.organisations import personal_links
 
 DRAFT_COOKIE = "barometer_draft"
 ANSWERED_COOKIE = "barometer_answered"
@@ -33,7 +32,6 @@ DRAFT_COOKIE_MAX_BYTES = 3800
 # How much of each open answer a draft keeps, and the shorter limits tried when the draft still will not fit.
 DRAFT_TEXT_LIMIT = 1000
 DRAFT_TEXT_FALLBACK_LIMITS = (DRAFT_TEXT_LIMIT, 600, 300, 100, 0)
-COOKIE_DAYS_AFTER_CLOSE = 1
 
 
 @dataclass(frozen=True)
@@ -74,21 +72,13 @@ def _link_salt(round: Round) -> str:
 
 def token_from_cookie(request: HttpRequest, round: Round) -> str | None:
     """The token the first visit of the personal link kept on this device, if its signature holds."""
-    token = request.get_signed_cookie(LINK_COOKIE, default=None, salt=_link_salt(round))
-    return token if isinstance(token, str) and token else None
+    return personal_links.token_from_cookie(request, name=LINK_COOKIE, salt=_link_salt(round))
 
 
 def keep_token(response: HttpResponse, round: Round, token: str) -> None:
     """Keep the personal link's token on the device, for the questionnaire's address only."""
-    response.set_signed_cookie(
-        LINK_COOKIE,
-        token,
-        salt=_link_salt(round),
-        max_age=_cookie_age(round),
-        path=answer_path(round),
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
+    personal_links.keep_token(
+        response, token, name=LINK_COOKIE, salt=_link_salt(round), path=answer_path(round), max_age=_cookie_age(round)
     )
 
 
@@ -145,21 +135,12 @@ def load_draft(request: HttpRequest, link: Link) -> dict[str, str]:
 
 
 def _cookie_age(round: Round) -> int:
-    days = (round.closes_on - timezone.localdate()).days + COOKIE_DAYS_AFTER_CLOSE
-    return max(days, 1) * 24 * 3600
+    return personal_links.cookie_age(round.closes_on)
 
 
 def keep(response: HttpResponse, round: Round, name: str, value: str) -> None:
     """Keep `value` on the device under `name`, for the round's pages, until a day after the round closes."""
-    response.set_cookie(
-        name,
-        value,
-        max_age=_cookie_age(round),
-        path=round_path(round),
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
+    personal_links.keep_cookie(response, name, value, path=round_path(round), max_age=_cookie_age(round))
 
 
 def forget_draft(response: HttpResponse, round: Round) -> None:

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tillit.organisations import tree
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
+from tillit.organisations.personal_links import PersonalLink
 from tillit.organisations.queries import unit_parents
 
 SCALE_MIN = 1
@@ -293,15 +294,8 @@ class CoveredUnit(models.Model):
 
 
 def covered_units_of(parents: Mapping[int, int | None], chosen: frozenset[int]) -> frozenset[int]:
-    """The units of the tree `parents` that the chosen units cover: each with everything below it; every unit
-    when none is chosen. A chosen unit missing from the tree covers nothing."""
-    if not chosen:
-        return frozenset(parents)
-    covered: set[int] = set()
-    for unit in chosen:
-        if unit in parents:
-            covered |= tree.subtree(unit, parents)
-    return frozenset(covered)
+    """The units of the tree `parents` that the chosen units cover (`organisations.tree.covered`)."""
+    return tree.covered(parents, chosen)
 
 
 def covered_tree(parents: Mapping[int, int | None], chosen: frozenset[int]) -> dict[int, int | None]:
@@ -327,27 +321,19 @@ class PopulationCount(models.Model):
     count = models.PositiveIntegerField()
 
 
-class Invitation(models.Model):
-    """A personal, one-time link to a round. Holds "has answered"; never the answers."""
+class Invitation(PersonalLink):
+    """A personal, one-time link to a round (`organisations.personal_links`). Holds "has answered"; never the
+    answers."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations")
-    membership = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
-    email = models.EmailField()
-    token_hash = models.CharField(max_length=64, unique=True)  # SHA-256 of the token in the link
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, related_name="+")
-    level = models.ForeignKey(Level, on_delete=models.PROTECT, null=True, related_name="+")
-    actor_group = models.ForeignKey(ActorGroup, on_delete=models.PROTECT, null=True, related_name="+")
-    answered = models.BooleanField(default=False)
-    # True from the answer until the inbox's batch is mixed: that transaction rewrites exactly these rows, so no
-    # row version of an invitation shares a transaction with its answer once the answer is a `Response`.
-    awaiting_mix = models.BooleanField(default=False)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["round", "membership"], name="one_invitation_per_member_and_round"),
         ]
+
+    def secret_scope(self) -> str:
+        return f"barometer-invitation:{self.round.public_id}:{self.pk}"
 
 
 NOT_ANSWERED = 0  # in `Response.scale_answers`; 1–5 are the scale, DONT_KNOW_BYTE "vet ej"

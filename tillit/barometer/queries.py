@@ -37,14 +37,13 @@ from tillit.barometer.models import (
     Round,
 )
 from tillit.barometer.tally import VALUES
-from tillit.core.tokens import hash_token
-from tillit.organisations import tree
+from tillit.organisations import personal_links, tree
 from tillit.organisations.door import Access
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
 from tillit.organisations.ongoing import Ongoing
 from tillit.organisations.queries import unit_tree
 
-TOKEN_MAX_LENGTH = 100
+TOKEN_MAX_LENGTH = personal_links.TOKEN_MAX_LENGTH
 
 Atom = tuple[int | None, int | None, int | None]  # unit, level, actor group
 
@@ -164,9 +163,7 @@ def respondent_count(round: Round) -> int:
 
 def invitation_for_token(round: Round, token: str | None) -> Invitation | None:
     """The round's invitation whose personal link holds `token`, or None."""
-    if not token or len(token) > TOKEN_MAX_LENGTH:
-        return None
-    return Invitation.objects.filter(round=round, token_hash=hash_token(token)).first()
+    return personal_links.find_link(Invitation.objects.filter(round=round), token)
 
 
 def has_personal_link(round: Round, user: User | AnonymousUser) -> bool:

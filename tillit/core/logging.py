@@ -3,7 +3,8 @@
 Django logs the path of every 4xx response, and a barometer respondent's personal link carries their token:
 logged with a time, it would tie the person to a moment. The token is in the path only on the link's first visit
 (`/b/<round>/svar/<token>/`, which redirects to `/b/<round>/svar/` and keeps the token in a cookie), and the
-round's open link carries its key (`/b/<round>/oppen/<key>/`). The filter rewrites the formatted message and drops
+round's open link carries its key (`/b/<round>/oppen/<key>/`); a steering-signal rating campaign's personal link is
+`/k/<campaign>/<token>/` in the same way. The filter rewrites the formatted message and drops
 the request from the record before any handler sees it. A web server or proxy in front of the application writes
 its own access log, which this filter cannot reach.
 """
@@ -15,7 +16,7 @@ import json
 import logging
 import re
 
-SECRET_IN_PATH = re.compile(r"(/b/[0-9a-fA-F-]{36}/(?:svar|oppen)/)[^/\s?\"']+")
+SECRET_IN_PATH = re.compile(r"(/b/[0-9a-fA-F-]{36}/(?:svar|oppen)/|/k/[0-9a-fA-F-]{36}/)[^/\s?\"']+")
 
 
 def hide_secrets(text: str) -> str:

@@ -20,6 +20,7 @@ from tillit.demo.organisations import (
 from tillit.dialogues.demo import build_demo_dialogues, dialogue_summary
 from tillit.live.demo import build_demo_live, live_summary
 from tillit.organisations.models import Organisation
+from tillit.steering.demo import build_demo_steering, delete_demo_steering, steering_summary
 from tillit.voice.demo import build_demo_voice, voice_summary
 from tillit.voice.models import ServicePage
 from tillit.workshops.demo import build_demo_workshops, workshop_summary
@@ -41,6 +42,7 @@ def build_demo() -> list[Organisation]:
     build_demo_barometer(exempelkommun, _seeded())
     build_demo_voice(exempelkommun, _seeded())
     build_demo_live(exempelkommun, _seeded())
+    build_demo_steering(exempelkommun, _seeded())
     return organisations
 
 
@@ -52,7 +54,8 @@ def _seeded() -> random.Random:
 def delete_demo() -> None:
     """Delete the demo organisations with everything in them, and the demo people who belong nowhere else."""
     organisations = demo_organisations()
-    # Barometer answers, population counts and invitations protect their units.
+    # Barometer answers, population counts and invitations protect their units; so do steering ratings and reports.
+    delete_demo_steering(organisations)
     delete_demo_barometer(organisations)
     # A decision protects its activity and effect, and a participant its actor group: delete them first.
     Decision.objects.filter(workshop__organisation__in=organisations).delete()
@@ -76,4 +79,5 @@ def entry_points(exempelkommun: Organisation) -> list[str]:
         barometer_summary(exempelkommun),
         voice_summary(exempelkommun),
         live_summary(exempelkommun),
+        steering_summary(exempelkommun),
     ]

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from tillit.workshops.models import Item, Workshop
 
 MAX_SEED_STATEMENTS = 200
+GROUP_PARAMETER = "grupp"  # the joining link's preselected actor group (its public id)
 STATEMENTS_PER_PARTICIPANT_PER_HOUR = 20
 
 
@@ -437,6 +438,43 @@ def remind_members(*, dialogue: Dialogue, reminded_by: Membership | None, site_u
     body = render_to_string("dialogues/email/reminder.txt", _mail_context(dialogue, site_url))
     if not send_blind(subject, body, addresses, even_if_none=True):
         raise DialogueError(_("The e-mail could not be sent. Try again later."))
+
+
+MAX_INVITED_ADDRESSES = 500
+
+
+def invite_to_open_dialogue(
+    *,
+    dialogue: Dialogue,
+    addresses: Iterable[str],
+    actor_group: ActorGroup | None,
+    invited_by: Membership | None,
+    site_url: str,
+) -> Dialogue:
+    """E-mail people outside the organisation (an owner's people: an agency, a supervisory body, a partner) the
+    link to an open dialogue, one message with the addresses as blind copies; the link preselects `actor_group` on
+    the joining form (they may still choose otherwise). Records when it was sent. DialogueError for an internal or
+    closed dialogue, no address, too many, a group of another organisation, and a mail server that fails."""
+    if dialogue.is_internal:
+        raise DialogueError(_("Only an open dialogue can be shared with people outside the organisation."))
+    if dialogue.has_closed:
+        raise DialogueError(_("The dialogue has closed: invitations can no longer be sent."))
+    if actor_group is not None and actor_group.organisation_id != dialogue.organisation_id:
+        raise DialogueError(_("Choose one of the listed groups."))
+    bcc = list(dict.fromkeys(address.strip() for address in addresses if address.strip()))
+    if not bcc:
+        raise DialogueError(_("Give at least one e-mail address to send the invitation to."))
+    if len(bcc) > MAX_INVITED_ADDRESSES:
+        raise DialogueError(_("At most %(count)d addresses at a time.") % {"count": MAX_INVITED_ADDRESSES})
+    context = _mail_context(dialogue, site_url) | {"invited_by": invited_by}
+    if actor_group is not None:
+        context["link"] = f"{context['link']}?{GROUP_PARAMETER}={actor_group.public_id}"
+    subject = _("Invitation to the dialogue “%(question)s”") % {"question": _one_line(dialogue.question)}
+    if not send_blind(subject, render_to_string("dialogues/email/invitation_open.txt", context), bcc):
+        raise DialogueError(_("The e-mail could not be sent. Try again later."))
+    dialogue.invited_at = timezone.now()
+    Dialogue.objects.filter(pk=dialogue.pk).update(invited_at=dialogue.invited_at)
+    return dialogue
 
 
 # Into a workshop --------------------------------------------------------------------------------------------------

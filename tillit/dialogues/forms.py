@@ -16,7 +16,7 @@ from tillit.core.forms import TEXT_LIMIT_MESSAGE, CleanText
 from tillit.core.http import parse_uuid
 from tillit.core.periods import check_period
 from tillit.core.text import normalise_text
-from tillit.dialogues.actions import MAX_SEED_STATEMENTS
+from tillit.dialogues.actions import GROUP_PARAMETER, MAX_SEED_STATEMENTS
 from tillit.dialogues.models import MAX_STATEMENT_LENGTH, MIN_STATEMENT_LENGTH, Dialogue, Statement, Vote
 from tillit.dialogues.queries import FLAGGED
 from tillit.organisations.models import ActorGroup, Organisation
@@ -195,6 +195,14 @@ class JoinForm(forms.Form):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["actor_group"].queryset = ActorGroup.objects.filter(organisation=organisation)  # type: ignore[attr-defined]  # a ModelChoiceField
+
+    @classmethod
+    def from_link(cls, query: Any, *, organisation: Organisation) -> JoinForm:
+        """An unbound form with the group an invitation's link names (`?grupp=<public id>`,
+        `actions.invite_to_open_dialogue`) chosen, when it is one of the organisation's groups."""
+        public_id = parse_uuid(query.get(GROUP_PARAMETER, ""))
+        group = ActorGroup.objects.filter(organisation=organisation, public_id=public_id).first() if public_id else None
+        return cls(organisation=organisation, initial={"actor_group": group})
 
 
 class ModerationFilterForm(forms.Form):

@@ -36,6 +36,7 @@ from tillit.live.models import (
     new_code,
 )
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation
+from tillit.steering import actions as steering_actions
 from tillit.workshops import actions as workshop_actions
 from tillit.workshops import queries as workshop_queries
 
@@ -724,7 +725,8 @@ def moderate(question: Question, *, status: str | None = None, on_screen: bool |
 # word cloud and the approved questions as seed statements of a dialogue (Samtal), or as proposals in a workshop's
 # chain. Only what the screen could show is offered: a word of the last release that the moderator did not hide,
 # a question approved (or answered) by the moderator. The text goes as the screen showed it; who said it was never
-# stored with it. The steering-signal inventory (tidstjuv reports) is a third destination once that part exists.
+# stored with it. The third destination is Styrsignaler: each text becomes a tidstjuv report, reported anonymously,
+# waiting for a process leader's triage.
 
 
 def _sent_texts(
@@ -813,5 +815,27 @@ def send_to_workshop(
     origin = _("From the live meeting “%(meeting)s”.") % {"meeting": session.title}
     return [
         workshop_actions.propose(participant=leader, kind=kind, title=text, description=f"{origin} {text}")
+        for text in texts
+    ]
+
+
+@transaction.atomic
+def send_to_time_thieves(
+    session: LiveSession,
+    *,
+    words: Sequence[tuple[Activity, str]] = (),
+    questions: Sequence[Question] = (),
+) -> list[object]:
+    """Report the chosen words and questions as tidstjuvar of the meeting's organisation (Styrsignaler), anonymously
+    (who said them was never stored), each waiting for a process leader's triage. All or nothing."""
+    texts = _sent_texts(session, words, questions)
+    origin = _("Brought up at the live meeting “%(meeting)s”.") % {"meeting": session.title}
+    return [
+        steering_actions.report_time_thief(
+            organisation=session.organisation,
+            title=text,
+            description=origin,
+            reported_by=None,
+        )
         for text in texts
     ]

@@ -18,6 +18,7 @@ from tillit.workshops import queries as workshop_queries
 Kind = Activity.Kind
 DIALOGUE = "dialogue"
 WORKSHOP = "workshop"
+TIME_THIEVES = "time_thieves"
 SENDABLE_QUESTIONS = (Question.Status.APPROVED, Question.Status.ANSWERED)
 
 
@@ -34,7 +35,7 @@ class SendOnForm(forms.Form):
         label=_("Send them to"),
         widget=forms.RadioSelect,
         error_messages={
-            "required": _("Choose a dialogue or a workshop."),
+            "required": _("Choose a dialogue, a workshop or the time thieves."),
             "invalid_choice": _("Choose one of the listed dialogues or workshops."),
         },
     )
@@ -101,6 +102,12 @@ class SendOnForm(forms.Form):
                     [(f"{WORKSHOP}:{key}", workshop.title) for key, workshop in self.workshops.items()],
                 )
             )
+        destinations.append(
+            (
+                str(_("Styrsignaler (as time-thief reports)")),
+                [(f"{TIME_THIEVES}:", str(_("Report them as time thieves")))],
+            )
+        )
         self.fields["destination"].choices = destinations  # type: ignore[attr-defined]  # a ChoiceField
         self.fields["kind"].initial = workshop_queries.PROMOTABLE_KINDS[0][0]
 
@@ -110,7 +117,7 @@ class SendOnForm(forms.Form):
 
     @property
     def has_destinations(self) -> bool:
-        return bool(self.dialogues or self.workshops)
+        return True  # the organisation's tidstjuvar always take reports
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -6,8 +6,6 @@ database beyond lookups; `actions.add_people` commits them all or none.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -15,6 +13,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from tillit.accounts import addresses
+from tillit.core import tabular
 from tillit.core.text import normalise_text
 from tillit.organisations.actions import PersonDetails
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, PendingMembership, Unit
@@ -42,8 +41,7 @@ ROLE_ALIASES = {
 }
 
 
-class ImportFileError(ValidationError):
-    """The file as a whole cannot be read; nothing in it is imported."""
+ImportFileError = tabular.TableError  # the file as a whole cannot be read; nothing in it is imported
 
 
 @dataclass
@@ -79,20 +77,17 @@ class ImportPreview:
         return [row.details for row in self.rows if row.details is not None]
 
 
-def _normalise_path(path: str) -> str:
+def normalise_path(path: str) -> str:
+    """A unit path as typed ("Socialförvaltningen / Hemtjänst Norr"), in the form paths are compared in."""
     return " / ".join(part.strip().casefold() for part in path.replace("\\", "/").split("/") if part.strip())
 
 
-def _decode(data: bytes) -> str:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError(
-            _("The file is not in UTF-8. In Excel, save it as “CSV UTF-8 (comma delimited)” and upload it again.")
-        ) from None
-    if "\x00" in text:
-        raise ImportFileError(_("The file contains binary data. Upload a CSV text file."))
-    return text
+def units_by_path(organisation: Organisation) -> dict[str, list[Unit]]:
+    """The organisation's open units by their normalised paths from the top (more than one where names repeat)."""
+    found: dict[str, list[Unit]] = {}
+    for node in unit_tree(organisation):
+        found.setdefault(normalise_path(node.path), []).append(node.unit)
+    return found
 
 
 def _header_map(header: list[str]) -> dict[str, int]:
@@ -113,24 +108,13 @@ def _header_map(header: list[str]) -> dict[str, int]:
 
 def read_people_csv(data: bytes, *, organisation: Organisation, max_bytes: int, max_rows: int) -> ImportPreview:
     """Parse and check a CSV of people; raises ImportFileError when the file as a whole is unusable."""
-    if len(data) > max_bytes:
-        raise ImportFileError(
-            _("The file is too large (%(size)s kB). The limit is %(limit)s kB; split it into several files.")
-            % {"size": len(data) // 1024, "limit": max_bytes // 1024}
-        )
-    text = _decode(data)
+    tabular.check_size(data, max_bytes=max_bytes)
+    text = tabular.decode_csv(data)
     if not text.strip():
         raise ImportFileError(_("The file is empty."))
-    first_line = text.splitlines()[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    try:
-        records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    except csv.Error:
-        raise ImportFileError(
-            _("The file is not valid CSV. Save it again as CSV from your spreadsheet program and upload it again.")
-        ) from None
+    records = tabular.csv_records(text)
     columns = _header_map(records[0])
-    body = [(line, record) for line, record in enumerate(records[1:], start=2) if any(cell.strip() for cell in record)]
+    body = tabular.body(records)
     if not body:
         raise ImportFileError(_("The file has a header row but no people."))
     if len(body) > max_rows:
@@ -161,9 +145,7 @@ def read_people_csv(data: bytes, *, organisation: Organisation, max_bytes: int, 
 
 def check_rows(rows: list[ImportRow], *, organisation: Organisation) -> None:
     """Fill in each row's errors and, where it has none, the person details to add."""
-    units_by_path: dict[str, list[Unit]] = {}
-    for node in unit_tree(organisation):
-        units_by_path.setdefault(_normalise_path(node.path), []).append(node.unit)
+    units = units_by_path(organisation)
     groups = list(ActorGroup.objects.in_organisation(organisation))
     groups_by_name = {group.name.casefold(): group for group in groups}
     groups_by_name.update({group.key: group for group in groups if group.key})
@@ -207,7 +189,7 @@ def check_rows(rows: list[ImportRow], *, organisation: Organisation) -> None:
             seen.setdefault(key, row.line)
         unit: Unit | None = None
         if row.unit_path:
-            matches = units_by_path.get(_normalise_path(row.unit_path), [])
+            matches = units.get(normalise_path(row.unit_path), [])
             if not matches:
                 row.errors.append(
                     _("There is no open unit “%(path)s”. Write the path from the top, separated by /.")

@@ -8,7 +8,7 @@ a tree (a cycle) is walked without looping: every unit is visited once.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Collection, Hashable, Iterator, Mapping
 from typing import TypeVar
 
 __all__ = ["ancestors", "children_of", "descendants", "subtree"]
@@ -53,3 +53,18 @@ def ancestors(unit: U, parents: Mapping[U, U | None]) -> list[U]:
         found.append(parent)
         parent = parents.get(parent)
     return list(reversed(found))
+
+
+def covered(parents: Mapping[U, U | None], chosen: Collection[U]) -> frozenset[U]:
+    """The units of the tree `parents` that the chosen units cover: each with everything below it; every unit when
+    none is chosen. A chosen unit missing from the tree covers nothing. (A barometer round's units, a steering
+    signal's reach.)"""
+    if not chosen:
+        return frozenset(parents)
+    children = children_of(parents)
+    found: set[U] = set()
+    for unit in chosen:
+        if unit in parents:
+            found.add(unit)
+            found.update(_below(unit, children))
+    return frozenset(found)

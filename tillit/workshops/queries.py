@@ -3,7 +3,8 @@ for ranking, and the results (built in reporting.py, cached once published). Not
 
 Other parts reach workshops through this module and `actions`: `workshops_taking_proposals` and `PROMOTABLE_KINDS`
 say where and as what a dialogue's statement can become a card (`actions.propose`); `cards_for_voices` and
-`voice_card` which cards a service user's suggestion (Brukarrösten) can be linked to.
+`voice_card` which cards a service user's suggestion (Brukarrösten) can be linked to; `effects_for_signals` which
+effects a steering signal can be meant to serve (Styrsignaler).
 
 The service users' voice in a workshop comes from Brukarrösten, through `voice.queries`, and only as it is published
 there: the suggestions linked to a card (`effect_chain(…, voices=True)`) and those of the workshop's units
@@ -243,6 +244,21 @@ def cards_for_voices(organisation: Organisation) -> list[tuple[Workshop, list[It
         .exclude(workshop__step=Workshop.Step.CLOSED)
         .select_related("workshop")
         .order_by("-workshop__starts_on", "workshop__title", "workshop_id", "-kind", "position", "created_at", "pk")
+    )
+    found: dict[int, tuple[Workshop, list[Item]]] = {}
+    for card in cards:
+        found.setdefault(card.workshop_id, (card.workshop, []))[1].append(card)
+    return list(found.values())
+
+
+def effects_for_signals(organisation: Organisation) -> list[tuple[Workshop, list[Item]]]:
+    """The effect cards a steering signal can be meant to serve (Styrsignaler), by workshop: not merged into another
+    card, in every workshop of the organisation (a closed workshop's effects are the ones it decided on), newest
+    first, in one query."""
+    cards = (
+        Item.objects.filter(workshop__organisation=organisation, kind=Item.Kind.EFFECT, merged_into__isnull=True)
+        .select_related("workshop")
+        .order_by("-workshop__starts_on", "workshop__title", "workshop_id", "position", "created_at", "pk")
     )
     found: dict[int, tuple[Workshop, list[Item]]] = {}
     for card in cards:

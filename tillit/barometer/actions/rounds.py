@@ -31,12 +31,12 @@ from tillit.barometer.actions.errors import BarometerError
 from tillit.barometer.actions.mixing import mix, mix_batch_size, vacuum_answer_tables
 from tillit.barometer.actions.questionnaire import current_instrument
 from tillit.barometer.models import CoveredUnit, Instrument, Invitation, PopulationCount, Round, covered_tree
-from tillit.core import mail
 from tillit.core.periods import check_period
 from tillit.core.text import normalise_text
-from tillit.core.tokens import hash_token, keyed_digests
 from tillit.organisations import actions as organisation_actions
+from tillit.organisations import personal_links
 from tillit.organisations.models import Membership, Organisation, Unit
+from tillit.organisations.personal_links import Sent
 from tillit.organisations.queries import unit_parents
 
 logger = logging.getLogger(__name__)
@@ -138,12 +138,6 @@ def update_round(
     return round
 
 
-@dataclass(frozen=True)
-class Sent:
-    sent: int
-    failed: int
-
-
 def launch_round(*, round: Round, site_url: str) -> Sent:
     """Open the round: freeze the questionnaire, snapshot the population, invite every member with e-mail, of the
     units the round covers (everyone's, when it covers the whole organisation). The e-mails go after the round is
@@ -169,19 +163,7 @@ def launch_round(*, round: Round, site_url: str) -> Sent:
             )
             for row in members.values("unit_id", "level_id", "actor_group_id").annotate(count=Count("pk"))
         )
-        Invitation.objects.bulk_create(
-            Invitation(
-                round=round,
-                membership=membership,
-                email=membership.user.email,
-                token_hash=secrets.token_hex(32),  # replaced by the link's hash below, once the id is known
-                unit_id=membership.unit_id,
-                level_id=membership.level_id,
-                actor_group_id=membership.actor_group_id,
-            )
-            for membership in members.select_related("user").exclude(user__email="")
-        )
-        _store_token_hashes(round)
+        personal_links.create_links(Invitation, members.select_related("user").exclude(user__email=""), round=round)
     return _send(round, Invitation.objects.filter(round=round), site_url=site_url, reminder=False)
 
 
@@ -193,27 +175,10 @@ def fix_round_context(round: Round) -> None:
     round.unit_parents = {str(unit): parent for unit, parent in parents.items()}
 
 
-def _store_token_hashes(round: Round) -> None:
-    invitations = list(Invitation.objects.filter(round=round).only("pk", "round_id", "token_hash"))
-    for invitation in invitations:
-        invitation.round = round
-        invitation.token_hash = hash_token(invitation_token(invitation))
-    Invitation.objects.bulk_update(invitations, ["token_hash"], batch_size=1000)
-
-
 def invitation_token(invitation: Invitation) -> str:
-    """The secret in a personal link. Derived with the data key, so a reminder can repeat the same link: with the
-    key the stored hash was made with, an older one while the key is being rotated (`tillit.core.tokens`)."""
-    tokens = _tokens_under_each_key(invitation)
-    return next((token for token in tokens if hash_token(token) == invitation.token_hash), tokens[0])
-
-
-def _tokens_under_each_key(invitation: Invitation) -> list[str]:
-    """The link's secret under the data key, then under each older key still accepted."""
-    return [
-        digest[:24].hex()
-        for digest in keyed_digests(f"barometer-invitation:{invitation.round.public_id}:{invitation.pk}")
-    ]
+    """The secret in a personal link (`organisations.personal_links.link_token`): derived with the data key, so a
+    reminder repeats the same link."""
+    return personal_links.link_token(invitation)
 
 
 def links_under_older_keys() -> str:
@@ -223,7 +188,7 @@ def links_under_older_keys() -> str:
     waiting = Invitation.objects.filter(
         answered=False, round__in=Round.objects.filter(queries.accepting_filter())
     ).select_related("round")
-    older = sum(1 for invitation in waiting if invitation_token(invitation) != _tokens_under_each_key(invitation)[0])
+    older = personal_links.links_under_older_keys(waiting)
     if not older:
         return "Barometer: every personal link of an open round is made with the current key."
     return (
@@ -240,23 +205,20 @@ def send_reminders(*, round: Round, site_url: str) -> Sent:
 
 
 def _send(round: Round, invitations: QuerySet[Invitation], *, site_url: str, reminder: bool) -> Sent:
-    sent = failed = 0
     subject = (_("Reminder: %(round)s") if reminder else _("Your answers are wanted: %(round)s")) % {
         "round": round.name
     }
-    stamp_field = "reminded_at" if reminder else "sent_at"
-    for invitation in invitations.exclude(email="").select_related("round"):  # erased people have no address
-        link = site_url + reverse("barometer:respond", args=[round.public_id, invitation_token(invitation)])
-        body = render_to_string(
-            "barometer/email/invitation.txt",
-            {"round": round, "organisation": round.organisation, "link": link, "reminder": reminder},
-        )
-        if not mail.send_one(subject, body, invitation.email):
-            failed += 1
-            continue
-        Invitation.objects.filter(pk=invitation.pk).update(**{stamp_field: timezone.now()})
-        sent += 1
-    return Sent(sent, failed)
+
+    def address(token: str) -> str:
+        return site_url + reverse("barometer:respond", args=[round.public_id, token])
+
+    def body(link: str) -> str:
+        context = {"round": round, "organisation": round.organisation, "link": link, "reminder": reminder}
+        return render_to_string("barometer/email/invitation.txt", context)
+
+    return personal_links.send_links(
+        invitations.select_related("round"), subject=subject, address=address, body=body, reminder=reminder
+    )
 
 
 def close_round(*, round: Round) -> Round:

@@ -12,6 +12,12 @@ def test_the_token_of_a_personal_link_is_blanked():
     assert "/b/1b4e28ba-2fa1-11d2-883f-0016d3cca427/svar/…/" in hide_secrets(f"Bad Request: {PATH}")
 
 
+def test_the_token_of_a_rating_campaigns_personal_link_is_blanked():
+    campaign_link = "/k/1b4e28ba-2fa1-11d2-883f-0016d3cca427/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822c/"
+
+    assert hide_secrets(f"Not Found: {campaign_link}") == "Not Found: /k/1b4e28ba-2fa1-11d2-883f-0016d3cca427/…/"
+
+
 def test_the_filter_rewrites_a_django_request_record():
     record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Not Found: %s", (PATH,), None)
     record.request = object()

@@ -71,7 +71,7 @@ def _participation_page(
         "dialogue": dialogue,
         "participant": participant,
         "may_moderate": access.may(MODERATE),
-        "join_form": JoinForm(organisation=dialogue.organisation)
+        "join_form": JoinForm.from_link(request.GET, organisation=dialogue.organisation)
         if participant is None and not dialogue.is_internal
         else None,
         "statement": statement,

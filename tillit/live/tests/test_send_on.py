@@ -14,6 +14,7 @@ from tillit.dialogues import actions as dialogue_actions
 from tillit.dialogues.models import Statement
 from tillit.live import actions, tally
 from tillit.live.tests.meetings import english, finished_meeting
+from tillit.steering.models import TimeThief
 from tillit.workshops import actions as workshop_actions
 from tillit.workshops.models import Item, Participant, Workshop
 
@@ -229,7 +230,7 @@ def test_the_page_offers_shown_words_and_approved_questions_and_the_destinations
     assert dialogue.question in html
     assert closed.question not in html
     assert workshop.title in html
-    assert "when the part Styrsignaler exists" in html
+    assert 'value="time_thieves:"' in html
 
 
 def test_posting_sends_into_the_dialogue_and_returns_to_the_results(client, facilitator, meeting, organisation):
@@ -265,6 +266,34 @@ def test_posting_into_a_workshop_makes_proposals(client, facilitator, meeting, o
 
     assert response.status_code == 302
     assert list(Item.objects.filter(workshop=workshop).values_list("kind", "title")) == [("activity", QUESTION)]
+
+
+def test_posting_to_the_time_thieves_reports_each_text_anonymously_for_triage(
+    client, facilitator, meeting, organisation
+):
+    english(client).force_login(facilitator)
+
+    response = client.post(
+        send_on_url(meeting),
+        {
+            "words": [f"{meeting.words.public_id}:{tally.stem_of('tid')}"],
+            "questions": [str(meeting.approved.public_id)],
+            "destination": "time_thieves:",
+        },
+    )
+
+    assert response.status_code == 302
+    reported = TimeThief.objects.filter(organisation=organisation).order_by("title")
+    assert sorted(reported.values_list("title", flat=True)) == sorted(["tid", QUESTION])
+    assert {(each.status, each.reported_by_id) for each in reported} == {(TimeThief.Status.PENDING, None)}
+    assert all(meeting.session.title in each.description for each in reported)
+
+
+def test_what_the_screen_could_not_show_is_not_reported_as_a_time_thief(meeting, organisation):
+    with pytest.raises(ValidationError):
+        actions.send_to_time_thieves(meeting.session, questions=[meeting.rejected])
+
+    assert not TimeThief.objects.filter(organisation=organisation).exists()
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tillit.live import actions, afterwards
-from tillit.live.forms_results import DIALOGUE, SendOnForm
+from tillit.live.forms_results import DIALOGUE, TIME_THIEVES, SendOnForm
 from tillit.live.models import LiveSession
 from tillit.live.permissions import MANAGE, SESSION
 from tillit.organisations.door import Access, OrganisationRequest, through
@@ -68,7 +68,10 @@ def send_on(request: OrganisationRequest, access: Access[LiveSession]) -> HttpRe
         words, questions = form.chosen_words(), form.chosen_questions()
         made: Sequence[object]
         try:
-            if form.destination_kind() == DIALOGUE:
+            if form.destination_kind() == TIME_THIEVES:
+                made = actions.send_to_time_thieves(session, words=words, questions=questions)
+                name = _("the time thieves")
+            elif form.destination_kind() == DIALOGUE:
                 dialogue = form.dialogue()
                 made = actions.send_to_dialogue(session, dialogue=dialogue, words=words, questions=questions)
                 name = dialogue.question

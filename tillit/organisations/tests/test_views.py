@@ -313,8 +313,8 @@ def test_start_page_reads_the_membership_once(client, employee, organisation, dj
 
     # session, user, organisation, the memberships (the door's and the switcher's), the member's unit and level,
     # overview counts, and the start page's "Ongoing work" with nothing going on: one query each for workshops and
-    # dialogues, two for the barometer
-    with django_assert_max_num_queries(10):
+    # dialogues, two for the barometer, one for the steering signals' rating campaigns
+    with django_assert_max_num_queries(11):
         client.get(url("start", organisation))
 
 

@@ -1,0 +1,5 @@
+from django.core.exceptions import ValidationError
+
+
+class SteeringError(ValidationError):
+    """A change of Styrsignaler refused, with a Swedish message; nothing was stored."""

@@ -1,0 +1,1 @@
+"""The inputs of Styrsignaler, one module per screen family."""

@@ -1,0 +1,1 @@
+"""The Styrsignaler pages: one module per screen (see urls.py)."""
