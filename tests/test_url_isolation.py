@@ -468,7 +468,7 @@ def steering_in(organisation: Organisation) -> None:
     )
     CampaignSignal.objects.create(campaign=campaign, signal=signal, reached_unit_ids=[unit.pk])
     Rating.objects.bulk_create(
-        Rating(campaign=campaign, signal=signal, unit=unit, value=2, burden=4, knows_user=False) for _ in range(6)
+        Rating(campaign=campaign, signal=signal, value=2, burden=4, knows_user=False) for _ in range(6)
     )
     thief = steering_actions.report_time_thief(organisation=organisation, title="Dubbel registrering", signal=signal)
     steering_actions.triage(

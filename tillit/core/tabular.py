@@ -95,7 +95,8 @@ def xlsx_records(data: bytes, *, max_bytes: int, max_rows: int) -> list[list[str
         if sheet is None:
             return []
         records: list[list[str]] = []
-        for values in sheet.iter_rows(values_only=True):
+        # A sheet can claim 16,384 columns in a few bytes: only the first columns any import names are read.
+        for values in sheet.iter_rows(values_only=True, max_col=XLSX_MAX_COLUMNS):
             records.append([_cell_text(value) for value in values])
             if len(records) > max_rows + 1:
                 break
@@ -104,6 +105,9 @@ def xlsx_records(data: bytes, *, max_bytes: int, max_rows: int) -> list[list[str
         raise TableError(_("The file is not a readable XLSX workbook. Save it again as XLSX or CSV.")) from None
     finally:
         workbook.close()
+
+
+XLSX_MAX_COLUMNS = 64
 
 
 def read_table(data: bytes, *, max_bytes: int, max_rows: int, name: str = "") -> list[list[str]]:

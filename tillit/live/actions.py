@@ -830,11 +830,13 @@ def send_to_time_thieves(
     (who said them was never stored), each waiting for a process leader's triage. All or nothing."""
     texts = _sent_texts(session, words, questions)
     origin = _("Brought up at the live meeting “%(meeting)s”.") % {"meeting": session.title}
+    limit = steering_actions.TITLE_MAX_LENGTH
     return [
         steering_actions.report_time_thief(
             organisation=session.organisation,
-            title=text,
-            description=origin,
+            # A question longer than a title is shortened there and kept whole in the description.
+            title=text if len(text) <= limit else text[: limit - 1].rstrip() + "…",
+            description=origin if len(text) <= limit else f"{text}\n\n{origin}",
             reported_by=None,
         )
         for text in texts

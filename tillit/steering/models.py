@@ -239,26 +239,25 @@ class CampaignInvitation(PersonalLink):
 
 class PendingSheet(models.Model):
     """A submitted sheet of ratings in the campaign's inbox, until sealing splits it into `Rating` rows in a random
-    order. `ratings` is a list of {"signal": id, "value", "burden", "knows_user", "comment"}. No person, token, time
+    order, with the rater's level and actor group (not their unit). `ratings` is a list of {"signal": id, "value", "burden", "knows_user", "comment"}. No person, token, time
     or order."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="pending_sheets")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, related_name="+")
     level = models.ForeignKey(Level, on_delete=models.PROTECT, null=True, related_name="+")
     actor_group = models.ForeignKey(ActorGroup, on_delete=models.PROTECT, null=True, related_name="+")
     ratings = models.JSONField(default=list)
 
 
 class Rating(models.Model):
-    """One person's rating of one signal. Random id, no person, token, session, time or order (see the module
-    docstring). `value` and `burden` are 1–5 or empty ("don't know"); `knows_user` is whether the rater knows who
+    """One person's rating of one signal. Random id, no person, unit, token, session, time or order (see the module
+    docstring): the level and actor group are what the analysis breaks the ratings down by, and the unit is left out
+    because it would single out most first-line managers to anyone reading the database. `value` and `burden` are 1–5 or empty ("don't know"); `knows_user` is whether the rater knows who
     uses the data (empty: not answered)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="ratings")
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, related_name="+")
     level = models.ForeignKey(Level, on_delete=models.PROTECT, null=True, related_name="+")
     actor_group = models.ForeignKey(ActorGroup, on_delete=models.PROTECT, null=True, related_name="+")
     value = models.PositiveSmallIntegerField(null=True)
@@ -297,6 +296,8 @@ class TimeThief(models.Model):
         LAW = "law", _("Required by law")
         KEPT = "kept", _("Kept")
 
+    # A random key, not a sequence: the n-th report of a day must not match the n-th request in a web server's log.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     title = models.CharField(_("what takes the time"), max_length=150)

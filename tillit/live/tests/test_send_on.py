@@ -13,7 +13,9 @@ from django.utils import timezone
 from tillit.dialogues import actions as dialogue_actions
 from tillit.dialogues.models import Statement
 from tillit.live import actions, tally
+from tillit.live.models import Question
 from tillit.live.tests.meetings import english, finished_meeting
+from tillit.steering import actions as steering_actions
 from tillit.steering.models import TimeThief
 from tillit.workshops import actions as workshop_actions
 from tillit.workshops.models import Item, Participant, Workshop
@@ -287,6 +289,17 @@ def test_posting_to_the_time_thieves_reports_each_text_anonymously_for_triage(
     assert sorted(reported.values_list("title", flat=True)) == sorted(["tid", QUESTION])
     assert {(each.status, each.reported_by_id) for each in reported} == {(TimeThief.Status.PENDING, None)}
     assert all(meeting.session.title in each.description for each in reported)
+
+
+def test_a_question_longer_than_a_title_is_shortened_there_and_kept_whole_in_the_description(meeting, organisation):
+    long_question = "Varför " + "måste vi rapportera samma sak flera gånger " * 6
+    Question.objects.filter(pk=meeting.approved.pk).update(text=long_question.strip())
+
+    [reported] = actions.send_to_time_thieves(meeting.session, questions=[meeting.approved])
+
+    assert len(reported.title) <= steering_actions.TITLE_MAX_LENGTH
+    assert reported.title.endswith("…")
+    assert long_question.strip() in reported.description
 
 
 def test_what_the_screen_could_not_show_is_not_reported_as_a_time_thief(meeting, organisation):

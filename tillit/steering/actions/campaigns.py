@@ -6,8 +6,8 @@ the catalogue, the units it reaches (`CampaignSignal.reached_unit_ids`, subtrees
 an e-mail address in a reached unit gets a personal link (`organisations.personal_links`, shared with the
 barometer). A member placed on no unit is reached by the signals that reach the whole organisation.
 
-A submitted sheet waits in the campaign's inbox (`PendingSheet`) with the rater's unit, level and actor group and
-nothing else. Sealing splits every sheet into `Rating` rows, in a random order and with random ids, in one
+A submitted sheet waits in the campaign's inbox (`PendingSheet`) with the rater's level and actor group and nothing
+else (not the unit: it would single out most first-line managers). Sealing splits every sheet into `Rating` rows, in a random order and with random ids, in one
 transaction that also rewrites every "has answered" flag of the campaign's invitations: no row version of an
 invitation then shares a transaction with the rating it stands for. Sealing happens when a process leader closes the
 campaign (`close_campaign`) and, for campaigns whose closing date passed, in `seal_due_campaigns` (`tasks.py`).
@@ -277,7 +277,6 @@ def rate(*, campaign: Campaign, token: str, sheet: Mapping[uuid.UUID, SheetEntry
             raise AlreadyRated(_("You have already rated in this campaign. Thank you!"))
         PendingSheet.objects.create(
             campaign=campaign,
-            unit_id=invitation.unit_id,
             level_id=invitation.level_id,
             actor_group_id=invitation.actor_group_id,
             ratings=ratings,
@@ -323,7 +322,6 @@ def seal_campaign(*, campaign: Campaign) -> Campaign:
             Rating(
                 campaign=campaign,
                 signal_id=entry["signal"],
-                unit_id=sheet.unit_id,
                 level_id=sheet.level_id,
                 actor_group_id=sheet.actor_group_id,
                 value=entry.get("value"),

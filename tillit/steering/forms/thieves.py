@@ -45,6 +45,10 @@ class ReportForm(forms.Form):
         required=False,
         label=_("Where does it take the time? (optional)"),
         empty_label=_("I prefer not to say"),
+        help_text=_(
+            "Process leaders see the unit with the report. In a small unit it can point at you, even in an anonymous "
+            "report: then leave it out."
+        ),
     )
     anonymous = forms.BooleanField(
         label=_("Report anonymously"),

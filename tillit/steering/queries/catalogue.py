@@ -12,10 +12,11 @@ from django.db.models import Prefetch, QuerySet
 
 from tillit.core.collation import SwedishCollate
 from tillit.organisations import tree
-from tillit.organisations.models import Organisation, Unit
+from tillit.organisations.models import Membership, Organisation, Unit
 from tillit.privacy.suppression import NotAFigure
 from tillit.steering import burden
 from tillit.steering.models import CampaignSignal, Owner, Rating, Signal
+from tillit.workshops import queries as workshop_queries
 
 if TYPE_CHECKING:
     from tillit.workshops.models import Item
@@ -105,9 +106,14 @@ def arithmetic_of(signal: Signal) -> Arithmetic:
     )
 
 
-def effects_of(signal: Signal) -> list[Item]:
-    """The workshop effects the signal is meant to serve, with their workshops."""
-    return list(signal.effects.select_related("workshop").order_by("workshop__title", "position", "pk"))
+def effects_of(signal: Signal, membership: Membership | None, *, all_of_them: bool) -> list[Item]:
+    """The workshop effects the signal is meant to serve, with their workshops: all of them (for process leaders),
+    else those of the workshops `membership` takes part in, since a workshop's cards are its participants' to read."""
+    effects = signal.effects.select_related("workshop")
+    if not all_of_them:
+        readable = workshop_queries.workshops_of(signal.organisation, membership, all_of_them=False)
+        effects = effects.filter(workshop__in=readable.values("pk"))
+    return list(effects.order_by("workshop__title", "position", "pk"))
 
 
 def signal_in_use(signal: Signal) -> bool:

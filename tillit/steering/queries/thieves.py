@@ -78,7 +78,7 @@ def decided_time_thieves(organisation: Organisation) -> QuerySet[TimeThief]:
         .exclude(status=TimeThief.Status.PENDING)
         .select_related("signal", "owner", "unit")
         .defer("reported_by")
-        .order_by("-decided_on", "-reported_on", "title", "pk")
+        .order_by("-decided_on", "-reported_on", SwedishCollate("title"), "pk")
     )
 
 
@@ -87,7 +87,7 @@ def time_thieves_to_triage(organisation: Organisation, status: str = "") -> Quer
     found = TimeThief.objects.filter(organisation=organisation).select_related("signal", "owner", "unit")
     if status:
         found = found.filter(status=status)
-    return found.order_by("reported_on", "title", "pk")
+    return found.order_by("reported_on", SwedishCollate("title"), "pk")
 
 
 def identifying_details_of(thief: TimeThief) -> list[Flag]:
@@ -152,7 +152,7 @@ def escalated_to(owner: Owner) -> QuerySet[TimeThief]:
         TimeThief.objects.filter(owner=owner, status=TimeThief.Status.ESCALATED)
         .select_related("signal__owner")
         .defer("reported_by")
-        .order_by("decided_on", "reported_on", "pk")
+        .order_by("decided_on", "reported_on", SwedishCollate("title"), "pk")
     )
 
 

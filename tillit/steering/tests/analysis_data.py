@@ -84,7 +84,6 @@ def rate(
     burden: int | None = 2,
     knows: bool | None = True,
     comment: str = "",
-    unit: Unit | None = None,
     level: Level | None = None,
     group: ActorGroup | None = None,
 ) -> None:
@@ -92,7 +91,6 @@ def rate(
         Rating(
             campaign=campaign,
             signal=signal,
-            unit=unit,
             level=level,
             actor_group=group,
             value=value,

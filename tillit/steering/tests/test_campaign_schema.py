@@ -1,6 +1,7 @@
 """The rating tables hold nothing that could lead back to a person or a moment.
 
-A rating knows its campaign and signal, the rater's unit, level and actor group, and what was rated; the inbox
+A rating knows its campaign and signal, the rater's level and actor group (not the unit: with the memberships it
+would name most first-line managers), and what was rated; the inbox
 (`PendingSheet`) holds the same for a whole sheet, as one JSON list, until sealing splits it. Any new column fails
 here until someone has argued, in this file, why it cannot identify anyone: no user, membership, invitation, token,
 session, address, browser, sequential id or time. The invitation (which knows the person) points at neither, and
@@ -26,12 +27,11 @@ from .campaign_support import make_campaign, make_signal, token_of
 pytestmark = pytest.mark.django_db
 
 EXPECTED_COLUMNS = {
-    PendingSheet: {"id", "campaign_id", "unit_id", "level_id", "actor_group_id", "ratings"},
+    PendingSheet: {"id", "campaign_id", "level_id", "actor_group_id", "ratings"},
     Rating: {
         "id",
         "campaign_id",
         "signal_id",
-        "unit_id",
         "level_id",
         "actor_group_id",
         "value",

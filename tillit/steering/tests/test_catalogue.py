@@ -452,6 +452,20 @@ def test_effects_are_the_organisations_workshop_effects(
     assert "Brukaren känner sig trygg" in english.get(signal_url(signal)).content.decode()
 
 
+def test_a_member_reads_only_the_effects_of_workshops_they_take_part_in(english, organisation, facilitator, employee):
+    workshop = workshop_of(organisation, facilitator, "Ledningens workshop")
+    effect = Item.objects.create(workshop=workshop, kind=Item.Kind.EFFECT, title="Ett förslag under arbete")
+    signal = make_signal(organisation)
+    signal.effects.set([effect])
+
+    english.force_login(employee)
+    assert "Ett förslag under arbete" not in english.get(signal_url(signal)).content.decode()
+    workshop_actions.add_member(workshop=workshop, membership=employee.memberships.get(organisation=organisation))
+    assert "Ett förslag under arbete" in english.get(signal_url(signal)).content.decode()
+    english.force_login(facilitator)
+    assert "Ett förslag under arbete" in english.get(signal_url(signal)).content.decode()
+
+
 def test_editing_shows_the_figures_with_decimal_commas_and_saves(english, organisation, facilitator):
     signal = make_signal(organisation, minutes_per_occurrence=Decimal("7.5"))
     english.force_login(facilitator)

@@ -49,7 +49,6 @@ def test_the_analysis_page_costs_the_same_queries_whatever_the_size(english, org
                         value=1 + number % 5,
                         burden=5 - number % 5,
                         comment=f"Kommentar {number}",
-                        unit=units[number],
                         level=level(organisation, rank),
                         group=group(organisation, key),
                     )

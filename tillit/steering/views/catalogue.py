@@ -68,7 +68,7 @@ def signal(request: OrganisationRequest, access: Access[Signal]) -> HttpResponse
         "signal": found,
         "arithmetic": queries.arithmetic_of(found),
         "units": list(found.units.all()),
-        "effects": queries.effects_of(found),
+        "effects": queries.effects_of(found, access.membership, all_of_them=access.may(MANAGE)),
         "may_manage": access.may(MANAGE),
     }
     return render(request, "steering/signal_detail.html", context)

@@ -23,12 +23,11 @@ PER_PAGE = 25
 
 
 def _report_form(request: OrganisationRequest, organisation: Organisation, *, bound: bool = True) -> ReportForm:
-    membership = request.membership
+    """No unit is chosen beforehand: an anonymous report with the reporter's own small unit would point at them."""
     return ReportForm(
         request.POST if bound and request.method == "POST" else None,
         signals=queries.signals_to_link(organisation),
         units=queries.units_to_choose(organisation),
-        initial={"unit": membership.unit_id if membership is not None else None},
     )
 
 
