@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from tillit.core.periods import SealedPeriod
 from tillit.organisations import tree
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
 from tillit.organisations.personal_links import PersonalLink
@@ -149,7 +150,7 @@ class RoundQuerySet(models.QuerySet["Round"]):
         return self.filter(organisation=organisation)
 
 
-class Round(models.Model):
+class Round(SealedPeriod):
     class ResultsReaders(models.TextChoices):
         """Who reads the round's results once they open (`permissions`). Process leaders and administrators read
         everything, and managers their own units and those below them, whatever is chosen."""
@@ -167,17 +168,12 @@ class Round(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="barometer_rounds")
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="rounds")
     name = models.CharField(_("name"), max_length=150)
-    opens_on = models.DateField(_("opens"))
-    closes_on = models.DateField(_("closes"))
     # A secret part of the open link, so only those given the link can answer through it.
     open_key = models.CharField(max_length=43, unique=True, editable=False)
-    opened_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
     # Fixed when the round opens, so that a later change of the organisation's threshold or unit tree cannot
     # make two versions of the same results that, compared, reveal a small group.
     anonymity_threshold = models.PositiveSmallIntegerField(null=True, blank=True)
     unit_parents = models.JSONField(default=dict, blank=True)  # unit id (as text) -> parent id or None
-    sealed_at = models.DateTimeField(null=True, blank=True)
     # Who reads the results is decided before anyone has seen them: it can change until the round closes
     # (`actions.update_round`), never after. It changes no figure: every page of a result is one publication,
     # audited as a whole whoever reads which part of it (docs/privacy.md).
@@ -208,21 +204,8 @@ class Round(models.Model):
         return self.name
 
     @property
-    def is_launched(self) -> bool:
-        return self.opened_at is not None
-
-    @property
-    def is_closed(self) -> bool:
-        return self.closed_at is not None or (self.is_launched and timezone.localdate() > self.closes_on)
-
-    @property
-    def is_upcoming(self) -> bool:
-        """Not taking answers yet: not opened, or its opening date is still to come."""
-        return not self.is_launched or timezone.localdate() < self.opens_on
-
-    @property
     def accepts_answers(self) -> bool:
-        return not self.is_upcoming and not self.is_closed
+        return self.takes_answers
 
     @property
     def k(self) -> int:
@@ -254,24 +237,6 @@ class Round(models.Model):
         """The units whose members the round counts and invites and whose answers it takes: the chosen units
         with everything below them, in the round's tree (every unit of it when none was chosen)."""
         return covered_units_of(self.parents(), self.chosen_unit_ids())
-
-    @property
-    def is_sealed(self) -> bool:
-        """Every answer of the closed round is mixed into its responses, and none can arrive any more
-        (`actions.seal_round`)."""
-        return self.sealed_at is not None
-
-    @property
-    def results_open(self) -> bool:
-        """Results are published once, when the round has closed and its answers are sealed: two looks at a result,
-        before and after one more answer, would show that answer."""
-        return self.is_closed and self.is_sealed
-
-    @property
-    def awaits_sealing(self) -> bool:
-        """Closed (by a process leader, or by its closing date passing) but not yet sealed: its results are being
-        prepared, by `actions.seal_due_rounds` or a process leader's button."""
-        return self.is_closed and not self.is_sealed
 
     def response_count(self) -> int:
         """How many have answered: the responses, and those still waiting in the inbox to be mixed in."""

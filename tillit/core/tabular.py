@@ -10,7 +10,9 @@ import datetime
 import io
 import zipfile
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, Generic, Protocol, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -145,3 +147,35 @@ def body(records: list[list[str]]) -> list[tuple[int, list[str]]]:
     """The records after the header, each with its line number in the file (the header is line 1), blank ones left
     out."""
     return [(line, record) for line, record in enumerate(records[1:], start=2) if any(cell.strip() for cell in record)]
+
+
+D = TypeVar("D")
+
+
+class CheckedRow(Protocol[D]):
+    """A row of an import as checked: its errors, and what it adds when it has none."""
+
+    errors: list[str]
+    details: D | None
+
+
+R = TypeVar("R", bound=CheckedRow[Any])
+
+
+@dataclass
+class Preview(Generic[R]):
+    """Every row of an import as checked, shown before anything is added: all rows or none."""
+
+    rows: list[R]
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for row in self.rows if row.errors)
+
+    @property
+    def can_commit(self) -> bool:
+        return bool(self.rows) and self.error_count == 0
+
+    def checked(self) -> list[Any]:
+        """What the rows without errors add, in the file's order."""
+        return [row.details for row in self.rows if row.details is not None]

@@ -61,20 +61,9 @@ class ImportRow:
         return not self.errors
 
 
-@dataclass
-class ImportPreview:
-    rows: list[ImportRow]
-
-    @property
-    def error_count(self) -> int:
-        return sum(1 for row in self.rows if row.errors)
-
-    @property
-    def can_commit(self) -> bool:
-        return bool(self.rows) and self.error_count == 0
-
+class ImportPreview(tabular.Preview[ImportRow]):
     def people(self) -> list[PersonDetails]:
-        return [row.details for row in self.rows if row.details is not None]
+        return self.checked()
 
 
 def normalise_path(path: str) -> str:

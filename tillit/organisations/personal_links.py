@@ -28,11 +28,14 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.signals import pre_delete
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from tillit.accounts.models import User
 from tillit.core import mail
+from tillit.core.personal_data import RetentionRule, register_retention
 from tillit.core.tokens import hash_token, keyed_digests
 from tillit.organisations.models import ActorGroup, Level, Membership, Unit
 
@@ -225,4 +228,47 @@ def keep_cookie(response: HttpResponse, name: str, value: str, *, path: str, max
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",
+    )
+
+
+# A person's data: the addresses on the links ---------------------------------------------------------------------
+
+
+def links_of(model: type[L], user: User) -> QuerySet[L]:
+    """The person's links of `model`: through a membership, or (a membership ended before its address was forgotten)
+    by the address itself."""
+    return model._default_manager.filter(Q(membership__user=user) | Q(email__iexact=user.email))
+
+
+def forget_addresses(links: QuerySet[L]) -> int:
+    """The links stay (they say how many were asked), without address or membership; how many."""
+    return links.update(email="", membership=None)
+
+
+def addresses_of_ended(model: type[L], parent: str, cutoff: datetime.datetime) -> QuerySet[L]:
+    """Links with an address whose `parent` (the round, the campaign) ended before the cutoff: closed early, or on
+    its last day."""
+    ended = Q(**{f"{parent}__closed_at__lt": cutoff}) | Q(
+        **{f"{parent}__closed_at__isnull": True, f"{parent}__closes_on__lt": timezone.localdate(cutoff)}
+    )
+    return model._default_manager.filter(ended).exclude(email="")
+
+
+def register_address_rules(model: type[L], *, parent: str, kind: str, description: str) -> None:
+    """Forget the addresses on `model`'s links when someone leaves the organisation (no reminder reaches someone who
+    is no longer a member), and `RETENTION_DAYS[kind]` days after the parent ended."""
+
+    def forget_address_of_membership(sender: type[Membership], instance: Membership, **kwargs: object) -> None:
+        forget_addresses(model._default_manager.filter(membership=instance))
+
+    pre_delete.connect(
+        forget_address_of_membership, sender=Membership, weak=False, dispatch_uid=f"{kind}-forget-address"
+    )
+    register_retention(
+        RetentionRule(
+            kind,
+            description,
+            lambda cutoff: addresses_of_ended(model, parent, cutoff).count(),
+            lambda cutoff: addresses_of_ended(model, parent, cutoff).update(email=""),
+        )
     )

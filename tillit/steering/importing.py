@@ -147,20 +147,9 @@ TEXT_FIELDS = (
 )
 
 
-@dataclass
-class ImportPreview:
-    rows: list[ImportRow]
-
-    @property
-    def error_count(self) -> int:
-        return sum(1 for row in self.rows if row.errors)
-
-    @property
-    def can_commit(self) -> bool:
-        return bool(self.rows) and self.error_count == 0
-
+class ImportPreview(tabular.Preview[ImportRow]):
     def signals(self) -> list[SignalDetails]:
-        return [row.details for row in self.rows if row.details is not None]
+        return self.checked()
 
     @property
     def hours(self) -> burden.Shown:

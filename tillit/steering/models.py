@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tillit.core.periods import SealedPeriod
 from tillit.organisations.models import ActorGroup, Level, Membership, Organisation, Unit
 from tillit.organisations.personal_links import PersonalLink
 from tillit.steering import burden
@@ -147,7 +148,7 @@ class Signal(models.Model):
         return burden.hours_per_year(self.minutes_per_occurrence, self.occurrences_per_year, self.people)
 
 
-class Campaign(models.Model):
+class Campaign(SealedPeriod):
     """A rating campaign: the members of the units the catalogue's signals reach rate the signals that reach them.
 
     Opening it fixes the threshold, the unit tree and which signals reach which units (`CampaignSignal`), and sends
@@ -156,11 +157,6 @@ class Campaign(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(_("name"), max_length=150)
-    opens_on = models.DateField(_("opens"))
-    closes_on = models.DateField(_("closes"))
-    opened_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    sealed_at = models.DateTimeField(null=True, blank=True)
     anonymity_threshold = models.PositiveSmallIntegerField(null=True, blank=True)
     unit_parents = models.JSONField(default=dict, blank=True)  # unit id (as text) -> parent id or None
     created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -180,28 +176,8 @@ class Campaign(models.Model):
         return self.name
 
     @property
-    def is_launched(self) -> bool:
-        return self.opened_at is not None
-
-    @property
-    def is_closed(self) -> bool:
-        return self.closed_at is not None or (self.is_launched and timezone.localdate() > self.closes_on)
-
-    @property
-    def is_upcoming(self) -> bool:
-        return not self.is_launched or timezone.localdate() < self.opens_on
-
-    @property
     def accepts_ratings(self) -> bool:
-        return not self.is_upcoming and not self.is_closed
-
-    @property
-    def is_sealed(self) -> bool:
-        return self.sealed_at is not None
-
-    @property
-    def results_open(self) -> bool:
-        return self.is_closed and self.is_sealed
+        return self.takes_answers
 
     @property
     def k(self) -> int:

@@ -22,6 +22,7 @@ from tillit.barometer.bank import VALIDATED_BLOCKS
 from tillit.barometer.forms import BlockForm, ItemForm
 from tillit.barometer.models import Instrument, Item, Theme
 from tillit.barometer.permissions import EDIT_QUESTIONNAIRE, READ_QUESTIONNAIRE
+from tillit.core.confirming import confirm_page
 from tillit.organisations.door import Access, OrganisationRequest, through
 from tillit.organisations.models import Organisation
 from tillit.organisations.permissions import ORGANISATION
@@ -142,17 +143,17 @@ def remove_item(request: OrganisationRequest, access: Access[Organisation], item
                 _("Version %(version)d is used by a round and is locked; changes create version %(next)d.")
                 % {"version": current.version, "next": current.version + 1}
             )
-        context = {
-            "organisation": organisation,
-            "title": _("Remove the item?"),
-            "quote": target.text,
-            "paragraphs": paragraphs,
-            "button": _("Remove the item"),
-            "danger": True,
-            "cancel_url": back,
-            "back_label": _("The questionnaire"),
-        }
-        return render(request, "barometer/confirm.html", context)
+        return confirm_page(
+            request,
+            organisation=organisation,
+            title=_("Remove the item?"),
+            quote=target.text,
+            paragraphs=paragraphs,
+            button=_("Remove the item"),
+            danger=True,
+            cancel_url=back,
+            back_label=_("The questionnaire"),
+        )
     try:
         edited = actions.remove_item_from_questionnaire(organisation=organisation, item=target)
     except ValidationError as error:

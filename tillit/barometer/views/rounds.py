@@ -8,6 +8,8 @@ is only ever a number (`reporting.participation`).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -25,6 +27,7 @@ from tillit.barometer import actions, queries, reporting
 from tillit.barometer.forms import RoundForm
 from tillit.barometer.models import Round
 from tillit.barometer.permissions import CREATE_ROUND, MANAGE_ROUND, READ_RESULTS, ROUND, VIEW_ROUNDS, round_access
+from tillit.core.confirming import confirm_page, not_possible_now
 from tillit.organisations.door import Access, OrganisationRequest, through
 from tillit.organisations.models import Organisation
 from tillit.organisations.permissions import ORGANISATION
@@ -110,23 +113,32 @@ def round_edit(request: OrganisationRequest, access: Access[Round]) -> HttpRespo
     return render(request, "barometer/round_form.html", context)
 
 
-def _confirm(request: OrganisationRequest, round: Round, **context: object) -> HttpResponse:
-    context.setdefault("danger", False)
-    context.update(
+def _confirm(request: OrganisationRequest, round: Round, **question: Any) -> HttpResponse:
+    """The round's page that asks before a change of its state (`core.confirming`)."""
+    return confirm_page(
+        request,
+        subject=round.name,
         organisation=round.organisation,
-        round=round,
-        cancel_url=reverse("barometer:round", kwargs={"round": round.public_id}),
+        cancel_url=_page_of(round),
         back_label=round.name,
+        **question,
     )
-    return render(request, "barometer/confirm.html", context)
 
 
 def _refuse(request: OrganisationRequest, round: Round, reason: str) -> HttpResponse:
-    """A change the round's state does not allow: a message after a POST, a page saying why after a GET."""
-    if request.method == "POST":
-        messages.error(request, reason)
-        return _to_round(round)
-    return _confirm(request, round, title=_("Not possible now"), paragraphs=[reason], button=None)
+    """A change the round's state does not allow (`core.confirming`)."""
+    return not_possible_now(
+        request,
+        reason=reason,
+        subject=round.name,
+        organisation=round.organisation,
+        cancel_url=_page_of(round),
+        back_label=round.name,
+    )
+
+
+def _page_of(round: Round) -> str:
+    return reverse("barometer:round", kwargs={"round": round.public_id})
 
 
 def _report_sent(request: OrganisationRequest, sent: actions.Sent, *, reminder: bool, count_shown: bool = True) -> None:

@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from tillit.dialogues.models import Dialogue, Statement
 from tillit.organisations.models import ActorGroup
@@ -22,13 +22,6 @@ from tillit.steering.report_pdf import dossier_pdf
 from tillit.steering.tests.helpers_thieves import owner, signal
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _in_english():
-    """Messages of actions in English (the msgids), whatever the Swedish catalogue holds."""
-    with translation.override("en"):
-        yield
 
 
 def _escalate(organisation, title, linked=None, owner_name=""):

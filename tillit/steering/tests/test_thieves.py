@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from tillit.steering import actions, queries
 from tillit.steering.actions import SteeringError
@@ -15,13 +14,6 @@ from tillit.steering.models import TimeThief
 from tillit.steering.tests.helpers_thieves import signal
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _in_english():
-    """Messages of actions in English (the msgids), whatever the Swedish catalogue holds."""
-    with translation.override("en"):
-        yield
 
 
 def _report(organisation, **fields):

@@ -7,6 +7,8 @@ many have rated is shown only from the campaign's threshold k on, and who has no
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tillit.core.confirming import confirm_page, not_possible_now
 from tillit.organisations.door import Access, OrganisationRequest, through
 from tillit.organisations.models import Organisation
 from tillit.organisations.permissions import ORGANISATION
@@ -92,23 +95,32 @@ def edit_campaign(request: OrganisationRequest, access: Access[Campaign]) -> Htt
     return render(request, "steering/campaign_form.html", context, status=422 if form.errors else 200)
 
 
-def _confirm(request: OrganisationRequest, campaign: Campaign, **context: object) -> HttpResponse:
-    context.setdefault("danger", False)
-    context.update(
+def _confirm(request: OrganisationRequest, campaign: Campaign, **question: Any) -> HttpResponse:
+    """The campaign's page that asks before a change of its state (`core.confirming`)."""
+    return confirm_page(
+        request,
+        subject=campaign.name,
         organisation=campaign.organisation,
-        campaign=campaign,
-        cancel_url=reverse("steering:campaign", kwargs={"campaign": campaign.public_id}),
+        cancel_url=_page_of(campaign),
         back_label=campaign.name,
+        **question,
     )
-    return render(request, "steering/campaign_confirm.html", context)
 
 
 def _refuse(request: OrganisationRequest, campaign: Campaign, reason: str) -> HttpResponse:
-    """A change the campaign's state does not allow: a message after a POST, a page saying why after a GET."""
-    if request.method == "POST":
-        messages.error(request, reason)
-        return _to_campaign(campaign)
-    return _confirm(request, campaign, title=_("Not possible now"), paragraphs=[reason], button=None)
+    """A change the campaign's state does not allow (`core.confirming`)."""
+    return not_possible_now(
+        request,
+        reason=reason,
+        subject=campaign.name,
+        organisation=campaign.organisation,
+        cancel_url=_page_of(campaign),
+        back_label=campaign.name,
+    )
+
+
+def _page_of(campaign: Campaign) -> str:
+    return reverse("steering:campaign", kwargs={"campaign": campaign.public_id})
 
 
 def _report_sent(request: OrganisationRequest, sent: Sent, *, reminder: bool, count_shown: bool) -> None:
