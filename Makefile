@@ -47,9 +47,9 @@ lint: $(VENV)/.dev ## Ruff, mypy, and no model change without a migration
 	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings_test
 
-# The browser journeys in two halves of about equal time (the first: the every-page axe scan and the long journeys).
-BROWSER_FIRST_HALF := tests/browser/test_every_url.py tests/browser/test_workshop_journey.py \
-	tests/browser/test_dialogue_journey.py tests/browser/test_barometer_journey.py
+# The browser journeys in two halves, the first run before the PostgreSQL suite and the second after the SQLite one,
+# so that both cores finish at about the same time (the first: the every-page axe scan and the longest journey).
+BROWSER_FIRST_HALF := tests/browser/test_every_url.py tests/browser/test_workshop_journey.py
 
 test: prerequisites lint ## Everything CI runs: lint, then the suite on SQLite and on PostgreSQL, and the browser journeys
 	@# Four runs that share nothing (an in-memory SQLite database; three PostgreSQL test databases), two at a time,

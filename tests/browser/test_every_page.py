@@ -215,7 +215,9 @@ def test_participant_sees_the_start_page_and_the_units(
     sign_in(page, employee.email)
     expect(heading(page, "Norrby kommun")).to_be_visible()
     expect(page.get_by_role("region", name="Din plats i styrkedjan")).to_contain_text("Hemtjänst Norr")
-    expect(org_nav(page).get_by_role("link")).to_have_text(["Start", "Arbetsmöten", "Samtal", "Barometern", "Enheter"])
+    expect(org_nav(page).get_by_role("link")).to_have_text(
+        ["Start", "Arbetsmöten", "Samtal", "Barometern", "Styrsignaler", "Tidstjuvar", "Enheter"]
+    )
     assert_accessible(page)
 
     org_nav(page).get_by_role("link", name="Enheter").click()

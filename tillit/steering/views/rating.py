@@ -4,7 +4,7 @@ No account is needed, and these pages are not behind the organisation's door: th
 (like the barometer's answering pages). The token is in an address only once: the first visit of
 `/k/<campaign>/<token>/` (from the e-mail) checks it, keeps it in a signed HttpOnly cookie scoped to `/k/<campaign>/`
 (`organisations.personal_links`), and redirects to `/k/<campaign>/`, where the sheet lives and is sent. What is
-stored is what `actions.rate` stores: the rater's unit, level and actor group with the ratings, no person, token,
+stored is what `actions.rate` stores: the rater's level and actor group with the ratings, no person, unit, token,
 session, address or time.
 """
 
