@@ -5,7 +5,7 @@ like the barometer's answering pages.
 
 | permission | process leader, administrator | other member | anyone else |
 | --- | --- | --- | --- |
-| `steering.read` (the catalogue, a signal, the campaigns' list, a sealed campaign's analysis and its CSV, the tidstjuvar's results page, reporting a tidstjuv) | yes | yes | 404 / sign in |
+| `steering.read` (the catalogue, a signal, the campaigns' list, a sealed campaign's analysis and its CSV and XLSX, the owners' list, the tidstjuvar's results page, reporting a tidstjuv) | yes | yes | 404 / sign in |
 | `steering.manage` (adding, changing, deleting and importing signals and owners; creating, opening, reminding and closing a campaign; triaging tidstjuvar and reading who reported one; the owners' exports; opening a Samtal with an owner) | yes | 403 | 404 / sign in |
 | rating a campaign's signals (`/k/<campaign>/…`) | with the personal link | with the personal link | with the personal link |
 
