@@ -325,11 +325,7 @@ def import_signals(*, organisation: Organisation, rows: Sequence[SignalDetails])
                 signal = Signal(organisation=organisation)
                 _store(signal, row, owners[name_key(row.owner_name)])
                 signals.append(signal)
-            Signal.objects.bulk_create(signals)
-            if any(signal.pk is None for signal in signals):  # a backend that cannot return ids (none we use)
-                by_key = {s.name_key: s.pk for s in Signal.objects.filter(organisation=organisation, name_key__in=seen)}
-                for signal in signals:
-                    signal.pk = by_key[signal.name_key]
+            Signal.objects.bulk_create(signals)  # PostgreSQL and SQLite return the new ids
             Signal.units.through.objects.bulk_create(
                 [
                     Signal.units.through(signal_id=signal.pk, unit_id=unit.pk)

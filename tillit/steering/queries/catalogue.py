@@ -3,7 +3,6 @@ unit tree, and its hours as the Standard Cost Model's arithmetic (always an esti
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -11,7 +10,6 @@ from typing import TYPE_CHECKING
 from django.db.models import Prefetch, QuerySet
 
 from tillit.core.collation import SwedishCollate
-from tillit.organisations import tree
 from tillit.organisations.models import Membership, Organisation, Unit
 from tillit.privacy.suppression import NotAFigure
 from tillit.steering import burden
@@ -24,11 +22,9 @@ if TYPE_CHECKING:
 __all__ = [
     "Arithmetic",
     "arithmetic_of",
-    "catalogue_hours",
     "effects_of",
     "filtered_signals",
     "owners_of",
-    "reach_of",
     "signal_in_use",
     "signals_of",
 ]
@@ -62,19 +58,6 @@ def filtered_signals(
 def owners_of(organisation: Organisation) -> QuerySet[Owner]:
     """The organisation's owners (who can change a signal) in Swedish order."""
     return Owner.objects.filter(organisation=organisation).order_by(SwedishCollate("name"), "pk")
-
-
-def reach_of(signal: Signal, parents: Mapping[int, int | None]) -> frozenset[int]:
-    """The ids of every unit the signal reaches in the tree `parents` (`organisations.queries.unit_parents`): its
-    units with everything below them, the whole tree when it names none."""
-    return tree.covered(parents, [unit.pk for unit in signal.units.all()])
-
-
-def catalogue_hours(signals: QuerySet[Signal]) -> NotAFigure[Decimal]:
-    """The hours a year of these signals together: an estimate typed by process leaders, not a figure about
-    people."""
-    figures = signals.order_by().values_list("minutes_per_occurrence", "occurrences_per_year", "people")
-    return burden.total(burden.hours_per_year(minutes, times, people) for minutes, times, people in figures)
 
 
 @dataclass(frozen=True)

@@ -244,8 +244,9 @@ def test_queries_list_in_swedish_order_and_reach_follows_the_tree(organisation, 
         "Öppna jämförelser",
     ]
     parents = {unit.pk: unit.parent_id for unit in Unit.objects.filter(organisation=organisation)}
-    assert queries.reach_of(narrow, parents) == frozenset({home_unit.pk, home_unit.parent_id})
-    assert queries.reach_of(whole, parents) == frozenset(parents)
+    reach = queries.reach_now(organisation)
+    assert reach.signals[narrow.pk] == frozenset({home_unit.pk, home_unit.parent_id})
+    assert reach.signals[whole.pk] == frozenset(parents)
 
 
 # --- Pages ---------------------------------------------------------------------------------------------------------
